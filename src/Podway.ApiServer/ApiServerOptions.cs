@@ -1,0 +1,22 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Podway.ApiServer;
+
+/// <summary>How one cluster's API server is configured; the executable fills it from flags and the data dir.</summary>
+public sealed record ApiServerOptions
+{
+    public required string ClusterName { get; init; }
+    public required string DataDir { get; init; }
+    /// <summary>HTTPS port; the server listens on every address in ListenAddresses.</summary>
+    public int Port { get; init; } = 6443;
+    public IReadOnlyList<IPAddress> ListenAddresses { get; init; } = [IPAddress.Loopback];
+    /// <summary>The address Pods reach the API at: the endpoint of the `kubernetes` Service.</summary>
+    public required IPAddress AdvertiseAddress { get; init; }
+    public required X509Certificate2 ServingCertificate { get; init; }
+    /// <summary>Bearer tokens accepted (from the data dir); anything else is 401.</summary>
+    public required IReadOnlySet<string> Tokens { get; init; }
+    public string ServiceCidr { get; init; } = "10.96.0.0/12";
+    public int NodePortMin { get; init; } = 30000;
+    public int NodePortMax { get; init; } = 32767;
+}
