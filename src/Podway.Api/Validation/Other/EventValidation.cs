@@ -11,7 +11,7 @@ internal static class EventValidation
     const int ReportingInstanceLimit = 128, ActionLimit = 128, ReasonLimit = 128, NoteLimit = 1024;
 
     public static readonly IObjectValidator CoreEvent = new KindValidator(true, NameRule.Dns1123Subdomain,
-        (errs, ev) => Legacy(errs, View.FromCore(ev), "reportingComponent"), validateMeta: false);
+        (errs, ev) => Legacy(errs, View.FromCore(ev), "reportingComponent"));
 
     public static readonly IObjectValidator EventsEvent = new KindValidator(true, NameRule.Dns1123Subdomain,
         (errs, ev) => Strict(errs, View.FromEventsV1(ev)));

@@ -138,6 +138,13 @@ public static partial class NameRules
     public static string RegexError(string msg, string fmt, params string[] examples)
     {
         if (examples.Length == 0) return msg + " (regex used for validation is '" + fmt + "')";
-        return msg + " (e.g. " + string.Join(" or ", examples.Select(e => "'" + e + "'")) + ", regex used for validation is '" + fmt + "')";
+        // Go builds "'a',  or 'b', " (note the double space), and kubectl users see exactly that.
+        var sb = new System.Text.StringBuilder(msg).Append(" (e.g. ");
+        for (var i = 0; i < examples.Length; i++)
+        {
+            if (i > 0) sb.Append(" or ");
+            sb.Append('\'').Append(examples[i]).Append("', ");
+        }
+        return sb.Append("regex used for validation is '").Append(fmt).Append("')").ToString();
     }
 }
