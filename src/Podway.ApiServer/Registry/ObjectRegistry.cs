@@ -306,7 +306,6 @@ public sealed class ObjectRegistry
     static void Validate(ResourceType type, JsonObject obj, JsonObject? old)
     {
         var validator = Validators.For(type);
-        if (validator == null) return;
         var errors = old == null ? validator.ValidateCreate(obj) : validator.ValidateUpdate(obj, old);
         if (errors.Count > 0) throw ApiException.Invalid(type.Group, type.Kind, obj.Name(), errors);
     }
