@@ -28,7 +28,7 @@ internal static class UpCommand
         DataDir.Ensure(paths);
         var config = ClusterConfigResolver.Resolve(paths, portFlag, ClusterConfigResolver.OthersUnder(ctx.DataRoot, paths), DateTimeOffset.UtcNow);
         if (!PortProbe.IsFree(config.ApiPort))
-            throw new CliException(portFlag is null && !File.Exists(paths.ConfigFile)
+            throw new CliException(!File.Exists(paths.ConfigFile)
                 ? $"port {config.ApiPort} is already in use; choose another with --api-port"
                 : $"port {config.ApiPort} is already in use (cluster {paths.Name} is configured for it in {paths.ConfigFile}); stop whatever listens there, or run podway down --name {paths.Name} --purge and choose another --api-port");
 
