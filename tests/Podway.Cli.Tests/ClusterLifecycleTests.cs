@@ -53,6 +53,23 @@ public sealed class ClusterLifecycleTests
     }
 
     [Fact]
+    public async Task Up_ClusterAlreadyRunning_SaysSoAndChangesNothing()
+    {
+        using var cli = new TestCli();
+        var paths = Prepare(cli, OtherUser);
+        using var server = StartFakeServer(cli, paths);
+        var before = Directory.GetFiles(paths.DataDir, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllText);
+        try
+        {
+            Assert.Equal(0, await cli.RunAsync("up", "--name", "dev"));
+            Assert.Contains($"cluster dev is already running (pid {server.Id}, https://127.0.0.1:16999); nothing changed", cli.Out.ToString());
+            Assert.Equal(before, Directory.GetFiles(paths.DataDir, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllText));
+            Assert.False(server.HasExited);
+        }
+        finally { server.Kill(entireProcessTree: true); }
+    }
+
+    [Fact]
     public async Task Status_NoServer_Exits3()
     {
         using var cli = new TestCli();
