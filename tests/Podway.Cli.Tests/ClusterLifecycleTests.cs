@@ -7,7 +7,7 @@ namespace Podway.Cli.Tests;
 
 /// <summary>
 /// status, kubeconfig and down against a data dir prepared the way `up` prepares it. The "server" is a
-/// shell script named podway (so /proc/PID/cmdline reads `sh .../podway server --name dev --data-dir D`):
+/// bash script named podway (so /proc/PID/cmdline reads `bash .../podway server --name dev --data-dir D`):
 /// the real control plane is not needed to check which process podway recognises and stops.
 /// </summary>
 public sealed class ClusterLifecycleTests
@@ -28,8 +28,11 @@ public sealed class ClusterLifecycleTests
     static Process StartFakeServer(TestCli cli, ClusterPaths paths)
     {
         var script = Path.Combine(cli.Root, "podway");
-        File.WriteAllText(script, "trap 'kill $!; exit 0' TERM\nsleep 60 &\nwait\n");
-        var p = Process.Start("/bin/sh", [script, "server", "--name", paths.Name, "--data-dir", paths.DataDir]);
+        // A single process with no children (read waits on our open stdin pipe), so nothing can be orphaned.
+        File.WriteAllText(script, "read -r -t 60 line\n");
+        var psi = new ProcessStartInfo("/bin/bash") { RedirectStandardInput = true };
+        foreach (var a in new[] { script, "server", "--name", paths.Name, "--data-dir", paths.DataDir }) psi.ArgumentList.Add(a);
+        var p = Process.Start(psi)!;
         File.WriteAllText(paths.PidFile, $"{p.Id}\n");
         return p;
     }

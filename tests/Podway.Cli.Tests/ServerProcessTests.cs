@@ -61,7 +61,8 @@ public sealed class ServerProcessTests
     [Fact]
     public async Task StopAsync_ProcessIgnoringSigterm_IsKilledAfterGrace()
     {
-        using var stubborn = Process.Start("sh", ["-c", "trap '' TERM; sleep 30"]);
+        // bash's read builtin waits without a child process, so the SIGKILL leaves no orphan behind.
+        using var stubborn = Process.Start(new ProcessStartInfo("/bin/bash", ["-c", "trap '' TERM; read -r -t 30 line"]) { RedirectStandardInput = true })!;
         await Task.Delay(200); // let the trap be installed
         var killed = await ServerProcess.StopAsync(stubborn.Id, TimeSpan.FromMilliseconds(500));
         Assert.True(killed);
