@@ -22,8 +22,33 @@ internal static partial class ClusterTarget
                 "(it becomes part of network interface names, which Linux limits to 15 characters)");
         var dataDir = cmd.Value("--data-dir") is { } d
             ? Path.GetFullPath(d, baseDir ?? Directory.GetCurrentDirectory())
-            : Path.Combine(dataRoot, name);
+            : RememberedDataDir(dataRoot, name) ?? Path.Combine(dataRoot, name);
         return new ClusterPaths(name, dataDir);
+    }
+
+    // A cluster started with --data-dir elsewhere is still found by its name alone (`podway down --name N`),
+    // through a one-line pointer file under the data root.
+    static string LocationFile(string dataRoot, string name) => Path.Combine(dataRoot, ".locations", name);
+
+    static string? RememberedDataDir(string dataRoot, string name)
+    {
+        if (Directory.Exists(Path.Combine(dataRoot, name))) return null;
+        var file = LocationFile(dataRoot, name);
+        return File.Exists(file) ? File.ReadAllText(file).Trim() is { Length: > 0 } dir ? dir : null : null;
+    }
+
+    public static void Remember(ClusterPaths paths, string dataRoot)
+    {
+        if (paths.DataDir == Path.Combine(dataRoot, paths.Name)) return;
+        var file = LocationFile(dataRoot, paths.Name);
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, paths.DataDir + "\n");
+    }
+
+    public static void Forget(ClusterPaths paths, string dataRoot)
+    {
+        var file = LocationFile(dataRoot, paths.Name);
+        if (File.Exists(file) && File.ReadAllText(file).Trim() == paths.DataDir) File.Delete(file);
     }
 
     public static int? ApiPortFlag(ParsedCommand cmd)

@@ -38,6 +38,7 @@ internal static class DownCommand
         if (cmd.Has("--purge"))
         {
             if (DataDir.Purge(paths)) ctx.Out.WriteLine($"  deleted {paths.DataDir}");
+            ClusterTarget.Forget(paths, ctx.DataRoot);
             if (ClusterKubeconfig.RemoveFromUser(paths, ctx) is { } file)
                 ctx.Out.WriteLine($"  removed context {paths.ContextName} from {file}");
         }

@@ -26,6 +26,7 @@ internal static class UpCommand
         }
 
         DataDir.Ensure(paths);
+        ClusterTarget.Remember(paths, ctx.DataRoot);
         var config = ClusterConfigResolver.Resolve(paths, portFlag, ClusterConfigResolver.OthersUnder(ctx.DataRoot, paths), DateTimeOffset.UtcNow);
         if (!PortProbe.IsFree(config.ApiPort))
             throw new CliException(!File.Exists(paths.ConfigFile)
