@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using Podway.Api.Errors;
+using Podway.Api.Resources;
+using Podway.ApiServer.Registry;
+
+namespace Podway.ApiServer.Handlers;
+
+/// <summary>
+/// fieldValidation=Strict (kubectl apply's default): unknown fields are a 400
+/// `strict decoding error: unknown field "metadata.lables"`. Checked for the top level and ObjectMeta of every kind.
+/// </summary>
+internal static class StrictFields
+{
+    static readonly HashSet<string> Common = ["apiVersion", "kind", "metadata"];
+
+    static readonly HashSet<string> ObjectMeta =
+    [
+        "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp",
+        "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers", "managedFields",
+    ];
+
+    static readonly Dictionary<string, HashSet<string>> TopLevel = new()
+    {
+        ["Secret"] = ["data", "stringData", "type", "immutable"],
+        ["ConfigMap"] = ["data", "binaryData", "immutable"],
+        ["Endpoints"] = ["subsets"],
+        ["EndpointSlice"] = ["addressType", "endpoints", "ports"],
+        ["ServiceAccount"] = ["secrets", "imagePullSecrets", "automountServiceAccountToken"],
+        ["Event"] =
+        [
+            "involvedObject", "reason", "message", "source", "firstTimestamp", "lastTimestamp", "count", "type", "eventTime", "series",
+            "action", "related", "reportingComponent", "reportingInstance", "regarding", "note", "reportingController",
+            "deprecatedSource", "deprecatedFirstTimestamp", "deprecatedLastTimestamp", "deprecatedCount",
+        ],
+    };
+
+    public static void Check(ResourceType type, JsonObject obj, FieldValidation mode, bool isPatch = false)
+    {
+        if (mode != FieldValidation.Strict) return;
+        var unknown = new List<string>();
+        var allowed = TopLevel.GetValueOrDefault(type.Kind) ?? ["spec", "status"];
+        foreach (var (key, _) in obj)
+            if (!Common.Contains(key) && !allowed.Contains(key) && !(isPatch && key.StartsWith('$')))
+                unknown.Add(key);
+        if (obj["metadata"] is JsonObject meta)
+            foreach (var (key, _) in meta)
+                if (!ObjectMeta.Contains(key) && !(isPatch && key.StartsWith('$')))
+                    unknown.Add("metadata." + key);
+        if (unknown.Count > 0)
+            throw ApiException.BadRequest("strict decoding error: " + string.Join(", ", unknown.Select(u => $"unknown field \"{u}\"")));
+    }
+}

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Podway.Api.Errors;
+
+namespace Podway.ApiServer.Http;
+
+/// <summary>Turns a request body (JSON, or YAML for apply-patch+yaml and application/yaml) into a JsonNode.</summary>
+public static class BodyParser
+{
+    public static JsonNode Parse(byte[] body, string? contentType)
+    {
+        if (body.Length == 0) throw ApiException.BadRequest("the request body is empty");
+        try
+        {
+            return JsonNode.Parse(body) ?? throw ApiException.BadRequest("the request body is null");
+        }
+        catch (JsonException jsonError)
+        {
+            if (contentType != null && contentType.Contains("yaml", StringComparison.OrdinalIgnoreCase))
+                return YamlToJson.Convert(body);
+            throw ApiException.BadRequest($"couldn't get version/kind; json parse error: {jsonError.Message}");
+        }
+    }
+
+    public static JsonObject ParseObject(byte[] body, string? contentType) =>
+        Parse(body, contentType) as JsonObject ?? throw ApiException.BadRequest("the request body must be a JSON object");
+}

@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Podway.Api.Errors;
+using Podway.Api.Json;
+using Podway.ApiServer.Registry;
+
+namespace Podway.ApiServer.Http;
+
+/// <summary>Reads the query parameters and bodies of API requests into options (metav1 ListOptions, DeleteOptions...).</summary>
+public static class RequestOptions
+{
+    const int MaxBodyBytes = 3 * 1024 * 1024; // kube-apiserver's default request body limit
+
+    public static WriteOptions Write(HttpRequest request)
+    {
+        var q = request.Query;
+        var manager = q["fieldManager"].ToString();
+        if (manager.Length == 0) manager = ManagerFromUserAgent(request.Headers.UserAgent.ToString());
+        var validation = q["fieldValidation"].ToString() switch
+        {
+            "Strict" => FieldValidation.Strict,
+            "Warn" => FieldValidation.Warn,
+            "Ignore" or "" => FieldValidation.Ignore,
+            var other => throw ApiException.BadRequest($"fieldValidation must be one of \"Ignore\", \"Warn\", or \"Strict\", got \"{other}\""),
+        };
+        return new WriteOptions(manager, IsDryRun(request), validation);
+    }
+
+    /// <summary>kube uses the user agent's program name ("kubectl" from "kubectl/v1.33.1 (linux/amd64)").</summary>
+    static string ManagerFromUserAgent(string userAgent)
+    {
+        var end = userAgent.IndexOf('/');
+        var prefix = end > 0 ? userAgent[..end] : userAgent;
+        return prefix.Length == 0 ? "unknown" : prefix.Length > 128 ? prefix[..128] : prefix;
+    }
+
+    static bool IsDryRun(HttpRequest request)
+    {
+        var dry = request.Query["dryRun"].ToString();
+        if (dry.Length == 0) return false;
+        if (dry != "All") throw ApiException.BadRequest($"Invalid dryRun value: {dry}; supported values: [All]");
+        return true;
+    }
+
+    public static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBodyBytes) throw new ApiException(413, "RequestEntityTooLarge", "the request is too large");
+        }
+        return buffer.ToArray();
+    }
+
+    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request, CancellationToken ct)
+    {
+        var body = await ReadBodyAsync(request, ct);
+        return BodyParser.ParseObject(body, request.ContentType);
+    }
+
+    public static DeleteOptions Delete(HttpRequest request, JsonObject? body)
+    {
+        var q = request.Query;
+        var policyText = body.Str("propagationPolicy") ?? (q["propagationPolicy"].ToString() is { Length: > 0 } p ? p : null);
+        PropagationPolicy? policy = policyText switch
+        {
+            null => null,
+            "Background" => PropagationPolicy.Background,
+            "Foreground" => PropagationPolicy.Foreground,
+            "Orphan" => PropagationPolicy.Orphan,
+            _ => throw ApiException.Invalid("", "DeleteOptions", "", [new(Api.Validation.FieldErrorType.NotSupported, "propagationPolicy", $"Unsupported value: \"{policyText}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"")]),
+        };
+        var orphan = body.Bool("orphanDependents") ?? (bool.TryParse(q["orphanDependents"], out var o) ? o : null);
+        if (policy == null && orphan is bool orphanDependents)
+            policy = orphanDependents ? PropagationPolicy.Orphan : PropagationPolicy.Background;
+        long? grace = body.Long("gracePeriodSeconds") ?? (long.TryParse(q["gracePeriodSeconds"], out var g) ? g : null);
+        var preconditions = body?.Obj("preconditions");
+        var dryRun = body?.Arr("dryRun")?.Count > 0 || IsDryRun(request);
+        return new DeleteOptions(policy, grace, preconditions.Str("uid"), preconditions.Str("resourceVersion"), dryRun);
+    }
+}

@@ -1,0 +1,10 @@
+using Podway.Api.Resources;
+
+namespace Podway.ApiServer.Routing;
+
+/// <summary>What a resource URL names: the type, and optionally a namespace, an object and a subresource.</summary>
+public sealed record RequestInfo(ResourceType Type, string? Namespace, string? Name, string? Subresource)
+{
+    /// <summary>The store namespace key: "" for cluster-scoped types.</summary>
+    public string StoreNamespace => Type.Namespaced ? Namespace ?? "" : "";
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Podway.E2E;
+
+/// <summary>
+/// A real cluster of its own for the tests: `./podway up` with a unique name, data dir and port, driven by the
+/// machine's kubectl through the kubeconfig podway wrote; `./podway down --purge` afterwards.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public string Name { get; } = "e2e" + Guid.NewGuid().ToString("N")[..5];
+    public string DataDir { get; }
+    public string UserKubeconfig { get; }
+    public int ApiPort { get; } = FreePort();
+    public string Kubeconfig => Path.Combine(DataDir, "kubeconfig");
+
+    public ClusterFixture()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "podway-" + Name);
+        DataDir = Path.Combine(root, "data");
+        UserKubeconfig = Path.Combine(root, "user-kubeconfig");
+    }
+
+    public Dictionary<string, string> Env => new()
+    {
+        ["KUBECONFIG"] = UserKubeconfig,
+        ["KUBECACHEDIR"] = Path.Combine(DataDir, "..", "kubecache"),
+        ["HOME"] = Path.Combine(DataDir, ".."),
+    };
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(UserKubeconfig)!);
+        var up = await UpAsync();
+        if (up.ExitCode != 0) throw new InvalidOperationException("podway up failed\n" + up);
+    }
+
+    public Task<ProcessResult> UpAsync() => PodwayAsync("up", "--name", Name, "--data-dir", DataDir, "--api-port", ApiPort.ToString());
+
+    public Task<ProcessResult> DownAsync(bool purge = false) =>
+        purge ? PodwayAsync("down", "--name", Name, "--purge") : PodwayAsync("down", "--name", Name);
+
+    public Task<ProcessResult> PodwayAsync(params string[] args) =>
+        Processes.RunAsync(Paths.Podway, args, Env, timeout: TimeSpan.FromMinutes(5));
+
+    /// <summary>Runs the dispatcher kubectl (which picks kubectl.1.33 from the server's /version) against this cluster.</summary>
+    public Task<ProcessResult> KubectlAsync(params string[] args) => KubectlWithAsync("kubectl", null, args);
+
+    public Task<ProcessResult> KubectlStdinAsync(string stdin, params string[] args) => KubectlWithAsync("kubectl", stdin, args);
+
+    /// <summary>Runs one of the versioned kubectl binaries (kubectl.1.27 ... kubectl.1.33).</summary>
+    public Task<ProcessResult> KubectlVersionAsync(string minor, params string[] args) =>
+        KubectlWithAsync($"/usr/lib/google-cloud-sdk/bin/kubectl.1.{minor}", null, args);
+
+    Task<ProcessResult> KubectlWithAsync(string binary, string? stdin, string[] args)
+    {
+        var env = Env;
+        env["KUBECONFIG"] = Kubeconfig;
+        return Processes.RunAsync(binary, args, env, stdin, TimeSpan.FromMinutes(2));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await DownAsync(purge: true);
+        try { Directory.Delete(Path.GetDirectoryName(DataDir)!, recursive: true); } catch (IOException) { }
+    }
+
+    static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition("cluster")]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>;

@@ -1,0 +1,62 @@
+namespace Podway.E2E;
+
+/// <summary>The cluster as a whole: credentials, restarts, and what `up` says when it is already running.</summary>
+[Collection("cluster")]
+public sealed class LifecycleTests(ClusterFixture cluster)
+{
+    [Fact]
+    public async Task Request_WithoutCredential_Gets401()
+    {
+        var result = await Processes.RunAsync("curl", ["-sk", "-o", "/dev/null", "-w", "%{http_code}", $"https://127.0.0.1:{cluster.ApiPort}/api/v1/namespaces"]);
+        Assert.Equal("401", result.Stdout.Trim());
+        var health = await Processes.RunAsync("curl", ["-sk", $"https://127.0.0.1:{cluster.ApiPort}/readyz"]);
+        Assert.Equal("ok", health.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Version_ReportsKubernetes133()
+    {
+        var result = await cluster.KubectlAsync("version", "-o", "json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("\"minor\": \"33\"", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Up_WhenRunning_SaysSoAndChangesNothing()
+    {
+        var again = await cluster.UpAsync();
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("already running", again.Output);
+    }
+
+    [Fact]
+    public async Task Objects_SurviveDownAndUp()
+    {
+        Assert.Equal(0, (await cluster.KubectlAsync("create", "configmap", "survivor", "--from-literal=answer=42")).ExitCode);
+        var before = (await cluster.KubectlAsync("get", "svc", "kubernetes", "-o", "jsonpath={.metadata.uid}")).Stdout;
+
+        var down = await cluster.DownAsync();
+        Assert.True(down.ExitCode == 0, down.ToString());
+        var status = await cluster.PodwayAsync("status", "--name", cluster.Name);
+        Assert.Equal(3, status.ExitCode);
+
+        var up = await cluster.UpAsync();
+        Assert.True(up.ExitCode == 0, up.ToString());
+        var answer = await cluster.KubectlAsync("get", "configmap", "survivor", "-o", "jsonpath={.data.answer}");
+        Assert.Equal("42", answer.Stdout.Trim());
+        Assert.Equal(before, (await cluster.KubectlAsync("get", "svc", "kubernetes", "-o", "jsonpath={.metadata.uid}")).Stdout);
+    }
+
+    [Fact]
+    public async Task KubernetesService_HasFirstServiceIpAndAnEndpointSlice()
+    {
+        var ip = await cluster.KubectlAsync("get", "svc", "kubernetes", "-o", "jsonpath={.spec.clusterIP}");
+        Assert.Equal("10.96.0.1", ip.Stdout.Trim());
+        var slices = await cluster.KubectlAsync("get", "endpointslices", "-l", "kubernetes.io/service-name=kubernetes");
+        Assert.True(slices.ExitCode == 0, slices.ToString());
+        Assert.Contains("kubernetes", slices.Stdout);
+        var namespaces = await cluster.KubectlAsync("get", "namespaces");
+        foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
+            Assert.Matches($@"{ns}\s+Active", namespaces.Stdout);
+    }
+}
