@@ -61,6 +61,30 @@ public sealed class ApiClient : IDisposable
         return chain.Build(leaf);
     }
 
+    /// <summary>
+    /// The built-in types this server serves with all of <paramref name="verbs"/>, read from the legacy discovery
+    /// documents (/api/v1, /apis/&lt;group&gt;/&lt;version&gt;). A group-version that fails to answer contributes nothing,
+    /// as kube's controllers carry on with partial discovery.
+    /// </summary>
+    public async Task<IReadOnlyList<ResourceType>> DiscoverAsync(IReadOnlyCollection<string> verbs, CancellationToken ct = default)
+    {
+        var served = new List<ResourceType>();
+        foreach (var (group, version) in BuiltinResources.GroupVersions)
+        {
+            JsonObject document;
+            try { document = await SendAsync(HttpMethod.Get, group.Length == 0 ? $"/api/{version}" : $"/apis/{group}/{version}", null, null, ct); }
+            catch (ApiException) { continue; }
+            foreach (var resource in (document["resources"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                var name = resource["name"]?.GetValue<string>() ?? "";
+                var resourceVerbs = (resource["verbs"] as JsonArray ?? []).Select(v => v?.GetValue<string>()).ToHashSet();
+                if (!name.Contains('/') && verbs.All(resourceVerbs.Contains) && BuiltinResources.Find(group, version, name) is { } type)
+                    served.Add(type);
+            }
+        }
+        return served;
+    }
+
     public async Task<JsonObject> GetAsync(ResourceType type, string? ns, string name, CancellationToken ct = default) =>
         await SendAsync(HttpMethod.Get, ObjectPath(type, ns, name), null, null, ct);
 

@@ -1,3 +1,4 @@
+using Podway.Api.Resources;
 using Podway.Client;
 
 namespace Podway.Controllers;
@@ -26,10 +27,13 @@ public sealed class ControllerManager(ApiClient client, ControllerManagerOptions
 
     public async Task RunAsync(CancellationToken ct)
     {
+        IReadOnlyList<ResourceType> deletable;
+        try { deletable = await DiscoverAsync(ct); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { _ready.TrySetCanceled(ct); return; }
         var informers = new SharedInformerFactory(client, _options.ResyncPeriod, _options.Log);
         var recorder = new EventRecorder(client, GarbageCollector.Component, log: _options.Log);
-        var gc = new GarbageCollector(informers, recorder, _options.Log);
-        var namespaces = new NamespaceController(informers, _options.Log);
+        var gc = new GarbageCollector(informers, deletable, recorder, _options.Log);
+        var namespaces = new NamespaceController(informers, deletable, _options.Log);
         informers.Start(ct);
         var controllers = Task.WhenAll(gc.RunAsync(_options.Workers, ct), namespaces.RunAsync(_options.Workers, ct));
         try
@@ -42,5 +46,26 @@ public sealed class ControllerManager(ApiClient client, ControllerManagerOptions
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         await informers.WhenStopped();
         _ready.TrySetCanceled(ct);
+    }
+
+    /// <summary>Types served with list, watch and delete; retried until the server answers discovery at all.</summary>
+    async Task<IReadOnlyList<ResourceType>> DiscoverAsync(CancellationToken ct)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                var types = await client.DiscoverAsync(["list", "watch", "delete"], ct);
+                if (types.Count > 0) return types;
+                _options.Log?.Invoke("controller manager: discovery found no resources yet");
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                _options.Log?.Invoke($"controller manager: discovery failed: {e.Message}");
+            }
+            await Task.Delay(delay, ct);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+        }
     }
 }

@@ -25,15 +25,21 @@ public sealed class GarbageCollector
     readonly EventRecorder _recorder;
     readonly Action<string>? _log;
     readonly WorkQueue<ObjectRef> _queue = new();
+    readonly HashSet<ResourceType> _types = [];
 
-    public GarbageCollector(SharedInformerFactory informers, EventRecorder recorder, Action<string>? log = null)
+    /// <summary>kube-controller-manager's default ignored resources: events are never owners nor collected.</summary>
+    static readonly HashSet<string> Ignored = [BuiltinResources.CoreEvent.GroupResource, BuiltinResources.EventsEvent.GroupResource];
+
+    /// <summary>Watches every type in <paramref name="types"/> (what discovery says is listable, watchable and deletable).</summary>
+    public GarbageCollector(SharedInformerFactory informers, IEnumerable<ResourceType> types, EventRecorder recorder, Action<string>? log = null)
     {
         _informers = informers;
         _client = informers.Client;
         _recorder = recorder;
         _log = log;
-        foreach (var type in BuiltinResources.AllTypes)
+        foreach (var type in types.Where(t => !Ignored.Contains(t.GroupResource)))
         {
+            _types.Add(type);
             var t = type;
             informers.For(t).AddEventHandler(
                 onAdd: obj => Observe(t, obj),
@@ -44,7 +50,7 @@ public sealed class GarbageCollector
 
     public async Task RunAsync(int workers, CancellationToken ct)
     {
-        await _informers.WaitForCacheSyncAsync(ct);
+        await Task.WhenAll(_types.Select(t => _informers.For(t).WaitForSyncAsync(ct)));
         await _queue.RunWorkersAsync(workers, ProcessAsync, ct, (item, e) => _log?.Invoke($"garbage collector: {item}: {e.Message}"));
         _queue.ShutDown();
     }
@@ -71,7 +77,7 @@ public sealed class GarbageCollector
             if (Resolve(reference) is not { } ownerType) continue;
             var ns = ownerType.Namespaced ? ObjectMeta.Namespace(dependent) : "";
             var name = reference["name"]?.GetValue<string>() ?? "";
-            if (_informers.For(ownerType).Cache.Get(ns, name) is { } owner && ObjectMeta.IsBeingDeleted(owner))
+            if (_types.Contains(ownerType) && _informers.For(ownerType).Cache.Get(ns, name) is { } owner && ObjectMeta.IsBeingDeleted(owner))
                 _queue.Add(new ObjectRef(ownerType, ns, name));
         }
     }
@@ -82,7 +88,7 @@ public sealed class GarbageCollector
         var uid = ObjectMeta.Uid(owner);
         if (uid.Length == 0) yield break;
         var ownerNs = ObjectMeta.Namespace(owner);
-        foreach (var informer in _informers.All)
+        foreach (var informer in _types.Select(_informers.For))
             foreach (var dependent in informer.Cache.ByIndex(InformerCache.OwnerUidIndex, uid))
                 if (ownerNs.Length == 0 || ObjectMeta.Namespace(dependent) == ownerNs)
                     yield return (informer.Type, dependent);
@@ -179,7 +185,7 @@ public sealed class GarbageCollector
             return OwnerState.Unresolvable;
         }
         var ownerNs = ownerType.Namespaced ? dependentNs : "";
-        var owner = _informers.For(ownerType).Cache.Get(ownerNs, name);
+        var owner = _types.Contains(ownerType) ? _informers.For(ownerType).Cache.Get(ownerNs, name) : null;
         if (owner is null || ObjectMeta.Uid(owner) != uid)
             owner = await _client.TryGetAsync(ownerType, ownerNs, name, ct); // the cache may lag: ask the server
         if (owner is null || ObjectMeta.Uid(owner) != uid)
@@ -194,7 +200,7 @@ public sealed class GarbageCollector
     }
 
     bool ExistsElsewhere(ResourceType ownerType, string uid, string ns) =>
-        _informers.For(ownerType).Cache.ByIndex(InformerCache.UidIndex, uid).Any(o => ObjectMeta.Namespace(o) != ns);
+        _types.Contains(ownerType) && _informers.For(ownerType).Cache.ByIndex(InformerCache.UidIndex, uid).Any(o => ObjectMeta.Namespace(o) != ns);
 
     Task ReportInvalidNamespaceAsync(JsonObject dependent, JsonObject reference, CancellationToken ct)
     {

@@ -19,8 +19,12 @@ public sealed class NamespaceController
     readonly Action<string>? _log;
     readonly WorkQueue<string> _queue = new(TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(60));
 
-    public NamespaceController(SharedInformerFactory informers, Action<string>? log = null)
+    readonly IReadOnlyList<ResourceType> _contentTypes;
+
+    /// <summary><paramref name="types"/>: what discovery says is served with list and delete; the namespaced ones are emptied.</summary>
+    public NamespaceController(SharedInformerFactory informers, IEnumerable<ResourceType> types, Action<string>? log = null)
     {
+        _contentTypes = types.Where(t => t.Namespaced).ToList();
         _client = informers.Client;
         _log = log;
         _namespaces = informers.For(BuiltinResources.Namespace);
@@ -82,7 +86,7 @@ public sealed class NamespaceController
     {
         var result = new ContentResult([], [], [], 0);
         long estimate = 0;
-        foreach (var type in BuiltinResources.AllTypes.Where(t => t.Namespaced))
+        foreach (var type in _contentTypes)
         {
             try
             {
@@ -104,7 +108,8 @@ public sealed class NamespaceController
                     if (type == BuiltinResources.Pod) estimate = Math.Max(estimate, PodGraceSeconds(item));
                 }
             }
-            catch (ApiException e) when (e.Code != 404)
+            catch (ApiException e) when (e.Code == 404) { } // a type this server does not serve has no content
+            catch (ApiException e)
             {
                 result.Errors.Add($"{type.GroupResource}: {e.Message}"); // kube keeps going with the other types
             }
