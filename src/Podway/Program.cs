@@ -1,1 +1,3 @@
-return 0;
+using Podway.Cli;
+
+return await CommandDispatcher.RunAsync(args, CliContext.FromProcess());

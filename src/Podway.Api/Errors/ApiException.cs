@@ -13,17 +13,22 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
     public string Reason { get; } = reason;
     public JsonObject? Details { get; } = details;
 
-    public JsonObject ToStatus() => new()
+    public JsonObject ToStatus()
     {
-        ["kind"] = "Status",
-        ["apiVersion"] = "v1",
-        ["metadata"] = new JsonObject(),
-        ["status"] = "Failure",
-        ["message"] = Message,
-        ["reason"] = Reason,
-        ["details"] = Details?.DeepClone(),
-        ["code"] = Code,
-    };
+        var status = new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = Message,
+        };
+        // kube omits an empty reason and absent details (e.g. the 500s of malformed strategic merge patches)
+        if (Reason.Length > 0) status["reason"] = Reason;
+        if (Details != null) status["details"] = Details.DeepClone();
+        status["code"] = Code;
+        return status;
+    }
 
     static JsonObject NameDetails(string group, string kind, string name) => new() { ["name"] = name, ["group"] = group, ["kind"] = kind };
 

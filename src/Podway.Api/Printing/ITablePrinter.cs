@@ -9,6 +9,10 @@ public sealed record TableColumn(string Name, string Type, string Format, string
 public interface ITablePrinter
 {
     IReadOnlyList<TableColumn> Columns { get; }
+
     /// <summary>One cell per column: string, long, bool or null.</summary>
     object?[] Cells(JsonObject obj, DateTimeOffset now);
+
+    /// <summary>Row conditions (meta.k8s.io TableRowCondition); only pods set them, when they completed.</summary>
+    JsonArray? Conditions(JsonObject obj) => null;
 }

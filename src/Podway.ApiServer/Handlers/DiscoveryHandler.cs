@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Podway.Api.Discovery;
 using Podway.Api.OpenApi;
-using Podway.Api.Resources;
 using Podway.ApiServer.Http;
 
 namespace Podway.ApiServer.Handlers;
@@ -35,28 +34,29 @@ public static class DiscoveryHandler
                 await Responses.WriteJsonAsync(ctx, 200, Version);
                 return true;
             case ["api"]:
-                await WriteDiscoveryAsync(ctx, v => Discovery.AggregatedCore(v), Discovery.ApiVersions);
+                await WriteDiscoveryAsync(ctx, Discovery.AggregatedCore, () => Discovery.ApiVersions());
                 return true;
             case ["apis"]:
-                await WriteDiscoveryAsync(ctx, v => Discovery.AggregatedGroups(v), Discovery.ApiGroupList);
+                await WriteDiscoveryAsync(ctx, Discovery.AggregatedGroups, Discovery.ApiGroupList);
                 return true;
             case ["api", "v1"]:
-                await Responses.WriteJsonAsync(ctx, 200, Discovery.ResourceList("", "v1"));
-                return true;
-            case ["apis", var group] when GroupVersions(group).Any():
-                await Responses.WriteJsonAsync(ctx, 200, ApiGroup(group));
-                return true;
-            case ["apis", var group, var version] when GroupVersions(group).Contains(version):
-                await Responses.WriteJsonAsync(ctx, 200, Discovery.ResourceList(group, version));
-                return true;
+                return await WriteIfFoundAsync(ctx, Discovery.ResourceList("", "v1"));
+            case ["apis", var group]:
+                return await WriteIfFoundAsync(ctx, Discovery.ApiGroup(group));
+            case ["apis", var group, var version]:
+                return await WriteIfFoundAsync(ctx, Discovery.ResourceList(group, version));
             case ["openapi", "v3"]:
                 await Responses.WriteJsonAsync(ctx, 200, OpenApiV3.Root());
                 return true;
             case ["openapi", "v3", "api", "v1"]:
-                await Responses.WriteJsonAsync(ctx, 200, OpenApiV3.ForGroupVersion("", "v1"));
-                return true;
-            case ["openapi", "v3", "apis", var g, var v] when GroupVersions(g).Contains(v):
-                await Responses.WriteJsonAsync(ctx, 200, OpenApiV3.ForGroupVersion(g, v));
+                return await WriteIfFoundAsync(ctx, OpenApiV3.ForGroupVersion("", "v1"));
+            case ["openapi", "v3", "apis", var g, var v]:
+                return await WriteIfFoundAsync(ctx, OpenApiV3.ForGroupVersion(g, v));
+            case ["openapi", "v2"]:
+                // kubectl 1.27/1.28 apply fetch v2 (protobuf) before looking at v3; an empty document lets them go on.
+                ctx.Response.StatusCode = 200;
+                ctx.Response.ContentType = OpenApiV2.ProtobufContentType;
+                await ctx.Response.Body.WriteAsync(OpenApiV2.EmptyProtobuf);
                 return true;
             default:
                 return false;
@@ -74,19 +74,10 @@ public static class DiscoveryHandler
         await Responses.WriteJsonAsync(ctx, 200, legacy());
     }
 
-    static IEnumerable<string> GroupVersions(string group) =>
-        BuiltinResources.GroupVersions.Where(gv => gv.Group == group && group.Length > 0).Select(gv => gv.Version);
-
-    static JsonObject ApiGroup(string group)
+    static async Task<bool> WriteIfFoundAsync(HttpContext ctx, JsonObject? document)
     {
-        var versions = new JsonArray(GroupVersions(group).Select(v => (JsonNode)new JsonObject { ["groupVersion"] = $"{group}/{v}", ["version"] = v }).ToArray());
-        return new JsonObject
-        {
-            ["kind"] = "APIGroup",
-            ["apiVersion"] = "v1",
-            ["name"] = group,
-            ["versions"] = versions,
-            ["preferredVersion"] = versions[0]!.DeepClone(),
-        };
+        if (document == null) return false; // falls through to the 404 for unknown paths
+        await Responses.WriteJsonAsync(ctx, 200, document);
+        return true;
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Podway.Api.Errors;
 using Podway.Api.Json;
 using Podway.Api.Resources;
 using Podway.Api.Selectors;
@@ -22,17 +21,11 @@ public sealed class ListFilter
     {
         var labelText = request.Query["labelSelector"].ToString();
         var fieldText = request.Query["fieldSelector"].ToString();
-        try
-        {
-            var labels = labelText.Length > 0 ? LabelSelector.Parse(labelText) : null;
-            var fields = fieldText.Length > 0 ? FieldSelector.Parse(fieldText) : null;
-            if (fields != null) fields.CheckSupported(type);
-            return new ListFilter(type, labels, fields);
-        }
-        catch (FormatException e)
-        {
-            throw ApiException.BadRequest(e.Message);
-        }
+        // Both parsers throw kube's 400 BadRequest messages themselves.
+        var labels = labelText.Length > 0 ? LabelSelector.Parse(labelText) : null;
+        var fields = fieldText.Length > 0 ? FieldSelector.Parse(fieldText) : null;
+        fields?.Validate(type);
+        return new ListFilter(type, labels is { IsEmpty: false } ? labels : null, fields is { IsEmpty: false } ? fields : null);
     }
 
     /// <summary>Null when there is nothing to filter, so the store can skip parsing objects.</summary>

@@ -29,10 +29,9 @@ public static class PatchApplier
         switch (patchType)
         {
             case JsonPatchType:
-                if (patch is not JsonArray ops) throw ApiException.BadRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
-                return JsonPatch.Apply(current, ops) as JsonObject ?? throw ApiException.BadRequest("the patched object is not a JSON object");
+                return JsonPatch.Apply(current, patch);
             case MergePatchType:
-                return JsonMergePatch.Apply(current, patch) as JsonObject ?? throw ApiException.BadRequest("the patched object is not a JSON object");
+                return JsonMergePatch.Apply(current, patch);
             case StrategicMergePatchType:
                 if (patch is not JsonObject smp) throw ApiException.BadRequest("json: cannot unmarshal array into Go value of type map[string]interface {}");
                 return StrategicMergePatch.Apply(current, smp, type);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Podway.Api.Errors;
 using Podway.Api.Json;
+using Podway.Api.Patching;
 using Podway.ApiServer.Registry;
 
 namespace Podway.ApiServer.Http;
@@ -14,8 +15,7 @@ public static class RequestOptions
     public static WriteOptions Write(HttpRequest request)
     {
         var q = request.Query;
-        var manager = q["fieldManager"].ToString();
-        if (manager.Length == 0) manager = ManagerFromUserAgent(request.Headers.UserAgent.ToString());
+        var manager = ManagedFields.ManagerFor(q["fieldManager"].ToString(), request.Headers.UserAgent.ToString());
         var validation = q["fieldValidation"].ToString() switch
         {
             "Strict" => FieldValidation.Strict,
@@ -24,14 +24,6 @@ public static class RequestOptions
             var other => throw ApiException.BadRequest($"fieldValidation must be one of \"Ignore\", \"Warn\", or \"Strict\", got \"{other}\""),
         };
         return new WriteOptions(manager, IsDryRun(request), validation);
-    }
-
-    /// <summary>kube uses the user agent's program name ("kubectl" from "kubectl/v1.33.1 (linux/amd64)").</summary>
-    static string ManagerFromUserAgent(string userAgent)
-    {
-        var end = userAgent.IndexOf('/');
-        var prefix = end > 0 ? userAgent[..end] : userAgent;
-        return prefix.Length == 0 ? "unknown" : prefix.Length > 128 ? prefix[..128] : prefix;
     }
 
     static bool IsDryRun(HttpRequest request)

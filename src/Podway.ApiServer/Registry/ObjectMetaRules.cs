@@ -70,7 +70,7 @@ internal static class ObjectMetaRules
         switch (type.Kind)
         {
             case "Pod":
-                obj["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = PodQos.Classify(obj.Obj("spec")) };
+                obj["status"] = new JsonObject(); // defaulting fills phase Pending and the QoS class
                 break;
             case "Namespace":
                 obj["status"] = new JsonObject { ["phase"] = "Active" };

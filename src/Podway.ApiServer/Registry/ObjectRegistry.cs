@@ -54,7 +54,7 @@ public sealed class ObjectRegistry
         Validate(type, obj, null);
         if (type.Namespaced) AdmitNamespace(type, ns, name);
         var allocation = type == BuiltinResources.Service ? Services.Allocate(obj, null) : null;
-        if (!options.IsApply) ManagedFields.RecordUpdate(obj, null, options.FieldManager, "Update", type.ApiVersion, Now);
+        if (!options.IsApply) ManagedFields.RecordUpdate(obj, null, options.FieldManager, "Update", type.ApiVersion, Now, type);
         if (options.DryRun)
         {
             allocation?.Rollback();
@@ -151,7 +151,7 @@ public sealed class ObjectRegistry
         Defaulters.Apply(type, updated);
         Validate(type, updated, old);
         var allocation = type == BuiltinResources.Service && subresource == null ? Services.Allocate(updated, old) : null;
-        if (!options.IsApply) ManagedFields.RecordUpdate(updated, old, options.FieldManager, "Update", type.ApiVersion, Now);
+        if (!options.IsApply) ManagedFields.RecordUpdate(updated, old, options.FieldManager, "Update", type.ApiVersion, Now, type, subresource == "status" ? "status" : "");
 
         // Unchanged: no write and no new resourceVersion, as kube does for a no-op update.
         var oldMeta = old.Metadata();
@@ -306,7 +306,6 @@ public sealed class ObjectRegistry
     static void Validate(ResourceType type, JsonObject obj, JsonObject? old)
     {
         var validator = Validators.For(type);
-        if (validator == null) return;
         var errors = old == null ? validator.ValidateCreate(obj) : validator.ValidateUpdate(obj, old);
         if (errors.Count > 0) throw ApiException.Invalid(type.Group, type.Kind, obj.Name(), errors);
     }

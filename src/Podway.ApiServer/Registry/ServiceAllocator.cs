@@ -101,8 +101,9 @@ internal sealed class ServiceAllocator
         }
         if (!string.IsNullOrEmpty(requested))
         {
-            var field = spec.ContainsKey("clusterIPs") ? "spec.clusterIPs" : "spec.clusterIP";
-            var shown = field == "spec.clusterIPs" ? $"[]string{{\"{requested}\"}}" : $"\"{requested}\"";
+            // kube reports allocation failures against the normalized clusterIPs list
+            const string field = "spec.clusterIPs";
+            var shown = $"[]string{{\"{requested}\"}}";
             if (!TryParse(requested, out var ip))
                 errors.Add(new(FieldErrorType.Invalid, field, $"Invalid value: {shown}: must be a valid IP address"));
             else if (!InRange(ip) || ip == _network || ip == _network + _size - 1)

@@ -1,0 +1,31 @@
+namespace Podway.Cli;
+
+/// <summary>One flag of a subcommand: boolean flags take no value.</summary>
+internal sealed record FlagSpec(string Name, string? ValueName, string Help)
+{
+    public bool TakesValue => ValueName is not null;
+}
+
+/// <summary>A subcommand's name, one-line summary and flags; drives both parsing and --help.</summary>
+internal sealed record CommandSpec(string Name, string Summary, IReadOnlyList<FlagSpec> Flags, bool Hidden = false)
+{
+    public FlagSpec? Find(string name) => Flags.FirstOrDefault(f => f.Name == name);
+}
+
+internal static class CommandSpecs
+{
+    static readonly FlagSpec Name = new("--name", "N", "cluster name (default \"podway\")");
+    static readonly FlagSpec DataDir = new("--data-dir", "D", "data directory (default /var/lib/podway/<name>)");
+    static readonly FlagSpec ApiPort = new("--api-port", "P", "HTTPS port of the API server on 127.0.0.1 (default 6443)");
+
+    public static readonly CommandSpec Up = new("up", "start a cluster (installs prerequisites, writes certificates and kubeconfig)",
+        [Name, DataDir, ApiPort, new("--foreground", null, "run the cluster in this process until Ctrl-C or SIGTERM")]);
+    public static readonly CommandSpec Down = new("down", "stop a cluster and remove its kernel objects",
+        [Name, DataDir, new("--purge", null, "also delete the data directory and the cluster's kubeconfig entries")]);
+    public static readonly CommandSpec Status = new("status", "show whether a cluster is running (exit 0 running, 3 stopped)", [Name, DataDir]);
+    public static readonly CommandSpec Kubeconfig = new("kubeconfig", "print a cluster's kubeconfig", [Name, DataDir]);
+    public static readonly CommandSpec Server = new("server", "run the control plane in this process (used by `podway up`)",
+        [Name, DataDir, ApiPort], Hidden: true);
+
+    public static readonly IReadOnlyList<CommandSpec> All = [Up, Down, Status, Kubeconfig, Server];
+}

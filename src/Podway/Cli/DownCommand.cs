@@ -1,0 +1,46 @@
+using Podway.Cluster;
+using Podway.HostSystem;
+
+namespace Podway.Cli;
+
+/// <summary>`podway down`: stops the server, removes the cluster's kernel objects, and with --purge its data and kubeconfig entries.</summary>
+internal static class DownCommand
+{
+    static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
+
+    public static async Task<int> RunAsync(ParsedCommand cmd, CliContext ctx)
+    {
+        var paths = ClusterTarget.Resolve(cmd, ctx.DataRoot);
+        ctx.RequireRoot("down", "it removes network namespaces and nftables rules");
+
+        if (ServerProcess.FindRunning(paths, ctx.DataRoot) is { } pid)
+        {
+            var killed = await ServerProcess.StopAsync(pid, Grace);
+            ServerProcess.RemovePidFile(paths, pid);
+            ctx.Out.WriteLine(killed
+                ? $"cluster {paths.Name}: server (pid {pid}) did not stop within {Grace.TotalSeconds:0} s and was killed"
+                : $"cluster {paths.Name}: stopped (pid {pid})");
+        }
+        else
+        {
+            // A stale pid file (crash, or a reused pid) is removed; the process it names is left alone.
+            if (File.Exists(paths.PidFile)) File.Delete(paths.PidFile);
+            ctx.Out.WriteLine($"cluster {paths.Name} is not running");
+        }
+
+        try
+        {
+            foreach (var removed in ClusterKernelObjects.RemoveAll(paths.Name))
+                ctx.Out.WriteLine($"  removed {removed}");
+        }
+        catch (IOException e) { throw new CliException(e.Message); }
+
+        if (cmd.Has("--purge"))
+        {
+            if (DataDir.Purge(paths)) ctx.Out.WriteLine($"  deleted {paths.DataDir}");
+            if (ClusterKubeconfig.RemoveFromUser(paths, ctx) is { } file)
+                ctx.Out.WriteLine($"  removed context {paths.ContextName} from {file}");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,85 @@
+namespace Podway.Cli.Tests;
+
+public sealed class CommandLineTests
+{
+    public sealed record BadInvocation(string[] Args, string Error);
+
+    public static TheoryData<BadInvocation> BadInvocations() =>
+    [
+        new(["up", "--foo"], "error: unknown flag --foo for podway up"),
+        new(["down", "--api-port", "7000"], "error: unknown flag --api-port for podway down"),
+        new(["launch"], "error: unknown command \"launch\" for podway"),
+        new(["--verbose"], "error: unknown flag --verbose for podway"),
+        new(["up", "--name"], "error: flag --name for podway up needs a value (N)"),
+        new(["up", "--name", "--foreground"], "error: flag --name for podway up needs a value (N)"),
+        new(["down", "--purge=yes"], "error: flag --purge for podway down takes no value"),
+        new(["status", "extra"], "error: unexpected argument \"extra\" for podway status"),
+        new(["up", "--api-port", "http"], "error: invalid value \"http\" for --api-port: must be a port number from 1 to 65535"),
+        new(["up", "--api-port=70000"], "error: invalid value \"70000\" for --api-port: must be a port number from 1 to 65535"),
+        new(["status", "--name", "Bad_Name"], "error: invalid cluster name \"Bad_Name\""),
+        new(["status", "--name", "muchtoolongname"], "error: invalid cluster name \"muchtoolongname\""),
+    ];
+
+    [Theory]
+    [MemberData(nameof(BadInvocations))]
+    public async Task Run_BadInvocation_PrintsErrorAndExits2(BadInvocation row)
+    {
+        using var cli = new TestCli();
+        var code = await cli.RunAsync(row.Args);
+        Assert.Equal(2, code);
+        Assert.StartsWith(row.Error, cli.Err.ToString());
+        Assert.Contains("--help' for usage.", cli.Err.ToString());
+    }
+
+    [Theory]
+    [InlineData("up", "podway up must run as root (it creates network namespaces and nftables rules): try sudo ./podway up")]
+    [InlineData("down", "podway down must run as root (it removes network namespaces and nftables rules): try sudo ./podway down")]
+    public async Task Run_NotRoot_ExplainsSudoAndExits1(string command, string message)
+    {
+        using var cli = new TestCli { IsRoot = false };
+        var code = await cli.RunAsync(command);
+        Assert.Equal(1, code);
+        Assert.Equal($"error: {message}", cli.Err.ToString().Trim());
+        Assert.False(Directory.Exists(cli.DataRoot), "nothing may be created before the root check");
+    }
+
+    [Theory]
+    [InlineData(new[] { "--help" }, "Usage: podway <command> [flags]")]
+    [InlineData(new[] { "up", "--help" }, "--foreground")]
+    [InlineData(new[] { "down", "-h" }, "--purge")]
+    [InlineData(new[] { "status", "--help" }, "--data-dir D")]
+    public async Task Run_Help_PrintsUsageAndExits0(string[] args, string expected)
+    {
+        using var cli = new TestCli { IsRoot = false };
+        Assert.Equal(0, await cli.RunAsync(args));
+        Assert.Contains(expected, cli.Out.ToString());
+    }
+
+    [Fact]
+    public async Task Run_NoArguments_PrintsUsageToStderrAndExits2()
+    {
+        using var cli = new TestCli();
+        Assert.Equal(2, await cli.RunAsync());
+        Assert.Contains("Commands:", cli.Err.ToString());
+        Assert.DoesNotContain("server", cli.Err.ToString()); // internal subcommand stays out of the help
+    }
+
+    [Fact]
+    public void Parse_EqualsAndSpaceForms_GiveSameValues()
+    {
+        var a = ArgumentParser.Parse(["up", "--name=dev", "--api-port", "7443", "--foreground"])!;
+        Assert.Equal("dev", a.Value("--name"));
+        Assert.Equal("7443", a.Value("--api-port"));
+        Assert.True(a.Has("--foreground"));
+        Assert.False(a.Has("--data-dir"));
+    }
+
+    [Fact]
+    public void Resolve_Defaults_UseNamedDirUnderDataRoot()
+    {
+        var paths = ClusterTarget.Resolve(ArgumentParser.Parse(["status"])!, "/var/lib/podway");
+        Assert.Equal("podway", paths.Name);
+        Assert.Equal("/var/lib/podway/podway", paths.DataDir);
+        Assert.Equal("podway-podway", paths.ContextName);
+    }
+}
