@@ -20,6 +20,9 @@ public sealed class RealApiServer : IAsyncLifetime
     ApiServerHost? _host;
 
     public ApiClient Client { get; private set; } = null!;
+    public Uri Url => _host!.Url;
+    public string BearerToken => Token;
+    public X509Certificate2 CaCertificate { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -35,6 +38,7 @@ public sealed class RealApiServer : IAsyncLifetime
             Tokens = new HashSet<string> { Token },
         };
         _host = await ApiServerHost.StartAsync(options, _store);
+        CaCertificate = ca;
         Client = new ApiClient(_host.Url, Token, ca);
     }
 
