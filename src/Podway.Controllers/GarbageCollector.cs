@@ -154,7 +154,10 @@ public sealed class GarbageCollector
         }
 
         var finalizers = ObjectMeta.Finalizers(obj);
-        var hasDependents = Dependents(obj).Any();
+        var dependents = Dependents(obj).Select(d => d.Object).ToList();
+        var hasDependents = dependents.Count > 0;
+        if (waiting.Count > 0 && dependents.Any(d => ObjectMeta.IsBeingDeleted(d) && ObjectMeta.Finalizers(d).Contains(Finalizers.ForegroundDeletion)))
+            await UnblockOwnerReferencesAsync(type, obj, ct); // kube's cycle guard: an owner must not wait on a chain that waits on it
         var policy = waiting.Count > 0 && hasDependents ? "Foreground"
             : finalizers.Contains(Finalizers.Orphan) ? "Orphan"
             : finalizers.Contains(Finalizers.ForegroundDeletion) ? "Foreground"
@@ -229,6 +232,22 @@ public sealed class GarbageCollector
         };
         try { await _client.PatchAsync(type, ObjectMeta.Namespace(obj), ObjectMeta.Name(obj), PatchType.Merge, patch, ct: ct); }
         catch (ApiException e) when (e.Code == 404) { }
+    }
+
+    /// <summary>Sets blockOwnerDeletion=false on every ownerReference (kube's unblockOwnerReferences patch).</summary>
+    async Task UnblockOwnerReferencesAsync(ResourceType type, JsonObject obj, CancellationToken ct)
+    {
+        var references = new JsonArray(ObjectMeta.OwnerReferences(obj).Select(r =>
+        {
+            var copy = (JsonObject)r.DeepClone();
+            if (copy["blockOwnerDeletion"] is not null) copy["blockOwnerDeletion"] = false;
+            return (JsonNode)copy;
+        }).ToArray());
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["ownerReferences"] = references, ["uid"] = ObjectMeta.Uid(obj), ["resourceVersion"] = ObjectMeta.ResourceVersion(obj) },
+        };
+        await _client.PatchAsync(type, ObjectMeta.Namespace(obj), ObjectMeta.Name(obj), PatchType.Merge, patch, ct: ct);
     }
 
     async Task RemoveFinalizerAsync(ResourceType type, JsonObject obj, string finalizer, CancellationToken ct)

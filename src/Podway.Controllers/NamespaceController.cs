@@ -123,12 +123,11 @@ public sealed class NamespaceController
         return list["items"] is JsonArray a ? a.OfType<JsonObject>().ToList() : [];
     }
 
-    /// <summary>kube's estimateGracefulTerminationForPods: terminated pods need no time, others their grace period.</summary>
+    /// <summary>kube's estimateGracefulTerminationForPods: terminated pods need no time, others spec.terminationGracePeriodSeconds.</summary>
     static long PodGraceSeconds(JsonObject pod)
     {
         var phase = pod["status"]?["phase"]?.GetValue<string>();
         if (phase is "Succeeded" or "Failed") return 0;
-        if (pod["metadata"]?["deletionGracePeriodSeconds"] is JsonValue d && d.TryGetValue<long>(out var grace)) return grace;
-        return pod["spec"]?["terminationGracePeriodSeconds"] is JsonValue t && t.TryGetValue<long>(out var spec) ? spec : 30;
+        return pod["spec"]?["terminationGracePeriodSeconds"] is JsonValue t && t.TryGetValue<long>(out var grace) ? grace : 0;
     }
 }
