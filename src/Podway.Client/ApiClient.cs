@@ -35,8 +35,15 @@ public sealed class ApiClient : IDisposable
             handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
         else if (ca is not null)
             handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, errors) => TrustedBy(ca, cert, errors);
-        // Watches stay open for many minutes, so the per-request timeout is applied by hand instead.
-        _http = new HttpClient(handler) { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
+        // Watches stay open for many minutes, so the per-request timeout is applied by hand instead. HTTP/2 over
+        // TLS (as client-go uses) carries every watch of a process on one connection; plain http stays on 1.1.
+        _http = new HttpClient(handler)
+        {
+            BaseAddress = server,
+            Timeout = Timeout.InfiniteTimeSpan,
+            DefaultRequestVersion = server.Scheme == Uri.UriSchemeHttps ? HttpVersion.Version20 : HttpVersion.Version11,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
         if (!string.IsNullOrEmpty(bearerToken))
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("podway/0.1");
@@ -196,7 +203,7 @@ public sealed class ApiClient : IDisposable
             .Add("resourceVersion", options.ResourceVersion)
             .Add("timeoutSeconds", options.TimeoutSeconds?.ToString())
             .Add("watch", "true");
-        using var request = new HttpRequestMessage(HttpMethod.Get, CollectionPath(type, ns) + query);
+        using var request = NewRequest(HttpMethod.Get, CollectionPath(type, ns) + query, null);
         request.Headers.Accept.ParseAdd("application/json");
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         if (!response.IsSuccessStatusCode)
@@ -221,7 +228,7 @@ public sealed class ApiClient : IDisposable
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(RequestTimeout);
-        using var request = new HttpRequestMessage(method, path) { Content = content };
+        using var request = NewRequest(method, path, content);
         request.Headers.Accept.ParseAdd(accept ?? "application/json");
         using var response = await _http.SendAsync(request, timeout.Token);
         var body = await response.Content.ReadAsStringAsync(timeout.Token);
@@ -230,6 +237,13 @@ public sealed class ApiClient : IDisposable
         return JsonNode.Parse(body) as JsonObject
             ?? throw new ApiException((int)HttpStatusCode.InternalServerError, "InternalError", $"{method} {path}: the server returned no object");
     }
+
+    HttpRequestMessage NewRequest(HttpMethod method, string path, HttpContent? content) => new(method, path)
+    {
+        Content = content,
+        Version = _http.DefaultRequestVersion,
+        VersionPolicy = _http.DefaultVersionPolicy,
+    };
 
     static StringContent Json(JsonObject obj) => new(obj.ToJsonString(), Encoding.UTF8, "application/json");
 
