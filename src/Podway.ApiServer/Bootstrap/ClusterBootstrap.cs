@@ -26,6 +26,7 @@ internal sealed class ClusterBootstrap(ObjectRegistry registry, ApiServerOptions
 
     async Task EnsureAsync(ResourceType type, string ns, JsonObject obj, CancellationToken ct)
     {
+        if (registry.Store.Get(type.StorageKey, type.Namespaced ? ns : "", obj.Name()) != null) return;
         try { await registry.CreateAsync(type, ns, obj, WriteOptions.Internal, ct); }
         catch (ApiException e) when (e.Reason == "AlreadyExists") { }
     }

@@ -79,6 +79,7 @@ public sealed class ListWatchHandler(IObjectStore store, TimeProvider clock)
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = Responses.Json;
         await ctx.Response.StartAsync(ct);
+        await ctx.Response.BodyWriter.FlushAsync(ct); // headers now, so clients see the watch open before the first event
 
         // RV absent or "0": start with the current state as ADDED events, then follow from that revision.
         long lastRevision = fromRevision;
