@@ -26,6 +26,9 @@ public sealed class GarbageCollector
     readonly Action<string>? _log;
     readonly WorkQueue<ObjectRef> _queue = new();
     readonly HashSet<ResourceType> _types = [];
+    /// <summary>Owner uids confirmed absent by the server; uids never come back, so this only saves GETs (kube's absentOwnerCache).</summary>
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _absentOwners = new();
+    const int AbsentOwnersCapacity = 10_000;
 
     /// <summary>kube-controller-manager's default ignored resources: events are never owners nor collected.</summary>
     static readonly HashSet<string> Ignored = [BuiltinResources.CoreEvent.GroupResource, BuiltinResources.EventsEvent.GroupResource];
@@ -189,10 +192,12 @@ public sealed class GarbageCollector
         }
         var ownerNs = ownerType.Namespaced ? dependentNs : "";
         var owner = _types.Contains(ownerType) ? _informers.For(ownerType).Cache.Get(ownerNs, name) : null;
-        if (owner is null || ObjectMeta.Uid(owner) != uid)
+        if ((owner is null || ObjectMeta.Uid(owner) != uid) && !_absentOwners.ContainsKey(uid))
             owner = await _client.TryGetAsync(ownerType, ownerNs, name, ct); // the cache may lag: ask the server
         if (owner is null || ObjectMeta.Uid(owner) != uid)
         {
+            if (_absentOwners.Count >= AbsentOwnersCapacity) _absentOwners.Clear();
+            _absentOwners.TryAdd(uid, 0);
             if (ownerType.Namespaced && ExistsElsewhere(ownerType, uid, ownerNs))
                 await ReportInvalidNamespaceAsync(dependent, reference, ct);
             return OwnerState.Dangling;

@@ -108,7 +108,8 @@ public sealed class WorkQueueTests
             Interlocked.Increment(ref processed);
         }, cts.Token);
         for (var i = 0; i < 200; i++) { queue.Add(7); await Task.Yield(); }
-        while (queue.Count > 0 || Volatile.Read(ref inFlight) > 0) await Task.Delay(5, cts.Token);
+        while (Volatile.Read(ref processed) == 0 || queue.Count > 0 || Volatile.Read(ref inFlight) > 0) await Task.Delay(5, cts.Token);
+        await Task.Delay(20, cts.Token);
         cts.Cancel();
         await workers.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(1, maxInFlight);
