@@ -16,6 +16,7 @@ public sealed class EventRecorder(ApiClient client, string component, string? ho
 
     readonly Lock _gate = new();
     readonly Dictionary<string, Seen> _seen = [];
+    const int MaxRemembered = 4096;
 
     public const string Normal = "Normal";
     public const string Warning = "Warning";
@@ -64,7 +65,11 @@ public sealed class EventRecorder(ApiClient client, string component, string? ho
                 ["reportingInstance"] = host ?? "",
             };
             await client.CreateAsync(BuiltinResources.CoreEvent, ns, ev, ct);
-            lock (_gate) _seen[key] = new Seen(ns, name, 1, now);
+            lock (_gate)
+            {
+                if (_seen.Count >= MaxRemembered) _seen.Clear(); // client-go keeps an LRU of 4096 for the same reason
+                _seen[key] = new Seen(ns, name, 1, now);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
