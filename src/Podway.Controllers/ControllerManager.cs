@@ -1,0 +1,71 @@
+using Podway.Api.Resources;
+using Podway.Client;
+
+namespace Podway.Controllers;
+
+public sealed record ControllerManagerOptions
+{
+    /// <summary>Workers per controller.</summary>
+    public int Workers { get; init; } = 2;
+    /// <summary>Shared informer resync period (kube-controller-manager's --min-resync-period is 12h; we keep caches honest more often).</summary>
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(5);
+    public Action<string>? Log { get; init; }
+}
+
+/// <summary>
+/// kube-controller-manager in miniature: one shared informer per type, then the garbage collector and the
+/// namespace controller on top of them, all through the given ApiClient. RunAsync returns once ct is cancelled
+/// and every informer and worker has stopped.
+/// </summary>
+public sealed class ControllerManager(ApiClient client, ControllerManagerOptions? options = null)
+{
+    readonly ControllerManagerOptions _options = options ?? new ControllerManagerOptions();
+    readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once every informer has listed and the controllers are running.</summary>
+    public Task Ready => _ready.Task;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        IReadOnlyList<ResourceType> deletable;
+        try { deletable = await DiscoverAsync(ct); }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { _ready.TrySetCanceled(ct); return; }
+        var informers = new SharedInformerFactory(client, _options.ResyncPeriod, _options.Log);
+        var recorder = new EventRecorder(client, GarbageCollector.Component, log: _options.Log);
+        var gc = new GarbageCollector(informers, deletable, recorder, _options.Log);
+        var namespaces = new NamespaceController(informers, deletable, _options.Log);
+        informers.Start(ct);
+        var controllers = Task.WhenAll(gc.RunAsync(_options.Workers, ct), namespaces.RunAsync(_options.Workers, ct));
+        try
+        {
+            await informers.WaitForCacheSyncAsync(ct);
+            _ready.TrySetResult();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        try { await controllers; }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        await informers.WhenStopped();
+        _ready.TrySetCanceled(ct);
+    }
+
+    /// <summary>Types served with list, watch and delete; retried until the server answers discovery at all.</summary>
+    async Task<IReadOnlyList<ResourceType>> DiscoverAsync(CancellationToken ct)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                var types = await client.DiscoverAsync(["list", "watch", "delete"], ct);
+                if (types.Count > 0) return types;
+                _options.Log?.Invoke("controller manager: discovery found no resources yet");
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                _options.Log?.Invoke($"controller manager: discovery failed: {e.Message}");
+            }
+            await Task.Delay(delay, ct);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Podway.Api.Resources;
+using Podway.Client;
+
+namespace Podway.Controllers.Tests;
+
+/// <summary>The real API server with a ControllerManager running against it; each test works in namespaces of its own.</summary>
+public sealed class ControllersFixture : IAsyncLifetime
+{
+    readonly RealApiServer _server = new();
+    readonly CancellationTokenSource _stop = new();
+    Task? _manager;
+
+    public ApiClient Client => _server.Client;
+    public ConcurrentQueue<string> Log { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        await _server.InitializeAsync();
+        var manager = new ControllerManager(Client, new ControllerManagerOptions { Log = Log.Enqueue });
+        _manager = manager.RunAsync(_stop.Token);
+        await manager.Ready.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _stop.Cancel();
+        if (_manager is not null) await _manager.WaitAsync(TimeSpan.FromSeconds(30));
+        await _server.DisposeAsync();
+    }
+
+    public async Task<string> NewNamespaceAsync()
+    {
+        var name = "t-" + Guid.NewGuid().ToString("N")[..8];
+        await Client.CreateAsync(BuiltinResources.Namespace, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } });
+        return name;
+    }
+
+    public static JsonObject OwnerRef(JsonObject owner, bool blockOwnerDeletion = false, bool controller = false) => new()
+    {
+        ["apiVersion"] = owner["apiVersion"]!.GetValue<string>(),
+        ["kind"] = owner["kind"]!.GetValue<string>(),
+        ["name"] = ObjectMeta.Name(owner),
+        ["uid"] = ObjectMeta.Uid(owner),
+        ["blockOwnerDeletion"] = blockOwnerDeletion,
+        ["controller"] = controller,
+    };
+
+    public Task<JsonObject> CreateConfigMapAsync(string ns, string name, IEnumerable<JsonObject>? owners = null, params string[] finalizers)
+    {
+        var meta = new JsonObject { ["name"] = name, ["namespace"] = ns };
+        if (owners is not null) meta["ownerReferences"] = new JsonArray(owners.Select(o => (JsonNode)o).ToArray());
+        if (finalizers.Length > 0) meta["finalizers"] = new JsonArray(finalizers.Select(f => (JsonNode)JsonValue.Create(f)).ToArray());
+        return Client.CreateAsync(BuiltinResources.ConfigMap, ns, new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["metadata"] = meta, ["data"] = new JsonObject { ["k"] = "v" },
+        });
+    }
+
+    public Task RemoveFinalizersAsync(ResourceType type, string? ns, string name) =>
+        Client.PatchAsync(type, ns, name, PatchType.Merge, new JsonObject { ["metadata"] = new JsonObject { ["finalizers"] = null } });
+
+    public async Task<bool> GoneAsync(ResourceType type, string? ns, string name) => await Client.TryGetAsync(type, ns, name) is null;
+}
+
+[CollectionDefinition("controllers")]
+public sealed class ControllersCollection : ICollectionFixture<ControllersFixture>;
