@@ -14,6 +14,8 @@ public sealed record ApiServerOptions
     /// <summary>The address Pods reach the API at: the endpoint of the `kubernetes` Service.</summary>
     public required IPAddress AdvertiseAddress { get; init; }
     public required X509Certificate2 ServingCertificate { get; init; }
+    /// <summary>The CA that signed the serving certificate: in-process clients (the controllers) trust exactly this.</summary>
+    public X509Certificate2? CertificateAuthority { get; init; }
     /// <summary>Bearer tokens accepted (from the data dir); anything else is 401.</summary>
     public required IReadOnlySet<string> Tokens { get; init; }
     public string ServiceCidr { get; init; } = "10.96.0.0/12";

@@ -17,6 +17,7 @@ internal static class ServerHost
         ListenAddresses = [System.Net.IPAddress.Loopback],
         AdvertiseAddress = config.Advertise,
         ServingCertificate = creds.Serving,
+        CertificateAuthority = creds.Ca,
         Tokens = new HashSet<string>(StringComparer.Ordinal) { creds.AdminToken },
         ServiceCidr = config.ServiceCidr,
     };
