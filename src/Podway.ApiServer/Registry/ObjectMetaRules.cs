@@ -10,8 +10,13 @@ internal static class ObjectMetaRules
 {
     const string NameSuffixAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
-    /// <summary>Types whose spec changes bump metadata.generation (those with a spec and an observedGeneration story).</summary>
-    static bool TracksGeneration(ResourceType t) => t.Kind is not ("Event" or "Endpoints" or "EndpointSlice" or "Lease" or "Secret" or "ConfigMap" or "ServiceAccount" or "Namespace" or "Node");
+    /// <summary>
+    /// Types whose registry strategies set metadata.generation (kube 1.33): workloads, networking objects, EndpointSlices,
+    /// and every CRD (the Gateway API kinds). Pods, Services, ConfigMaps and the like have none.
+    /// </summary>
+    static bool TracksGeneration(ResourceType t) =>
+        t.Kind is "Deployment" or "ReplicaSet" or "StatefulSet" or "Ingress" or "IngressClass" or "NetworkPolicy" or "EndpointSlice"
+        || t.Group == "gateway.networking.k8s.io";
 
     public static void PrepareForCreate(ResourceType type, JsonObject obj, DateTimeOffset now)
     {
