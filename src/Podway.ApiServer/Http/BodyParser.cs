@@ -9,7 +9,7 @@ public static class BodyParser
 {
     public static JsonNode Parse(byte[] body, string? contentType)
     {
-        // Protobuf (and CBOR) bodies get 415, on which client-go switches this client to JSON and retries.
+        if (Podway.Api.Protobuf.KubeProtobuf.IsProtobuf(contentType)) return Podway.Api.Protobuf.KubeProtobuf.Decode(body);
         if (contentType != null && (contentType.Contains("protobuf", StringComparison.OrdinalIgnoreCase) || contentType.Contains("cbor", StringComparison.OrdinalIgnoreCase)))
             throw new ApiException(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
         if (body.Length == 0) throw ApiException.BadRequest("the request body is empty");
