@@ -25,8 +25,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     public Dictionary<string, string> Env => new()
     {
         ["KUBECONFIG"] = UserKubeconfig,
-        ["KUBECACHEDIR"] = Path.Combine(DataDir, "..", "kubecache"),
-        ["HOME"] = Path.Combine(DataDir, ".."),
+        // kubectl's discovery and http caches per cluster, so a cached /version from another server never picks the binary
+        ["KUBECACHEDIR"] = Path.Combine(Path.GetDirectoryName(DataDir)!, "kubecache"),
     };
 
     public async Task InitializeAsync()
