@@ -55,6 +55,27 @@ public sealed class RestSemanticsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_UnknownNestedFieldWithStrictValidation_NamesItsPath()
+    {
+        const string deployment = """
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"typo"},"spec":{"replicass":2,"selector":{"matchLabels":{"app":"t"}},
+             "template":{"metadata":{"labels":{"app":"t"}},"spec":{"containers":[{"name":"c","imagee":"nginx","image":"nginx"}]}}}}
+            """;
+        var (code, body) = await _server.PostAsync("/apis/apps/v1/namespaces/default/deployments?fieldValidation=Strict", deployment);
+        Assert.Equal(400, code);
+        Assert.Equal("strict decoding error: unknown field \"spec.replicass\", unknown field \"spec.template.spec.containers[0].imagee\"",
+            body!["message"]!.GetValue<string>());
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/apis/apps/v1/namespaces/default/deployments?fieldValidation=Warn")
+        {
+            Content = new StringContent(deployment, System.Text.Encoding.UTF8, "application/json"),
+        };
+        using var response = await _server.Http.SendAsync(request);
+        Assert.Equal(201, (int)response.StatusCode);
+        Assert.Contains("299 - \"unknown field \\\"spec.replicass\\\"\"", response.Headers.GetValues("Warning"));
+    }
+
+    [Fact]
     public async Task Request_WithoutToken_Is401()
     {
         using var anonymous = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } })

@@ -110,6 +110,11 @@ public sealed class KubectlSeedTests(ClusterFixture cluster)
         Assert.Equal(0, (await cluster.KubectlAsync("create", "configmap", "dup-cm", "--from-literal=a=b")).ExitCode);
         var again = await cluster.KubectlAsync("create", "configmap", "dup-cm", "--from-literal=a=b");
         Assert.NotEqual(0, again.ExitCode);
-        Assert.Contains("Error from server (AlreadyExists): configmaps \"dup-cm\" already exists", again.Stderr);
+        Assert.Contains("error: failed to create configmap: configmaps \"dup-cm\" already exists", again.Stderr);
+
+        var file = Path.Combine(Paths.Manifests, "000-pod-demo.yaml");
+        Assert.Equal(0, (await cluster.KubectlAsync("create", "-f", file, "-n", "kube-public")).ExitCode);
+        var fromFile = await cluster.KubectlAsync("create", "-f", file, "-n", "kube-public");
+        Assert.Contains($"Error from server (AlreadyExists): error when creating \"{file}\": pods \"demo\" already exists", fromFile.Stderr);
     }
 }

@@ -36,6 +36,13 @@ public sealed class ResourceHandler(ObjectRegistry registry, ListWatchHandler li
         };
     }
 
+    /// <summary>fieldValidation=Warn: kube reports each unknown field as a `Warning: 299 - "..."` header, which kubectl prints.</summary>
+    static void AddWarnings(HttpContext ctx, IReadOnlyList<string> warnings)
+    {
+        foreach (var warning in warnings)
+            ctx.Response.Headers.Append("Warning", $"299 - \"{warning.Replace("\"", "\\\"")}\"");
+    }
+
     static bool IsWatch(HttpRequest request) => request.Query["watch"].ToString() is "true" or "1";
 
     async Task GetAsync(HttpContext ctx, RequestInfo info)
@@ -55,7 +62,7 @@ public sealed class ResourceHandler(ObjectRegistry registry, ListWatchHandler li
     {
         var body = await RequestOptions.ReadObjectAsync(ctx.Request, ctx.RequestAborted);
         var options = RequestOptions.Write(ctx.Request);
-        StrictFields.Check(info.Type, body, options.FieldValidation);
+        AddWarnings(ctx, StrictFields.Check(info.Type, body, options.FieldValidation));
         var created = await registry.CreateAsync(info.Type, info.Namespace ?? "", body, options, ctx.RequestAborted);
         await Responses.WriteJsonAsync(ctx, 201, created);
     }
@@ -64,7 +71,7 @@ public sealed class ResourceHandler(ObjectRegistry registry, ListWatchHandler li
     {
         var body = await RequestOptions.ReadObjectAsync(ctx.Request, ctx.RequestAborted);
         var options = RequestOptions.Write(ctx.Request);
-        StrictFields.Check(info.Type, body, options.FieldValidation);
+        AddWarnings(ctx, StrictFields.Check(info.Type, body, options.FieldValidation));
         var updated = await registry.UpdateAsync(info.Type, info.Namespace ?? "", info.Name!, body, options, info.Subresource, ctx.RequestAborted);
         await Responses.WriteJsonAsync(ctx, 200, updated);
     }
@@ -81,7 +88,7 @@ public sealed class ResourceHandler(ObjectRegistry registry, ListWatchHandler li
             if (patch is not JsonObject applied) throw ApiException.BadRequest("the apply configuration must be an object");
             if (!ctx.Request.Query.ContainsKey("fieldManager"))
                 throw ApiException.BadRequest("PATCH requests with apply-patch+yaml content type must specify a fieldManager");
-            StrictFields.Check(info.Type, applied, options.FieldValidation);
+            AddWarnings(ctx, StrictFields.Check(info.Type, applied, options.FieldValidation));
             var force = ctx.Request.Query["force"] == "true";
             var applyOptions = options with { IsApply = true };
             result = await registry.GuaranteedUpdateAsync(info.Type, info.Namespace ?? "", info.Name!,
@@ -90,7 +97,7 @@ public sealed class ResourceHandler(ObjectRegistry registry, ListWatchHandler li
         }
         else
         {
-            if (patch is JsonObject patchObject) StrictFields.Check(info.Type, patchObject, options.FieldValidation, isPatch: true);
+            if (patch is JsonObject patchObject) AddWarnings(ctx, StrictFields.Check(info.Type, patchObject, options.FieldValidation, isPatch: true));
             result = await registry.GuaranteedUpdateAsync(info.Type, info.Namespace ?? "", info.Name!,
                 current => PatchApplier.Apply(patchType, current!, patch.DeepClone(), info.Type),
                 options, info.Subresource, ct: ctx.RequestAborted);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Podway.Api.Errors;
+using Podway.Api.Protobuf;
 using Podway.Api.Resources;
 using Podway.ApiServer.Registry;
 
@@ -7,7 +8,8 @@ namespace Podway.ApiServer.Handlers;
 
 /// <summary>
 /// fieldValidation=Strict (kubectl apply's default): unknown fields are a 400
-/// `strict decoding error: unknown field "metadata.lables"`. Checked for the top level and ObjectMeta of every kind.
+/// `strict decoding error: unknown field "spec.replicass"`; Warn answers with Warning headers instead.
+/// Checked against the k8s.io/api type tables where a kind has one, else the top level and ObjectMeta.
 /// </summary>
 internal static class StrictFields
 {
@@ -34,9 +36,19 @@ internal static class StrictFields
         ],
     };
 
-    public static void Check(ResourceType type, JsonObject obj, FieldValidation mode, bool isPatch = false)
+    /// <summary>Throws 400 under Strict; under Warn returns kube's warning texts for the Warning header; else nothing.</summary>
+    public static IReadOnlyList<string> Check(ResourceType type, JsonObject obj, FieldValidation mode, bool isPatch = false)
     {
-        if (mode != FieldValidation.Strict) return;
+        if (mode == FieldValidation.Ignore) return [];
+        var unknown = (KnownFields.Unknown(type.ApiVersion, type.Kind, obj) ?? Shallow(type, obj, isPatch)).Select(u => $"unknown field \"{u}\"").ToList();
+        if (unknown.Count > 0 && mode == FieldValidation.Strict)
+            throw ApiException.BadRequest("strict decoding error: " + string.Join(", ", unknown));
+        return unknown;
+    }
+
+    /// <summary>For kinds without a type table (the Gateway API CRDs): the top level and ObjectMeta.</summary>
+    static List<string> Shallow(ResourceType type, JsonObject obj, bool isPatch)
+    {
         var unknown = new List<string>();
         var allowed = TopLevel.GetValueOrDefault(type.Kind) ?? ["spec", "status"];
         foreach (var (key, _) in obj)
@@ -46,7 +58,6 @@ internal static class StrictFields
             foreach (var (key, _) in meta)
                 if (!ObjectMeta.Contains(key) && !(isPatch && key.StartsWith('$')))
                     unknown.Add("metadata." + key);
-        if (unknown.Count > 0)
-            throw ApiException.BadRequest("strict decoding error: " + string.Join(", ", unknown.Select(u => $"unknown field \"{u}\"")));
+        return unknown;
     }
 }
