@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace Podway.Node.Sandbox;
+
+/// <summary>What a Pod's sandbox needs: identity, hostname, DNS and hosts configuration, hostPorts.</summary>
+public sealed record SandboxSpec
+{
+    public required string PodUid { get; init; }
+    public required string Namespace { get; init; }
+    public required string Name { get; init; }
+    /// <summary>spec.hostname or the pod name (truncated to 63 characters as the kubelet does).</summary>
+    public required string Hostname { get; init; }
+    public string? Subdomain { get; init; }
+    /// <summary>The /etc/resolv.conf content for the Pod's dnsPolicy (see PodDns.ResolvConf).</summary>
+    public required string ResolvConf { get; init; }
+    /// <summary>spec.hostAliases as (ip, hostnames).</summary>
+    public IReadOnlyList<(string Ip, IReadOnlyList<string> Hostnames)> HostAliases { get; init; } = [];
+    /// <summary>Container ports with a hostPort, for the portmap CNI plugin.</summary>
+    public IReadOnlyList<HostPortMapping> HostPorts { get; init; } = [];
+}
+
+public sealed record HostPortMapping(int HostPort, int ContainerPort, string Protocol, string? HostIp);
+
+/// <summary>A running sandbox: its network namespace, the holder process whose namespaces containers join, and the Pod IP.</summary>
+public sealed record SandboxInfo(string PodUid, string NetnsName, string NetnsPath, int HolderPid, IPAddress PodIp);
+
+/// <summary>
+/// Pod sandboxes on one node: a network namespace wired by the real CNI plugins (bridge + host-local + loopback +
+/// portmap) plus a holder process with its own UTS and mount namespaces carrying the hostname, /etc/hosts and
+/// /etc/resolv.conf. Every container and exec of the Pod joins the holder's namespaces, so they share localhost.
+/// </summary>
+public interface IPodSandboxes
+{
+    /// <summary>Creates (or returns the existing) sandbox for the pod. Idempotent by PodUid.</summary>
+    Task<SandboxInfo> CreateAsync(SandboxSpec spec, CancellationToken ct);
+
+    /// <summary>Stops the holder, runs CNI DEL, removes the netns and state. Idempotent; a missing sandbox is fine.</summary>
+    Task RemoveAsync(string podUid, CancellationToken ct);
+
+    /// <summary>Sandboxes that exist on this node (from state on disk, checked against the kernel): adopted after an agent restart.</summary>
+    IReadOnlyList<SandboxInfo> List();
+
+    /// <summary>A ProcessStartInfo that runs file+args inside the sandbox's namespaces (net, uts, mount).</summary>
+    ProcessStartInfo Enter(SandboxInfo sandbox, string file, IEnumerable<string> args);
+}
