@@ -10,6 +10,8 @@ public sealed record ControllerManagerOptions
     /// <summary>Shared informer resync period (kube-controller-manager's --min-resync-period is 12h; we keep caches honest more often).</summary>
     public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(5);
     public Action<string>? Log { get; init; }
+    /// <summary>The cluster CA (PEM) published in every namespace as the kube-root-ca.crt ConfigMap.</summary>
+    public string? RootCaPem { get; init; }
 }
 
 /// <summary>
@@ -34,8 +36,10 @@ public sealed class ControllerManager(ApiClient client, ControllerManagerOptions
         var recorder = new EventRecorder(client, GarbageCollector.Component, log: _options.Log);
         var gc = new GarbageCollector(informers, deletable, recorder, _options.Log);
         var namespaces = new NamespaceController(informers, deletable, _options.Log);
+        var namespaceDefaults = new NamespaceDefaultsController(informers, _options.RootCaPem, _options.Log);
         informers.Start(ct);
-        var controllers = Task.WhenAll(gc.RunAsync(_options.Workers, ct), namespaces.RunAsync(_options.Workers, ct));
+        var controllers = Task.WhenAll(gc.RunAsync(_options.Workers, ct), namespaces.RunAsync(_options.Workers, ct),
+            namespaceDefaults.RunAsync(_options.Workers, ct));
         try
         {
             await informers.WaitForCacheSyncAsync(ct);

@@ -24,7 +24,11 @@ public static class ControlPlane
         await using var api = await ApiServerHost.StartAsync(options, store, ct);
 
         using var client = new ApiClient(api.Url, controllerToken, options.CertificateAuthority);
-        var controllers = new ControllerManager(client, new ControllerManagerOptions { Log = message => Console.Error.WriteLine(message) });
+        var controllers = new ControllerManager(client, new ControllerManagerOptions
+        {
+            Log = message => Console.Error.WriteLine(message),
+            RootCaPem = options.CertificateAuthority is { } ca ? ca.ExportCertificatePem() + "\n" : null,
+        });
         var running = controllers.RunAsync(ct);
         await Task.WhenAny(controllers.Ready, running);
         onReady();

@@ -8,6 +8,9 @@ namespace Podway.Controllers.Tests;
 /// <summary>The real API server with a ControllerManager running against it; each test works in namespaces of its own.</summary>
 public sealed class ControllersFixture : IAsyncLifetime
 {
+    /// <summary>Any PEM text will do: the publisher copies it verbatim into every namespace.</summary>
+    public const string TestRootCaPem = "-----BEGIN CERTIFICATE-----\nTEST\n-----END CERTIFICATE-----\n";
+
     readonly RealApiServer _server = new();
     readonly CancellationTokenSource _stop = new();
     Task? _manager;
@@ -18,7 +21,7 @@ public sealed class ControllersFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _server.InitializeAsync();
-        var manager = new ControllerManager(Client, new ControllerManagerOptions { Log = Log.Enqueue });
+        var manager = new ControllerManager(Client, new ControllerManagerOptions { Log = Log.Enqueue, RootCaPem = TestRootCaPem });
         _manager = manager.RunAsync(_stop.Token);
         await manager.Ready.WaitAsync(TimeSpan.FromSeconds(30));
     }
