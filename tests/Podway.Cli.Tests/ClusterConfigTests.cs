@@ -76,6 +76,25 @@ public sealed class ClusterConfigTests : IDisposable
         Assert.Equal(["one"], others.Select(o => o.Name));
         Assert.Equal("10.250.1.0/24", c.NodeCidr);
         Assert.Equal("10.250.1.1", c.AdvertiseAddress);
+        Assert.Equal("10.244.0.0/16", ClusterConfig.Load(first.ConfigFile)!.PodCidr);
+        Assert.Equal("10.201.0.0/16", c.PodCidr);
+    }
+
+    [Fact]
+    public void OthersUnder_ClusterWithDataDirElsewhere_IsSeenThroughItsLocation()
+    {
+        var elsewhere = Directory.CreateTempSubdirectory("podway-elsewhere-").FullName;
+        try
+        {
+            var away = new Podway.Cluster.ClusterPaths("away", elsewhere);
+            ClusterConfigResolver.Resolve(away, null, [], Now).Save(away.ConfigFile);
+            Podway.Cli.ClusterTarget.Remember(away, _root);
+
+            var others = ClusterConfigResolver.OthersUnder(_root, Paths("near")).ToList();
+
+            Assert.Equal(["away"], others.Select(o => o.Name));
+        }
+        finally { Directory.Delete(elsewhere, true); }
     }
 
     [Fact]

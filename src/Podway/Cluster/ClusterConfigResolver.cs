@@ -6,7 +6,9 @@ namespace Podway.Cluster;
 internal static class ClusterConfigResolver
 {
     // Node networks are 10.250.<index>.0/24; each cluster takes the lowest index no other cluster uses.
-    const int MaxClusters = 256;
+    // Pod ranges: the first cluster gets Kubernetes' default 10.244.0.0/16, later ones 10.201-10.243, clear of
+    // the Service range (10.96/12) and the node networks (10.250/16), so host routes of clusters never collide.
+    const int MaxClusters = 44;
 
     public static ClusterConfig Resolve(ClusterPaths paths, int? apiPortFlag, IEnumerable<ClusterConfig> otherClusters, DateTimeOffset now)
     {
@@ -31,7 +33,7 @@ internal static class ClusterConfigResolver
         {
             Name = paths.Name,
             ApiPort = apiPortFlag ?? ClusterConfig.DefaultApiPort,
-            PodCidr = ClusterConfig.DefaultPodCidr,
+            PodCidr = index == 0 ? ClusterConfig.DefaultPodCidr : $"10.{200 + index}.0.0/16",
             ServiceCidr = ClusterConfig.DefaultServiceCidr,
             NodeCidr = NodeCidr(index),
             AdvertiseAddress = $"10.250.{index}.1",
@@ -45,7 +47,12 @@ internal static class ClusterConfigResolver
     public static IEnumerable<ClusterConfig> OthersUnder(string dataRoot, ClusterPaths self)
     {
         if (!Directory.Exists(dataRoot)) yield break;
-        foreach (var dir in Directory.EnumerateDirectories(dataRoot))
+        // clusters under the data root, and those started with --data-dir elsewhere (remembered in .locations/)
+        var locations = Path.Combine(dataRoot, ".locations");
+        var remembered = Directory.Exists(locations)
+            ? Directory.EnumerateFiles(locations).Select(f => { try { return File.ReadAllText(f).Trim(); } catch (IOException) { return ""; } }).Where(d => d.Length > 0)
+            : [];
+        foreach (var dir in Directory.EnumerateDirectories(dataRoot).Where(d => Path.GetFileName(d) != ".locations").Concat(remembered).Distinct())
         {
             if (Path.GetFullPath(dir) == Path.GetFullPath(self.DataDir)) continue;
             ClusterConfig? c = null;

@@ -35,6 +35,12 @@ public static class ClusterKernelObjects
             // Deleting one end of a veth pair deletes its peer too.
             if (Links().Contains(link)) Try($"link {link}", "ip", "link", "delete", link);
         }
+        // Everything still running inside the cluster's namespaces (node agents, pod holders, containers) was started
+        // by this cluster: end it before its namespace goes, or the namespace lives on in its processes.
+        foreach (var ns in Namespaces().Where(n => BelongsTo(n, clusterName)))
+            foreach (var pid in Lines(HostCommand.Run("ip", "netns", "pids", ns)))
+                if (int.TryParse(pid, out var p) && p != Environment.ProcessId)
+                    HostCommand.Run("kill", "-KILL", p.ToString());
         foreach (var ns in Namespaces().Where(n => BelongsTo(n, clusterName)))
             Try($"netns {ns}", "ip", "netns", "delete", ns);
 
