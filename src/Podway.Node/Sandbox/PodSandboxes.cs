@@ -154,13 +154,14 @@ public sealed partial class PodSandboxes : IPodSandboxes
         if (holders.TryRemove(podUid, out var holder)) holder.Dispose();
 
         var netnsPath = Netns.Exists(netns) ? Netns.PathOf(netns) : null;
-        var conflist = File.Exists(CniConflist.PathFor(node)) ? LoadConflist() : null;
+        // Without the node (torn down) or its conflist there is nothing CNI could release: its veths and IPAM went with it.
+        var conflist = File.Exists(CniConflist.PathFor(node)) && Netns.Exists(node.NodeNetns) ? LoadConflist() : null;
         if (conflist is not null)
         {
             await cni.DelListAsync(conflist, podUid, netnsPath, IfName,
                 new JsonObject { ["portMappings"] = state?.PortMappings.DeepClone() ?? new JsonArray() }, state?.CniResult, ct);
         }
-        if (netnsPath is not null) await cni.ExecAsync("DEL", CniRuntime.Loopback, podUid, netnsPath, "lo", ct);
+        if (conflist is not null && netnsPath is not null) await cni.ExecAsync("DEL", CniRuntime.Loopback, podUid, netnsPath, "lo", ct);
         Netns.Delete(netns);
 
         var podDir = Path.GetDirectoryName(EtcDir(podUid))!;

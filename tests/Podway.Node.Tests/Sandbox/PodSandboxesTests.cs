@@ -46,6 +46,23 @@ public sealed class PodSandboxesTests
     }
 
     [Fact]
+    public async Task CreateAsync_EightPodsAtOnceOnAFreshNode_AllGetDistinctIpsAndRemoveCleanly()
+    {
+        using var c = TestCluster.Create();
+        var node = c.Nodes[0];
+        var sandboxes = new PodSandboxes(node);
+
+        var pods = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => sandboxes.CreateAsync(Spec($"p{i}"), Ct)));
+
+        Assert.Equal(8, pods.Select(p => p.PodIp).Distinct().Count());
+        Assert.Equal(8, sandboxes.List().Count);
+        await Task.WhenAll(pods.Select(p => sandboxes.RemoveAsync(p.PodUid, Ct)));
+        Assert.Empty(IpamReservations(node));
+        Assert.Empty(NodeVeths(node));
+        Assert.DoesNotContain(TestCluster.Namespaces(), n => n.StartsWith(node.PodNetnsPrefix));
+    }
+
+    [Fact]
     public async Task CreateAsync_PodsOnTwoNodes_ReachEachOtherAcrossNodes()
     {
         using var c = TestCluster.Create(nodes: 2);
@@ -103,6 +120,24 @@ public sealed class PodSandboxesTests
             Assert.NotEqual(0, RunIn(sandboxes, other, "nc", "-z", "-w", "1", "127.0.0.1", "8081").ExitCode);
         }
         finally { Stop(listener); }
+    }
+
+    [Fact]
+    public async Task Enter_WorkingDirAndEnvironment_AreOnlyWhatTheCallerGives()
+    {
+        using var c = TestCluster.Create();
+        var sandboxes = new PodSandboxes(c.Nodes[0]);
+        var pod = await sandboxes.CreateAsync(Spec("env"), Ct);
+
+        var psi = sandboxes.Enter(pod, "/bin/sh", ["-c", "pwd; env | sort"], "/tmp");
+        psi.Environment["GREETING"] = "hi";
+        var r = TestCluster.Run(psi);
+
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("/tmp", lines[0]);
+        Assert.Contains("GREETING=hi", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("HOME=") || l.StartsWith("DOTNET_"));
     }
 
     [Fact]
@@ -212,6 +247,21 @@ public sealed class PodSandboxesTests
         Assert.DoesNotContain(pod.NetnsName, TestCluster.Namespaces());
         Assert.Empty(IpamReservations(node));
         Assert.Empty(NodeVeths(node));
+    }
+
+    [Fact]
+    public async Task RemoveAsync_AfterTheNodeWasTornDown_SucceedsAndForgetsThePod()
+    {
+        using var c = TestCluster.Create();
+        var node = c.Nodes[0];
+        var sandboxes = new PodSandboxes(node);
+        var pod = await sandboxes.CreateAsync(Spec("late"), Ct);
+        TestCluster.Run("ip", "netns", "delete", node.NodeNetns);
+
+        await sandboxes.RemoveAsync(pod.PodUid, Ct);
+
+        Assert.Empty(sandboxes.KnownPodUids());
+        Assert.DoesNotContain(pod.NetnsName, TestCluster.Namespaces());
     }
 
     [Fact]
