@@ -41,6 +41,12 @@ public interface IPodSandboxes
     /// <summary>Sandboxes that exist on this node (from state on disk, checked against the kernel): adopted after an agent restart.</summary>
     IReadOnlyList<SandboxInfo> List();
 
-    /// <summary>A ProcessStartInfo that runs file+args inside the sandbox's namespaces (net, uts, mount).</summary>
+    /// <summary>Every Pod uid with state on this node, live or half-made: after a restart, adopt (List) or RemoveAsync each.</summary>
+    IReadOnlyList<string> KnownPodUids();
+
+    /// <summary>A ProcessStartInfo that runs file+args inside the sandbox's namespaces (net, uts, mount), with an empty environment the caller fills.</summary>
     ProcessStartInfo Enter(SandboxInfo sandbox, string file, IEnumerable<string> args);
+
+    /// <summary>As Enter, starting in workingDir (entering the mount namespace resets the directory, so ProcessStartInfo.WorkingDirectory does not apply).</summary>
+    ProcessStartInfo Enter(SandboxInfo sandbox, string file, IEnumerable<string> args, string? workingDir);
 }

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Podway.Node.Network;
+
+namespace Podway.Node.Sandbox;
+
+/// <summary>
+/// Executes a CNI network configuration list as the CNI 1.0 spec says a runtime must: ADD runs the plugins in
+/// order, each getting the previous result as prevResult and the runtimeConfig of the capabilities it declares;
+/// DEL runs them in reverse with the cached ADD result. Plugins run inside the node's network namespace, so the
+/// Pod bridge and the host ends of the Pod veths live on the node, not on the host.
+/// </summary>
+internal sealed class CniRuntime(string pluginDir, string nodeNetns)
+{
+    public static readonly JsonObject Loopback = new() { ["cniVersion"] = CniConflist.CniVersion, ["name"] = "cni-loopback", ["type"] = "loopback" };
+
+    public async Task<JsonObject> AddListAsync(JsonObject conflist, string containerId, string netnsPath, string ifName,
+        JsonObject capabilityArgs, CancellationToken ct)
+    {
+        JsonObject? result = null;
+        foreach (var plugin in Plugins(conflist))
+        {
+            var conf = PluginConfig(conflist, plugin, capabilityArgs, result);
+            result = await ExecAsync("ADD", conf, containerId, netnsPath, ifName, ct)
+                ?? throw new IOException($"CNI plugin {plugin["type"]} returned no result for ADD");
+        }
+        return result ?? new JsonObject { ["cniVersion"] = CniConflist.CniVersion };
+    }
+
+    /// <summary>DEL in reverse order; netnsPath may be null when the namespace is already gone (plugins still release IPAM).</summary>
+    public async Task DelListAsync(JsonObject conflist, string containerId, string? netnsPath, string ifName,
+        JsonObject capabilityArgs, JsonObject? cachedResult, CancellationToken ct)
+    {
+        foreach (var plugin in Plugins(conflist).Reverse())
+            await ExecAsync("DEL", PluginConfig(conflist, plugin, capabilityArgs, cachedResult), containerId, netnsPath, ifName, ct);
+    }
+
+    public async Task<JsonObject?> ExecAsync(string command, JsonObject conf, string containerId, string? netnsPath, string ifName, CancellationToken ct)
+    {
+        var type = conf["type"]?.GetValue<string>() ?? throw new IOException("CNI config without a type");
+        var env = new Dictionary<string, string>
+        {
+            ["CNI_COMMAND"] = command,
+            ["CNI_CONTAINERID"] = containerId,
+            ["CNI_NETNS"] = netnsPath ?? "",
+            ["CNI_IFNAME"] = ifName,
+            ["CNI_PATH"] = pluginDir,
+            ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        };
+        var r = await HostProcess.RunAsync("ip", ["netns", "exec", nodeNetns, Path.Combine(pluginDir, type)], conf.ToJsonString(), env, ct);
+        if (!r.Ok)
+        {
+            var message = r.Stderr.Trim();
+            try
+            {
+                if (JsonNode.Parse(r.Stdout) is JsonObject error)
+                    message = $"{error["msg"]}{(error["details"] is { } d ? $": {d}" : "")}".Trim();
+            }
+            catch (System.Text.Json.JsonException) { }
+            throw new IOException($"CNI {command} {type} for {containerId} failed (exit {r.ExitCode}): {message}");
+        }
+        return command == "ADD" ? JsonNode.Parse(r.Stdout) as JsonObject : null;
+    }
+
+    /// <summary>The first IPv4 address the result assigns to the interface inside the sandbox.</summary>
+    public static IPAddress PodIp(JsonObject result, string ifName)
+    {
+        var interfaces = result["interfaces"] as JsonArray ?? [];
+        foreach (var ip in result["ips"] as JsonArray ?? [])
+        {
+            if (ip?["interface"] is { } index && interfaces[index.GetValue<int>()]?["name"]?.GetValue<string>() != ifName) continue;
+            var address = ip?["address"]?.GetValue<string>();
+            if (address is null) continue;
+            var parsed = IPAddress.Parse(address.Split('/')[0]);
+            if (parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) return parsed;
+        }
+        throw new IOException($"CNI result has no IPv4 address on {ifName}: {result.ToJsonString()}");
+    }
+
+    static IEnumerable<JsonObject> Plugins(JsonObject conflist) => (conflist["plugins"] as JsonArray ?? []).OfType<JsonObject>();
+
+    static JsonObject PluginConfig(JsonObject conflist, JsonObject plugin, JsonObject capabilityArgs, JsonObject? prevResult)
+    {
+        var conf = (JsonObject)plugin.DeepClone();
+        conf["cniVersion"] = conflist["cniVersion"]?.DeepClone();
+        conf["name"] = conflist["name"]?.DeepClone();
+        var runtimeConfig = new JsonObject();
+        foreach (var (capability, enabled) in plugin["capabilities"] as JsonObject ?? [])
+            if (enabled?.GetValue<bool>() == true && capabilityArgs[capability] is { } value)
+                runtimeConfig[capability] = value.DeepClone();
+        if (runtimeConfig.Count > 0) conf["runtimeConfig"] = runtimeConfig;
+        if (prevResult is not null) conf["prevResult"] = prevResult.DeepClone();
+        return conf;
+    }
+}
