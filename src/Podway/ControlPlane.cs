@@ -1,37 +1,108 @@
+using System.Net;
 using System.Security.Cryptography;
+using Podway.Api.Resources;
 using Podway.ApiServer;
 using Podway.Client;
 using Podway.Controllers;
+using Podway.Node;
+using Podway.Node.Network;
+using Podway.Nodes;
 using Podway.Storage;
 
 namespace Podway;
 
 /// <summary>
-/// Runs one cluster's control plane in this process, in k3s's order: the store, then the API server, then the
-/// controllers, which reach the API over HTTPS like any other client (they never read the store).
+/// Runs one cluster in this process, in k3s's order, each part once the one before it is ready: the cluster
+/// network (host bridge and node namespaces), the store, the API server, the controllers (API clients over
+/// HTTPS, they never read the store), then one node agent per node inside its namespace.
 /// </summary>
 public static class ControlPlane
 {
-    /// <summary>Calls onReady once the API answers /readyz and the controllers' caches are synced; returns when ct is cancelled and everything has stopped.</summary>
-    public static async Task RunAsync(ApiServerOptions options, Action onReady, CancellationToken ct)
+    static readonly TimeSpan NodeReadyTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Calls onReady once the API answers, the controllers' caches are synced and the nodes are Ready; returns when ct is cancelled and everything has stopped and been removed.</summary>
+    public static async Task RunAsync(ControlPlaneOptions options, Action onReady, CancellationToken ct)
     {
-        Directory.CreateDirectory(options.DataDir);
-        // The controllers get a credential of their own for this run, as kube-controller-manager has its own identity.
-        var controllerToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
-        options = options with { Tokens = new HashSet<string>(options.Tokens) { controllerToken } };
+        var api = options.Api;
+        Directory.CreateDirectory(api.DataDir);
+        var nodes = Enumerable.Range(0, options.Nodes)
+            .Select(i => NodeLayout.For(api.ClusterName, api.DataDir, options.NodeCidr, options.PodCidr, api.ServiceCidr, i)).ToList();
+        var hostIp = nodes[0].HostIp;
+        SetUpNetwork(api.ClusterName, options, nodes);
+        try
+        {
+            await RunComponentsAsync(options, nodes, hostIp, onReady, ct);
+        }
+        finally
+        {
+            foreach (var node in nodes) NodeNetwork.TearDownNode(node);
+            NodeNetwork.TearDownHost(api.ClusterName);
+        }
+    }
 
-        await using var store = await SqliteObjectStore.OpenAsync(Path.Combine(options.DataDir, "store.db"), new StoreOptions());
-        await using var api = await ApiServerHost.StartAsync(options, store, ct);
+    static void SetUpNetwork(string cluster, ControlPlaneOptions options, IReadOnlyList<NodeIdentity> nodes)
+    {
+        var first = nodes[0];
+        NodeNetwork.SetUpHost(cluster, first.HostBridge, first.HostIp, first.NodeNetworkPrefix, options.NodeCidr, options.PodCidr, options.Api.ServiceCidr);
+        foreach (var node in nodes) NodeNetwork.SetUpNode(node);
+        foreach (var node in nodes)
+            foreach (var peer in nodes.Where(p => p != node))
+                NodeNetwork.AddPeerRoute(node, peer.PodCidr, peer.NodeIp);
+    }
 
-        using var client = new ApiClient(api.Url, controllerToken, options.CertificateAuthority);
+    static async Task RunComponentsAsync(ControlPlaneOptions options, IReadOnlyList<NodeIdentity> nodes, IPAddress hostIp, Action onReady, CancellationToken ct)
+    {
+        // Each component gets a credential of its own for this run, as kube's components have their own identities.
+        var controllerToken = NewToken();
+        var agentToken = NewToken();
+        var api = options.Api with
+        {
+            Tokens = new HashSet<string>(options.Api.Tokens) { controllerToken, agentToken },
+            ListenAddresses = options.Api.ListenAddresses.Append(hostIp).Distinct().ToList(),
+        };
+
+        await using var store = await SqliteObjectStore.OpenAsync(Path.Combine(api.DataDir, "store.db"), new StoreOptions());
+        await using var server = await ApiServerHost.StartAsync(api, store, ct);
+
+        using var client = new ApiClient(server.Url, controllerToken, api.CertificateAuthority);
         var controllers = new ControllerManager(client, new ControllerManagerOptions
         {
-            Log = message => Console.Error.WriteLine(message),
-            RootCaPem = options.CertificateAuthority is { } ca ? ca.ExportCertificatePem() + "\n" : null,
+            Log = Console.Error.WriteLine,
+            RootCaPem = api.CertificateAuthority is { } ca ? ca.ExportCertificatePem() + "\n" : null,
         });
-        var running = controllers.RunAsync(ct);
-        await Task.WhenAny(controllers.Ready, running);
+        var running = new List<Task> { controllers.RunAsync(ct) };
+        await Task.WhenAny(controllers.Ready, running[0]);
+
+        var secrets = new Dictionary<string, string> { ["PODWAY_AGENT_TOKEN"] = agentToken };
+        foreach (var node in nodes)
+            running.Add(new AgentSupervisor(node, options.PodwayExecutable, api.ClusterName, api.DataDir, secrets, Console.Error.WriteLine).RunAsync(ct));
+
+        await WaitForNodesAsync(client, nodes, ct);
         onReady();
-        await running;
+        await Task.WhenAll(running);
     }
+
+    /// <summary>`up` returns once the cluster can run Pods: every node registered and Ready (or a clear note in the log after a minute).</summary>
+    static async Task WaitForNodesAsync(ApiClient client, IReadOnlyList<NodeIdentity> nodes, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + NodeReadyTimeout;
+        foreach (var node in nodes)
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var obj = await client.TryGetAsync(BuiltinResources.Node, null, node.NodeName, ct);
+                var ready = obj?["status"]?["conditions"]?.AsArray()
+                    .Any(c => c?["type"]?.GetValue<string>() == "Ready" && c["status"]?.GetValue<string>() == "True") == true;
+                if (ready) break;
+                if (DateTime.UtcNow > deadline)
+                {
+                    Console.Error.WriteLine($"podway: node {node.NodeName} is not Ready after {NodeReadyTimeout.TotalSeconds:0}s; see its agent log");
+                    return;
+                }
+                await Task.Delay(100, ct);
+            }
+        }
+    }
+
+    static string NewToken() => Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
 }

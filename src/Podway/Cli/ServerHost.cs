@@ -8,12 +8,19 @@ namespace Podway.Cli;
 /// <summary>Runs the control plane in this process: pid file, signal handling, ControlPlane.RunAsync.</summary>
 internal static class ServerHost
 {
-    public static ApiServerOptions OptionsFor(ClusterPaths paths, ClusterConfig config, ClusterCredentials creds) => new()
+    public static ControlPlaneOptions OptionsFor(ClusterPaths paths, ClusterConfig config, ClusterCredentials creds) => new()
+    {
+        Api = ApiOptionsFor(paths, config, creds),
+        NodeCidr = config.NodeCidr,
+        PodCidr = config.PodCidr,
+    };
+
+    static ApiServerOptions ApiOptionsFor(ClusterPaths paths, ClusterConfig config, ClusterCredentials creds) => new()
     {
         ClusterName = config.Name,
         DataDir = paths.DataDir,
         Port = config.ApiPort,
-        // Loopback only for now: the advertise address lives on the cluster bridge, which later issues create.
+        // Loopback for kubectl; the control plane adds the host bridge address (the advertise address) for nodes and Pods.
         ListenAddresses = [System.Net.IPAddress.Loopback],
         AdvertiseAddress = config.Advertise,
         ServingCertificate = creds.Serving,
@@ -22,7 +29,7 @@ internal static class ServerHost
         ServiceCidr = config.ServiceCidr,
     };
 
-    public static async Task<int> RunAsync(ClusterPaths paths, ApiServerOptions options, CliContext ctx)
+    public static async Task<int> RunAsync(ClusterPaths paths, ControlPlaneOptions options, CliContext ctx)
     {
         if (ServerProcess.FindRunning(paths, ctx.DataRoot) is { } other && other != Environment.ProcessId)
             throw new CliException($"cluster {paths.Name} is already running (pid {other})");
@@ -37,11 +44,11 @@ internal static class ServerHost
         }
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        ctx.Out.WriteLine($"podway: starting cluster {paths.Name} (pid {Environment.ProcessId}, API https://127.0.0.1:{options.Port})");
+        ctx.Out.WriteLine($"podway: starting cluster {paths.Name} (pid {Environment.ProcessId}, API https://127.0.0.1:{options.Api.Port})");
         try
         {
             await ControlPlane.RunAsync(options,
-                () => ctx.Out.WriteLine($"podway: cluster {paths.Name} is ready at https://127.0.0.1:{options.Port}"), cts.Token);
+                () => ctx.Out.WriteLine($"podway: cluster {paths.Name} is ready at https://127.0.0.1:{options.Api.Port}"), cts.Token);
             ctx.Out.WriteLine($"podway: cluster {paths.Name} stopped");
             return 0;
         }

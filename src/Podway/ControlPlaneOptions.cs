@@ -1,0 +1,16 @@
+using Podway.ApiServer;
+
+namespace Podway;
+
+/// <summary>Everything one cluster's control plane process runs with: the API server's settings and the cluster network.</summary>
+public sealed record ControlPlaneOptions
+{
+    public required ApiServerOptions Api { get; init; }
+    /// <summary>The cluster's node network on the host bridge, e.g. 10.250.0.0/24 (the host is .1).</summary>
+    public required string NodeCidr { get; init; }
+    /// <summary>The cluster's Pod range, e.g. 10.244.0.0/16, a /24 per node.</summary>
+    public required string PodCidr { get; init; }
+    public int Nodes { get; init; } = 1;
+    /// <summary>The podway executable the node agents are started from.</summary>
+    public string PodwayExecutable { get; init; } = Environment.ProcessPath ?? "podway";
+}
