@@ -17,7 +17,7 @@ internal static class CobraCommand
         }
         if (positional is not null && (positional.Count < minArgs || positional.Count > maxArgs))
         {
-            error = minArgs == maxArgs
+            error = minArgs == maxArgs && minArgs > 0
                 ? $"accepts {minArgs} arg(s), received {positional.Count}"
                 : $"accepts at most {maxArgs} arg(s), received {positional.Count}";
             positional = null;

@@ -12,19 +12,19 @@ internal sealed class ConnectionReader(Stream stream, byte[] buffer)
     /// <summary>The head up to (not including) the blank line; null when the peer closed before sending anything.</summary>
     public async Task<string?> ReadHeadAsync(int maxBytes, CancellationToken ct)
     {
-        var searchFrom = start;
+        var scanned = 0; // bytes after start already searched (start moves when the buffer compacts)
         while (true)
         {
-            var idx = buf.AsSpan(searchFrom, end - searchFrom).IndexOf("\r\n\r\n"u8);
+            var idx = buf.AsSpan(start + scanned, end - start - scanned).IndexOf("\r\n\r\n"u8);
             if (idx >= 0)
             {
-                var headEnd = searchFrom + idx;
+                var headEnd = start + scanned + idx;
                 var head = Encoding.Latin1.GetString(buf, start, headEnd - start);
                 start = headEnd + 4;
                 // Tolerate blank lines before a request line (RFC 9112 section 2.2).
                 return head.TrimStart('\r', '\n');
             }
-            searchFrom = Math.Max(start, end - 3);
+            scanned = Math.Max(0, end - start - 3);
             if (end - start >= maxBytes) throw new InvalidDataException("request head too large");
             if (!await FillAsync(ct))
             {

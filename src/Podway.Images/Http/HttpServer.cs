@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Text;
 using Podway.Images.Common;
 
@@ -89,10 +88,9 @@ internal sealed class HttpServer(Socket listener, Func<HttpRequest, ValueTask<Ht
                 if (!keepAlive) return;
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException
-                                      or AuthenticationException or InvalidDataException)
+        catch (Exception)
         {
-            // Client went away, timed out or spoke garbage: drop the connection.
+            // Client went away, timed out or spoke garbage: drop the connection, never the server.
         }
         finally
         {

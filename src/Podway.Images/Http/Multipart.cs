@@ -28,7 +28,7 @@ internal static class Multipart
                 var headers = Encoding.UTF8.GetString(content[..headEnd]);
                 var data = content[(headEnd + 4)..];
                 if (data.EndsWith("\r\n"u8)) data = data[..^2];
-                if (headers.Contains($"name=\"{field}\"", StringComparison.Ordinal) && headers.Contains("filename=", StringComparison.Ordinal))
+                if ((headers.Contains($"name=\"{field}\"", StringComparison.Ordinal) || headers.Contains($"name={field};", StringComparison.Ordinal)) && headers.Contains("filename=", StringComparison.Ordinal))
                     return data.ToArray();
             }
             body = part;
