@@ -26,12 +26,11 @@ public sealed class ImageCatalog : IImageCatalog
     /// <summary>Environment every container gets from its image (the pod's env overrides it).</summary>
     static readonly IReadOnlyDictionary<string, string> ImageEnv = new Dictionary<string, string> { ["PATH"] = HostPrograms.ImagePath };
 
-    /// <summary>Built-in programs are .NET processes, one per Pod: keep the runtime small (no background GC thread).</summary>
+    /// <summary>Built-in programs are .NET processes, one per Pod: no background GC thread (measured: ~6 MB PSS for pause, ~12 MB for an echo server).</summary>
     static readonly IReadOnlyDictionary<string, string> BuiltinEnv = new Dictionary<string, string>
     {
         ["PATH"] = HostPrograms.ImagePath,
         ["DOTNET_gcConcurrent"] = "0",
-        ["DOTNET_GCgen0size"] = "0x200000",
     };
 
     public ResolvedCommand Resolve(string image, IReadOnlyList<string>? command, IReadOnlyList<string>? args)
