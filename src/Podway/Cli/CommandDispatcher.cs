@@ -8,6 +8,8 @@ internal static class CommandDispatcher
         ParsedCommand? cmd = null;
         try
         {
+            if (args.Count > 0 && args[0] == CommandSpecs.Image.Name)
+                return await ImageCommand.RunAsync(args, ctx); // the program's own flags, not podway's
             cmd = ArgumentParser.Parse(args);
             if (cmd is null)
             {

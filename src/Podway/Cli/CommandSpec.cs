@@ -27,5 +27,8 @@ internal static class CommandSpecs
     public static readonly CommandSpec Server = new("server", "run the control plane in this process (used by `podway up`)",
         [Name, DataDir, ApiPort], Hidden: true);
 
-    public static readonly IReadOnlyList<CommandSpec> All = [Up, Down, Status, Kubeconfig, Server];
+    public static readonly CommandSpec Image = new("image", "run a built-in image's program (used in Pods): podway image PROGRAM [ARGS...]",
+        [], Hidden: true);
+
+    public static readonly IReadOnlyList<CommandSpec> All = [Up, Down, Status, Kubeconfig, Server, Image];
 }

@@ -1,0 +1,37 @@
+using Podway.Images.Agnhost;
+using Podway.Images.Echo;
+using Podway.Images.Nginx;
+using Podway.Images.Pause;
+
+namespace Podway.Images;
+
+/// <summary>
+/// The programs behind podway's built-in images, run as `podway image PROGRAM [ARGS...]` (the image catalog in
+/// Podway.Node maps image names to these). Each returns the process exit code.
+/// </summary>
+public static class BuiltinImages
+{
+    /// <summary>Program names the catalog may ask for.</summary>
+    public static IReadOnlyList<string> Programs { get; } =
+        ["nginx", "agnhost", "pause", "http-echo", .. EchoVariant.All.Select(v => v.Program)];
+
+    public static Task<int> Run(string name, string[] args)
+    {
+        var echo = EchoVariant.All.FirstOrDefault(v => v.Program == name);
+        if (echo is not null) return EchoServer.RunAsync(echo, args);
+        return name switch
+        {
+            "nginx" => Task.FromResult(NginxProgram.Run(args)),
+            "agnhost" => AgnhostProgram.RunAsync(args),
+            "pause" => PauseProgram.RunAsync(args),
+            "http-echo" => HttpEcho.RunAsync(args),
+            _ => Unknown(name),
+        };
+    }
+
+    static Task<int> Unknown(string name)
+    {
+        Console.Error.WriteLine($"podway image: no built-in program \"{name}\" (have: {string.Join(", ", Programs)})");
+        return Task.FromResult(2);
+    }
+}

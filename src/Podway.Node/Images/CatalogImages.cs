@@ -1,0 +1,44 @@
+namespace Podway.Node.Images;
+
+/// <summary>The built-in images, with the ENTRYPOINT/CMD of the real images so command/args behave the same.</summary>
+internal static class CatalogImages
+{
+    static IReadOnlyDictionary<string, string> Programs(string program, params string[] paths) =>
+        paths.ToDictionary(p => p, _ => program, StringComparer.Ordinal);
+
+    static IReadOnlyDictionary<string, EntrypointWrapper> Wrapper(EntrypointWrapper kind, params string[] paths) =>
+        paths.ToDictionary(p => p, _ => kind, StringComparer.Ordinal);
+
+    public static readonly IReadOnlyList<CatalogImage> All =
+    [
+        new("nginx", ["docker.io/library/nginx", "public.ecr.aws/nginx/nginx", "mirror.gcr.io/library/nginx"],
+            ["/docker-entrypoint.sh"], ["nginx", "-g", "daemon off;"],
+            Programs("nginx", "nginx", "/usr/sbin/nginx"),
+            Wrapper(EntrypointWrapper.ExecArgs, "/docker-entrypoint.sh", "docker-entrypoint.sh")),
+        new("registry.k8s.io/e2e-test-images/agnhost",
+            ["registry.k8s.io/e2e-test-images/agnhost", "k8s.gcr.io/e2e-test-images/agnhost", "gcr.io/kubernetes-e2e-test-images/agnhost"],
+            ["/agnhost"], ["pause"], Programs("agnhost", "/agnhost", "agnhost"), CatalogImage.NoWrappers),
+        new("registry.k8s.io/pause",
+            ["registry.k8s.io/pause", "k8s.gcr.io/pause", "gcr.io/google-containers/pause", "gcr.io/google_containers/pause"],
+            ["/pause"], [], Programs("pause", "/pause", "pause"), CatalogImage.NoWrappers),
+        new("ealen/echo-server", ["docker.io/ealen/echo-server"],
+            ["/echo-server"], [], Programs("ealen-echo-server", "/echo-server", "echo-server"), CatalogImage.NoWrappers),
+        new("jmalloc/echo-server", ["docker.io/jmalloc/echo-server"],
+            ["/bin/echo-server"], [], Programs("jmalloc-echo-server", "/bin/echo-server", "echo-server"), CatalogImage.NoWrappers),
+        new("mendhak/http-https-echo", ["docker.io/mendhak/http-https-echo"],
+            ["/http-https-echo"], [], Programs("mendhak-http-https-echo", "/http-https-echo", "http-https-echo"), CatalogImage.NoWrappers),
+        new("hashicorp/http-echo", ["docker.io/hashicorp/http-echo"],
+            ["/http-echo"], [], Programs("http-echo", "/http-echo", "http-echo"), CatalogImage.NoWrappers),
+        new("podway/echo", ["docker.io/podway/echo"],
+            ["/echo"], [], Programs("podway-echo", "/echo"), CatalogImage.NoWrappers),
+        new("curlimages/curl", ["docker.io/curlimages/curl", "quay.io/curl/curl"],
+            ["/entrypoint.sh"], ["curl"], CatalogImage.NoPrograms,
+            Wrapper(EntrypointWrapper.CurlOrProgram, "/entrypoint.sh", "entrypoint.sh")),
+        new("busybox", ["docker.io/library/busybox"], [], ["sh"], CatalogImage.NoPrograms,
+            Wrapper(EntrypointWrapper.ExecArgs, "busybox", "/bin/busybox")),
+        new("alpine", ["docker.io/library/alpine"], [], ["/bin/sh"], CatalogImage.NoPrograms, CatalogImage.NoWrappers),
+        new("nicolaka/netshoot", ["docker.io/nicolaka/netshoot"], [], ["zsh"], CatalogImage.NoPrograms, CatalogImage.NoWrappers),
+        new("ubuntu", ["docker.io/library/ubuntu"], [], ["/bin/bash"], CatalogImage.NoPrograms, CatalogImage.NoWrappers),
+        new("debian", ["docker.io/library/debian"], [], ["bash"], CatalogImage.NoPrograms, CatalogImage.NoWrappers),
+    ];
+}
