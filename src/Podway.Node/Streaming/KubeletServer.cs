@@ -105,7 +105,9 @@ public sealed class KubeletServer : IAsyncDisposable
     {
         ctx.Response.StatusCode = code;
         ctx.Response.ContentType = "text/plain; charset=utf-8";
-        await ctx.Response.WriteAsync(text + "\n");
+        var body = System.Text.Encoding.UTF8.GetBytes(text + "\n");
+        ctx.Response.ContentLength = body.Length; // the API server's upgrade proxy relays error bodies by length
+        await ctx.Response.Body.WriteAsync(body);
     }
 
     async Task ContainerLogsAsync(HttpContext ctx, string ns, string pod, string container)
