@@ -34,7 +34,8 @@ public sealed class ApiServerHost : IAsyncDisposable
         Store = store;
         var clock = TimeProvider.System;
         Registry = new ObjectRegistry(store, options, clock);
-        _resources = new ResourceHandler(Registry, new ListWatchHandler(store, clock), new ScaleHandler(Registry), clock);
+        _resources = new ResourceHandler(Registry, new ListWatchHandler(store, clock), new ScaleHandler(Registry), clock,
+            new Proxy.PodStreamingProxy(Registry, options.KubeletToken));
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

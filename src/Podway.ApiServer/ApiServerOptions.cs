@@ -19,6 +19,8 @@ public sealed record ApiServerOptions
     /// <summary>Bearer tokens accepted (from the data dir); anything else is 401.</summary>
     public required IReadOnlySet<string> Tokens { get; init; }
     public string ServiceCidr { get; init; } = "10.96.0.0/12";
+    /// <summary>The bearer token the API server presents to kubelets when proxying pods/log, exec, attach and portforward.</summary>
+    public string? KubeletToken { get; init; }
     public int NodePortMin { get; init; } = 30000;
     public int NodePortMax { get; init; } = 32767;
 }

@@ -6,18 +6,21 @@ using Podway.Api.Patching;
 using Podway.Api.Printing;
 using Podway.Api.Resources;
 using Podway.ApiServer.Http;
+using Podway.ApiServer.Proxy;
 using Podway.ApiServer.Registry;
 using Podway.ApiServer.Routing;
 
 namespace Podway.ApiServer.Handlers;
 
 /// <summary>Dispatches one resource request (get, list, watch, create, update, patch, delete, deletecollection) to the registry.</summary>
-public sealed class ResourceHandler(ObjectRegistry registry, ListWatchHandler listWatch, ScaleHandler scale, TimeProvider clock)
+public sealed class ResourceHandler(ObjectRegistry registry, ListWatchHandler listWatch, ScaleHandler scale, TimeProvider clock, PodStreamingProxy? podStreaming = null)
 {
     public Task HandleAsync(HttpContext ctx, RequestInfo info)
     {
         var method = ctx.Request.Method;
         if (info.Subresource == "scale") return scale.HandleAsync(ctx, info);
+        if (podStreaming != null && info.Type == BuiltinResources.Pod && info.Subresource != null && PodStreamingProxy.Subresources.Contains(info.Subresource))
+            return podStreaming.HandleAsync(ctx, info);
         if (info.Subresource is not (null or "status" or "finalize"))
             throw new ApiException(404, "NotFound", $"the server could not find the requested resource ({info.Subresource} is not served yet)");
         if (info.Type.Namespaced && info.Namespace == null && method != "GET")

@@ -1,0 +1,123 @@
+using System.IO.Pipelines;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Podway.Node.Streaming.RemoteCommand;
+
+/// <summary>
+/// The channel.k8s.io WebSocket protocols (v4 and v5): binary messages whose first byte is the channel
+/// (0 stdin, 1 stdout, 2 stderr, 3 status, 4 resize, 255 close: v5 only, `FF 00` is stdin EOF).
+/// A receive loop runs for the whole session so the client's pings get their pongs.
+/// </summary>
+internal sealed class WebSocketChannels : RemoteCommandChannels
+{
+    public const string V5 = "v5.channel.k8s.io", V4 = "v4.channel.k8s.io";
+    public static readonly string[] Protocols = [V5, V4];
+    const byte StdinChannel = 0, StdoutChannel = 1, StderrChannel = 2, ErrorChannel = 3, ResizeChannel = 4, CloseChannel = 255;
+
+    readonly WebSocket _socket;
+    readonly SemaphoreSlim _sendLock = new(1, 1);
+    readonly Pipe? _stdin;
+    readonly CancellationTokenSource _gone = new();
+    readonly Task _receiving;
+
+    public WebSocketChannels(WebSocket socket, RemoteCommandOptions options)
+    {
+        _socket = socket;
+        if (options.Stdin) _stdin = new Pipe();
+        Stdin = _stdin?.Reader.AsStream();
+        Stdout = options.Stdout ? new ChannelStream(this, StdoutChannel) : null;
+        Stderr = options.Stderr ? new ChannelStream(this, StderrChannel) : null;
+        _receiving = ReceiveLoopAsync();
+    }
+
+    public override Stream? Stdin { get; }
+    public override Stream? Stdout { get; }
+    public override Stream? Stderr { get; }
+    public override CancellationToken ClientGone => _gone.Token;
+
+    async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        var message = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close) break;
+                message.Write(buffer, 0, result.Count);
+                if (!result.EndOfMessage) continue;
+                var bytes = message.ToArray();
+                message.SetLength(0);
+                if (bytes.Length == 0) continue;
+                switch (bytes[0])
+                {
+                    case StdinChannel when _stdin != null:
+                        await _stdin.Writer.WriteAsync(bytes.AsMemory(1));
+                        break;
+                    case ResizeChannel:
+                        Resize(Encoding.UTF8.GetString(bytes, 1, bytes.Length - 1));
+                        break;
+                    case CloseChannel when bytes.Length > 1 && bytes[1] == StdinChannel:
+                        _stdin?.Writer.Complete();
+                        break;
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException) { }
+        finally
+        {
+            _stdin?.Writer.Complete();
+            _gone.Cancel();
+        }
+    }
+
+    async Task SendAsync(byte channel, ReadOnlyMemory<byte> data)
+    {
+        var frame = new byte[data.Length + 1];
+        frame[0] = channel;
+        data.CopyTo(frame.AsMemory(1));
+        await _sendLock.WaitAsync();
+        try { await _socket.SendAsync(frame, WebSocketMessageType.Binary, true, CancellationToken.None); }
+        finally { _sendLock.Release(); }
+    }
+
+    public override async Task FinishAsync(JsonObject status)
+    {
+        try
+        {
+            await SendAsync(ErrorChannel, Encoding.UTF8.GetBytes(status.ToJsonString()));
+            await _sendLock.WaitAsync();
+            try { await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None); }
+            finally { _sendLock.Release(); }
+            await _receiving.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or TimeoutException) { }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        _socket.Abort();
+        try { await _receiving; } catch (Exception e) when (e is WebSocketException or IOException) { }
+        _socket.Dispose();
+    }
+
+    sealed class ChannelStream(WebSocketChannels owner, byte channel) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => owner.SendAsync(channel, buffer.AsMemory(offset, count)).GetAwaiter().GetResult();
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default) => new(owner.SendAsync(channel, buffer));
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) => owner.SendAsync(channel, buffer.AsMemory(offset, count));
+    }
+}

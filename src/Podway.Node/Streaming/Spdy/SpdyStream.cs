@@ -1,0 +1,67 @@
+using System.IO.Pipelines;
+
+namespace Podway.Node.Streaming.Spdy;
+
+/// <summary>One SPDY stream the peer opened: its headers, what the peer sends on it, and a way to send back.</summary>
+internal sealed class SpdyStream
+{
+    readonly SpdyConnection _connection;
+    readonly Pipe _incoming = new(new PipeOptions(pauseWriterThreshold: 0));
+    int _writeClosed;
+
+    public SpdyStream(SpdyConnection connection, uint id, SpdyHeaders headers)
+    {
+        _connection = connection;
+        Id = id;
+        Headers = headers;
+        Input = _incoming.Reader.AsStream();
+    }
+
+    public uint Id { get; }
+    public SpdyHeaders Headers { get; }
+    /// <summary>The bytes the peer sends; ends when the peer half-closes (FIN) or resets the stream.</summary>
+    public Stream Input { get; }
+    public bool WriteClosed => Volatile.Read(ref _writeClosed) != 0;
+
+    internal async Task DeliverAsync(byte[] data, bool fin)
+    {
+        if (data.Length > 0) await _incoming.Writer.WriteAsync(data);
+        if (fin) await _incoming.Writer.CompleteAsync();
+    }
+
+    internal void EndInput() => _incoming.Writer.Complete();
+
+    public async Task WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct = default)
+    {
+        for (var offset = 0; offset < data.Length; offset += 64 * 1024)
+        {
+            if (WriteClosed) throw new IOException($"SPDY stream {Id} is closed for writing");
+            var chunk = data.Slice(offset, Math.Min(64 * 1024, data.Length - offset)).ToArray();
+            await _connection.SendAsync(new DataFrame(Id, false, chunk), ct);
+        }
+    }
+
+    /// <summary>Half-closes our side with an empty DATA frame carrying FIN (spdystream's Stream.Close).</summary>
+    public Task CloseWriteAsync(CancellationToken ct = default) =>
+        Interlocked.Exchange(ref _writeClosed, 1) == 0 ? _connection.SendAsync(new DataFrame(Id, true, []), ct) : Task.CompletedTask;
+
+    /// <summary>A write-only Stream over this SPDY stream (for CopyToAsync and StreamWriter).</summary>
+    public Stream AsWriteStream() => new WriteStream(this);
+
+    sealed class WriteStream(SpdyStream stream) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default) => new(stream.WriteAsync(buffer, ct));
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) => stream.WriteAsync(buffer.AsMemory(offset, count), ct);
+    }
+}
