@@ -26,6 +26,8 @@ internal sealed class PodWorker
     string? _lastStatus, _startTime, _podIp;
     bool _terminal;
     CancellationToken _ct;
+    /// <summary>Cancels this pod's log copiers and probes when the pod is cleaned up.</summary>
+    readonly CancellationTokenSource _podCts = new();
 
     public PodWorker(PodWorkerContext ctx, JsonObject pod)
     {
@@ -53,7 +55,8 @@ internal sealed class PodWorker
     /// <summary>Runs until the pod is gone from the node.</summary>
     public async Task RunAsync(SandboxInfo? adoptedSandbox, CancellationToken ct)
     {
-        _ct = ct;
+        using var link = ct.Register(_podCts.Cancel);
+        _ct = _podCts.Token;
         Sandbox = adoptedSandbox;
         _podIp = adoptedSandbox?.PodIp.ToString();
         LoadSlots();
@@ -466,6 +469,8 @@ internal sealed class PodWorker
         Sandbox = null;
         _ctx.BackOff.Forget(Uid);
         await Task.Delay(100, CancellationToken.None); // let log copiers write their last records
+        await _podCts.CancelAsync();
+        await Task.Delay(50, CancellationToken.None);
         try { Directory.Delete(ContainerPaths.PodDir(_ctx.Node.StateDir, Uid), recursive: true); }
         catch (DirectoryNotFoundException) { }
         catch (IOException e) { _ctx.Log($"pod {Uid}: removing state: {e.Message}"); }
