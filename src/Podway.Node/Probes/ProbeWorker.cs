@@ -51,17 +51,20 @@ internal sealed class ProbeWorker
                     var outcome = await ProbeRunner.RunAsync(_probe, _target, ct);
                     if (outcome.Success) { _successes++; _failures = 0; }
                     else { _failures++; _successes = 0; _onFailure(Kind, outcome); }
-                    var next = Result;
-                    if (outcome.Success && _successes >= successThreshold) next = true;
-                    if (!outcome.Success && _failures >= failureThreshold) next = false;
-                    if (next != Result)
+                    if (outcome.Success && _successes >= successThreshold && !Result)
                     {
-                        Result = next;
-                        _onChange(Kind, next);
+                        Result = true;
+                        _onChange(Kind, true);
+                        if (Kind == ProbeKind.Startup) return; // a startup probe stops once it succeeded
                     }
-                    // A startup probe stops once it succeeded; a failed liveness or startup probe ends with the container.
-                    if (Kind == ProbeKind.Startup && Result) return;
-                    if (Kind != ProbeKind.Readiness && !Result) return;
+                    else if (!outcome.Success && _failures >= failureThreshold)
+                    {
+                        var changed = Result || Kind == ProbeKind.Startup;
+                        Result = false;
+                        if (changed) _onChange(Kind, false);
+                        // A failed liveness or startup probe ends with the container (it is killed and restarted).
+                        if (Kind != ProbeKind.Readiness) return;
+                    }
                 }
                 await Task.Delay(period, ct);
             }
