@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Podway.Api.Resources;
+using Podway.Client;
+using Podway.Node.Images;
+using Podway.Node.Runtime;
+using Podway.Node.Sandbox;
+using Podway.Node.Streaming;
+
+namespace Podway.Node.Kubelet;
+
+/// <summary>
+/// The node agent (kubelet) of one node: registers the Node and keeps its status and Lease fresh, watches the
+/// Pods bound to it and runs one worker per Pod UID, adopts the sandboxes and containers a previous agent left
+/// running, and removes those of Pods that no longer exist. Streams exposes its containers to the streaming server.
+/// </summary>
+public sealed class NodeAgent
+{
+    readonly ApiClient _client;
+    readonly NodeIdentity _node;
+    readonly IPodSandboxes _sandboxes;
+    readonly NodeAgentOptions _options;
+    readonly PodWorkerContext _ctx;
+    readonly ConcurrentDictionary<string, (PodWorker Worker, Task Task)> _workers = new();
+    readonly Dictionary<string, SandboxInfo> _adoptable = [];
+    CancellationToken _ct;
+
+    public NodeAgent(ApiClient client, NodeIdentity node, IPodSandboxes sandboxes, IImageCatalog images, NodeAgentOptions options)
+    {
+        _client = client;
+        _node = node;
+        _sandboxes = sandboxes;
+        _options = options;
+        _ctx = new PodWorkerContext(client, node, sandboxes, images, options,
+            new EventRecorder(client, "kubelet", node.NodeName, options.Log),
+            new CrashLoopBackOff(options.BackOffInitial, options.BackOffMax),
+            new ContainerEnv(client, node));
+        Streams = new NodeContainerStreams(this, sandboxes);
+    }
+
+    /// <summary>Exec, attach, logs and port-forward targets for the kubelet's streaming server.</summary>
+    public IContainerStreams Streams { get; }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        _ct = ct;
+        Directory.CreateDirectory(Path.Combine(_node.StateDir, "pods"));
+        var heartbeat = new NodeHeartbeat(_client, _node, _options);
+        await RetryAsync(heartbeat.RegisterAsync, "registering the node", ct);
+        foreach (var sandbox in _sandboxes.List()) _adoptable[sandbox.PodUid] = sandbox;
+
+        var informer = new Informer(_client, BuiltinResources.Pod, new InformerOptions
+        {
+            FieldSelector = $"spec.nodeName={_node.NodeName}",
+            Log = _options.Log,
+        });
+        informer.AddEventHandler(
+            onAdd: pod => Dispatch(pod),
+            onUpdate: (_, pod) => Dispatch(pod),
+            onDelete: pod => { if (_workers.TryGetValue(ObjectMeta.Uid(pod), out var w)) w.Worker.GoneFromApi(); });
+        var informerTask = informer.RunAsync(ct);
+        var heartbeatTask = heartbeat.RunAsync(ct);
+        try
+        {
+            await informer.WaitForSyncAsync(ct);
+            await CleanupOrphansAsync(informer, ct);
+            await Task.WhenAll(informerTask, heartbeatTask);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        // Pods keep running when the agent stops (it adopts them when it starts again); wait for the workers to notice.
+        await Task.WhenAll(_workers.Values.Select(w => w.Task));
+    }
+
+    internal PodWorker? FindWorker(string ns, string name) =>
+        _workers.Values.Select(w => w.Worker).FirstOrDefault(w => ObjectMeta.Namespace(w.Pod) == ns && ObjectMeta.Name(w.Pod) == name);
+
+    void Dispatch(JsonObject pod)
+    {
+        var uid = ObjectMeta.Uid(pod);
+        if (_workers.TryGetValue(uid, out var existing)) { existing.Worker.Update(pod); return; }
+        // A pod already terminal before this node ever ran it needs no worker.
+        var worker = new PodWorker(_ctx, pod);
+        SandboxInfo? adopted;
+        lock (_adoptable) { _adoptable.Remove(uid, out adopted); }
+        var task = Task.Run(async () =>
+        {
+            await worker.RunAsync(adopted, _ct);
+            if (!_ct.IsCancellationRequested) _workers.TryRemove(uid, out _);
+        });
+        _workers[uid] = (worker, task);
+    }
+
+    /// <summary>Sandboxes and container state of pods the API no longer has (deleted while the agent was down).</summary>
+    async Task CleanupOrphansAsync(Informer informer, CancellationToken ct)
+    {
+        var known = informer.Cache.List().Select(ObjectMeta.Uid).ToHashSet();
+        var uids = PodStateFile.ListUids(_node.StateDir).Concat(_sandboxes.List().Select(s => s.PodUid)).Distinct();
+        foreach (var uid in uids.Where(u => !known.Contains(u)))
+        {
+            _options.Log?.Invoke($"removing pod {uid}: it no longer exists");
+            if (PodStateFile.Load(_node.StateDir, uid) is { } record)
+                foreach (var c in record.Containers.Where(c => c.Attempt >= 0 && c.Terminated is null && c.StartedAt is not null))
+                    ContainerRun.Adopt(ContainerPaths.For(_node.StateDir, uid, c.Name, c.Attempt), c.ShimPid, c.ShimStartTime, c.StartedAt!.Value, false)?.Kill();
+            try { await _sandboxes.RemoveAsync(uid, ct); }
+            catch (Exception e) when (e is not OperationCanceledException) { _options.Log?.Invoke($"removing sandbox {uid}: {e.Message}"); }
+            lock (_adoptable) _adoptable.Remove(uid);
+            try { Directory.Delete(ContainerPaths.PodDir(_node.StateDir, uid), recursive: true); }
+            catch (DirectoryNotFoundException) { }
+        }
+    }
+
+    async Task RetryAsync(Func<CancellationToken, Task> action, string what, CancellationToken ct)
+    {
+        for (var delay = TimeSpan.FromMilliseconds(200); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks)))
+        {
+            try { await action(ct); return; }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                _options.Log?.Invoke($"{what}: {e.Message}");
+                await Task.Delay(delay, ct);
+            }
+        }
+    }
+}

@@ -1,0 +1,513 @@
+using System.Text.Json.Nodes;
+using Podway.Api.Errors;
+using Podway.Api.Resources;
+using Podway.Client;
+using Podway.Node.Images;
+using Podway.Node.Probes;
+using Podway.Node.Runtime;
+using Podway.Node.Sandbox;
+
+namespace Podway.Node.Kubelet;
+
+/// <summary>
+/// Drives one pod (by UID) towards its spec, one sync at a time (the kubelet's podWorkers + SyncPod): sandbox,
+/// init containers in order, containers with restartPolicy and back-off, probes, graceful termination, status.
+/// Woken by pod updates, container exits, probe results and back-off expiry.
+/// </summary>
+internal sealed class PodWorker
+{
+    readonly PodWorkerContext _ctx;
+    readonly SemaphoreSlim _wake = new(0);
+    readonly Dictionary<string, (string Status, string Time)> _transitions = [];
+    readonly Lock _gate = new();
+    List<ContainerSlot> _init = [], _regular = [];
+    volatile JsonObject _pod;
+    volatile bool _goneFromApi;
+    string? _lastStatus, _startTime, _podIp;
+    bool _terminal;
+    CancellationToken _ct;
+    /// <summary>Cancels this pod's log copiers and probes when the pod is cleaned up.</summary>
+    readonly CancellationTokenSource _podCts = new();
+
+    public PodWorker(PodWorkerContext ctx, JsonObject pod)
+    {
+        _ctx = ctx;
+        _pod = pod;
+        Uid = ObjectMeta.Uid(pod);
+    }
+
+    public string Uid { get; }
+    public JsonObject Pod => _pod;
+    public SandboxInfo? Sandbox { get; private set; }
+    public string? PodIp => _podIp;
+    public string StateDir => _ctx.Node.StateDir;
+
+    public void Update(JsonObject pod) { _pod = pod; Wake(); }
+    public void GoneFromApi() { _goneFromApi = true; Wake(); }
+    void Wake() { if (_wake.CurrentCount == 0) _wake.Release(); }
+
+    public ContainerSlot? FindContainer(string? name)
+    {
+        lock (_gate)
+            return name is null ? _regular.FirstOrDefault() : _regular.Concat(_init).FirstOrDefault(c => c.Name == name);
+    }
+
+    /// <summary>Runs until the pod is gone from the node.</summary>
+    public async Task RunAsync(SandboxInfo? adoptedSandbox, CancellationToken ct)
+    {
+        using var link = ct.Register(_podCts.Cancel);
+        _ct = _podCts.Token;
+        Sandbox = adoptedSandbox;
+        _podIp = adoptedSandbox?.PodIp.ToString();
+        LoadSlots();
+        while (!ct.IsCancellationRequested)
+        {
+            bool done;
+            try { done = await SyncAsync(ct); }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception e)
+            {
+                _ctx.Log($"pod {ObjectMeta.Key(_pod)}: sync failed: {e.Message}");
+                done = false;
+            }
+            if (done) return;
+            var wait = _ctx.Options.PodResyncInterval;
+            lock (_gate)
+                foreach (var c in _init.Concat(_regular))
+                    if (c.RetryAt is { } at && at - DateTime.UtcNow < wait) wait = at - DateTime.UtcNow;
+            if (wait < TimeSpan.FromMilliseconds(10)) wait = TimeSpan.FromMilliseconds(10);
+            try { await _wake.WaitAsync(wait, ct); } catch (OperationCanceledException) { return; }
+        }
+    }
+
+    // ---- adoption and persistence ----
+
+    void LoadSlots()
+    {
+        var spec = _pod["spec"] as JsonObject ?? [];
+        var record = PodStateFile.Load(_ctx.Node.StateDir, Uid);
+        ContainerSlot Make(JsonObject c, bool init)
+        {
+            var slot = new ContainerSlot(c, init);
+            if (record?.Containers.FirstOrDefault(r => r.Name == slot.Name) is not { } r) return slot;
+            slot.RestartCount = r.RestartCount;
+            slot.EverStarted = r.Attempt >= 0;
+            slot.LastTerminated = r.LastTerminated;
+            slot.Terminated = r.Terminated;
+            if (r.Terminated is null && r.Attempt >= 0 && r.StartedAt is { } started)
+            {
+                var paths = ContainerPaths.For(_ctx.Node.StateDir, Uid, slot.Name, r.Attempt);
+                var run = ContainerRun.Adopt(paths, r.ShimPid, r.ShimStartTime, started, c["tty"]?.GetValue<bool>() == true);
+                if (run is not null)
+                {
+                    _ctx.Log($"pod {ObjectMeta.Key(_pod)}: adopted container {slot.Name} (shim pid {r.ShimPid})");
+                    Attach(slot, run, r.Env ?? new Dictionary<string, string>(), r.WorkingDir);
+                }
+                else slot.Terminated = new TerminatedInfo(137, "ContainerStatusUnknown", started, DateTime.UtcNow, "The container could not be located when the pod was terminated");
+            }
+            return slot;
+        }
+        lock (_gate)
+        {
+            _init = [.. (spec["initContainers"] as JsonArray ?? []).OfType<JsonObject>().Select(c => Make(c, true))];
+            _regular = [.. (spec["containers"] as JsonArray ?? []).OfType<JsonObject>().Select(c => Make(c, false))];
+        }
+        foreach (var c in (_pod["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>())
+            if (c["type"]?.GetValue<string>() is { } type && c["status"]?.GetValue<string>() is { } s && c["lastTransitionTime"]?.GetValue<string>() is { } t)
+                _transitions[type] = (s, t);
+        _startTime = _pod["status"]?["startTime"]?.GetValue<string>();
+        _terminal = _pod["status"]?["phase"]?.GetValue<string>() is "Succeeded" or "Failed";
+        _podIp ??= _pod["status"]?["podIP"]?.GetValue<string>();
+    }
+
+    void Persist()
+    {
+        List<ContainerRecord> records;
+        lock (_gate)
+            records = [.. _init.Concat(_regular).Select(c => new ContainerRecord
+            {
+                Name = c.Name,
+                RestartCount = c.RestartCount,
+                Attempt = c.EverStarted ? c.RestartCount : -1,
+                ShimPid = c.Run?.ShimPid ?? 0,
+                ShimStartTime = c.Run?.ShimStartTime ?? 0,
+                StartedAt = c.Run?.StartedAt ?? c.Terminated?.StartedAt,
+                Terminated = c.Run is null ? c.Terminated : null,
+                LastTerminated = c.LastTerminated,
+                Env = c.Run is null ? null : new Dictionary<string, string>(c.Env),
+                WorkingDir = c.Run is null ? null : c.WorkingDir,
+            })];
+        PodStateFile.Save(_ctx.Node.StateDir, new PodRecord { Uid = Uid, Namespace = ObjectMeta.Namespace(_pod), Name = ObjectMeta.Name(_pod), Containers = records });
+    }
+
+    // ---- sync ----
+
+    async Task<bool> SyncAsync(CancellationToken ct)
+    {
+        var pod = _pod;
+        CollectExits();
+        if (_goneFromApi)
+        {
+            await StopAllAsync(TimeSpan.Zero, record: false);
+            await CleanupAsync(ct);
+            return true;
+        }
+        if (ObjectMeta.IsBeingDeleted(pod))
+        {
+            await TerminateAsync(pod, ct);
+            return true;
+        }
+        var restartPolicy = pod["spec"]?["restartPolicy"]?.GetValue<string>() ?? "Always";
+        _startTime ??= Time.Format(DateTime.UtcNow);
+
+        if (!_terminal)
+        {
+            if (Sandbox is null && !await EnsureSandboxAsync(pod, ct)) { await WriteStatusAsync(pod, ct); return false; }
+            var initDone = await SyncInitContainersAsync(pod, restartPolicy, ct);
+            foreach (var slot in _regular)
+            {
+                if (slot.Running) continue;
+                if (!initDone) { if (!slot.EverStarted) SetWaiting(slot, "PodInitializing", null); continue; }
+                if (!slot.EverStarted) { await StartAsync(pod, slot, ct); continue; }
+                if (restartPolicy == "Always" || (restartPolicy == "OnFailure" && slot.Terminated?.ExitCode != 0))
+                    await RestartWithBackOffAsync(pod, slot, ct);
+            }
+            Persist();
+        }
+
+        var phase = PodPhase.Compute(restartPolicy, _init, _regular);
+        if (phase is "Succeeded" or "Failed" && !_terminal)
+        {
+            // A terminal pod never runs again: stop sidecars, release its network.
+            _terminal = true;
+            await StopAllAsync(GracePeriod(pod), record: true);
+            await RemoveSandboxAsync(ct);
+        }
+        if (_terminal && phase is not ("Succeeded" or "Failed"))
+        {
+            var recorded = pod["status"]?["phase"]?.GetValue<string>();
+            if (recorded is "Succeeded" or "Failed") phase = recorded;
+        }
+        await WriteStatusAsync(pod, ct, phase);
+        return false;
+    }
+
+    async Task<bool> EnsureSandboxAsync(JsonObject pod, CancellationToken ct)
+    {
+        var spec = pod["spec"] as JsonObject ?? [];
+        var hostResolv = File.Exists(_ctx.Options.HostResolvConf) ? await File.ReadAllTextAsync(_ctx.Options.HostResolvConf, ct) : "";
+        var hostname = spec["hostname"]?.GetValue<string>() is { Length: > 0 } h ? h : ObjectMeta.Name(pod);
+        if (hostname.Length > 63) hostname = hostname[..63].TrimEnd('-', '.');
+        var sandboxSpec = new SandboxSpec
+        {
+            PodUid = Uid,
+            Namespace = ObjectMeta.Namespace(pod),
+            Name = ObjectMeta.Name(pod),
+            Hostname = hostname,
+            Subdomain = spec["subdomain"]?.GetValue<string>(),
+            ResolvConf = PodDnsConfig.ResolvConf(pod, _ctx.Node, hostResolv),
+            HostAliases = [.. (spec["hostAliases"] as JsonArray ?? []).OfType<JsonObject>().Select(a =>
+                (a["ip"]?.GetValue<string>() ?? "", (IReadOnlyList<string>)[.. (a["hostnames"] as JsonArray ?? []).Select(n => n?.GetValue<string>() ?? "")]))],
+            HostPorts = [.. (spec["containers"] as JsonArray ?? []).OfType<JsonObject>()
+                .SelectMany(c => (c["ports"] as JsonArray ?? []).OfType<JsonObject>())
+                .Where(p => p["hostPort"] is not null)
+                .Select(p => new HostPortMapping(p["hostPort"]!.GetValue<int>(), p["containerPort"]?.GetValue<int>() ?? 0,
+                    p["protocol"]?.GetValue<string>() ?? "TCP", p["hostIP"]?.GetValue<string>()))],
+        };
+        try
+        {
+            Sandbox = await _ctx.Sandboxes.CreateAsync(sandboxSpec, ct);
+            _podIp = Sandbox.PodIp.ToString();
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await Event(EventRecorder.Warning, "FailedCreatePodSandBox", $"Failed to create pod sandbox: {e.Message}");
+            return false;
+        }
+    }
+
+    async Task<bool> SyncInitContainersAsync(JsonObject pod, string restartPolicy, CancellationToken ct)
+    {
+        foreach (var slot in _init)
+        {
+            if (slot.IsSidecar)
+            {
+                if (!slot.Running)
+                {
+                    if (!slot.EverStarted) await StartAsync(pod, slot, ct);
+                    else await RestartWithBackOffAsync(pod, slot, ct);
+                }
+                if (!slot.Started) return false;
+                continue;
+            }
+            if (slot.Terminated is { ExitCode: 0 } && !slot.Running) continue;
+            if (slot.Running) return false;
+            if (!slot.EverStarted) { await StartAsync(pod, slot, ct); return false; }
+            if (restartPolicy != "Never") await RestartWithBackOffAsync(pod, slot, ct);
+            return false;
+        }
+        return true;
+    }
+
+    async Task RestartWithBackOffAsync(JsonObject pod, ContainerSlot slot, CancellationToken ct)
+    {
+        var finished = slot.Terminated?.FinishedAt ?? DateTime.UtcNow;
+        var key = CrashLoopBackOff.Key(Uid, slot.Name);
+        var now = DateTime.UtcNow;
+        if (_ctx.BackOff.IsInBackOffSince(key, finished, now))
+        {
+            var delay = _ctx.BackOff.Get(key);
+            var message = $"back-off {CrashLoopBackOff.Format(delay)} restarting failed container={slot.Name} pod={ObjectMeta.Name(pod)}_{ObjectMeta.Namespace(pod)}({Uid})";
+            if (slot.WaitingReason != "CrashLoopBackOff")
+                await Event(EventRecorder.Warning, "BackOff", $"Back-off restarting failed container {slot.Name} in pod {ObjectMeta.Name(pod)}_{ObjectMeta.Namespace(pod)}({Uid})");
+            SetWaiting(slot, "CrashLoopBackOff", message);
+            slot.RetryAt = finished + delay;
+            return;
+        }
+        _ctx.BackOff.Next(key, finished);
+        await StartAsync(pod, slot, ct, restart: true);
+    }
+
+    async Task StartAsync(JsonObject pod, ContainerSlot slot, CancellationToken ct, bool restart = false)
+    {
+        slot.RetryAt = null;
+        if (Sandbox is not { } sandbox) return;
+        var spec = slot.Spec;
+        Dictionary<string, string> env;
+        ResolvedCommand resolved;
+        try
+        {
+            env = await _ctx.Env.ResolveAsync(pod, spec, _podIp ?? "", ct);
+            string Expand(JsonNode? n) => VarExpansion.Expand(n?.GetValue<string>() ?? "", k => env.GetValueOrDefault(k));
+            var command = spec["command"] is JsonArray cmd ? cmd.Select(Expand).ToList() : null;
+            var args = spec["args"] is JsonArray a ? a.Select(Expand).ToList() : null;
+            resolved = _ctx.Images.Resolve(slot.Image, command, args);
+        }
+        catch (ContainerConfigException e)
+        {
+            if (slot.WaitingMessage != e.Message) await Event(EventRecorder.Warning, "Failed", $"Error: {e.Message}");
+            SetWaiting(slot, "CreateContainerConfigError", e.Message);
+            slot.RetryAt = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+            return;
+        }
+        catch (ImageResolveException e)
+        {
+            var pullKey = CrashLoopBackOff.Key(Uid, "image:" + slot.Name);
+            if (slot.WaitingReason is "ErrImagePull" or "ImagePullBackOff")
+            {
+                SetWaiting(slot, "ImagePullBackOff", $"Back-off pulling image \"{slot.Image}\": {e.Reason}: {e.Message}");
+                await Event(EventRecorder.Normal, "BackOff", $"Back-off pulling image \"{slot.Image}\"");
+            }
+            else
+            {
+                await Event(EventRecorder.Warning, "Failed", $"Failed to pull image \"{slot.Image}\": {e.Message}");
+                await Event(EventRecorder.Warning, "Failed", $"Error: {e.Reason}");
+                SetWaiting(slot, e.Reason, e.Message);
+            }
+            _ctx.BackOff.Next(pullKey, DateTime.UtcNow);
+            slot.RetryAt = DateTime.UtcNow + _ctx.BackOff.Get(pullKey);
+            return;
+        }
+
+        await Event(EventRecorder.Normal, "Pulled", $"Container image \"{slot.Image}\" already present on machine");
+        var fullEnv = new Dictionary<string, string>
+        {
+            ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            ["HOSTNAME"] = pod["spec"]?["hostname"]?.GetValue<string>() ?? ObjectMeta.Name(pod),
+            ["HOME"] = "/root",
+        };
+        foreach (var (k, v) in resolved.Env) fullEnv[k] = v;
+        foreach (var (k, v) in env) fullEnv[k] = v;
+        var workingDir = spec["workingDir"]?.GetValue<string>() is { Length: > 0 } wd ? wd : resolved.WorkingDir;
+
+        lock (_gate)
+        {
+            if (restart)
+            {
+                slot.RestartCount++;
+                slot.LastTerminated = slot.Terminated;
+            }
+            slot.Terminated = null;
+            slot.EverStarted = true;
+            slot.WaitingReason = slot.WaitingMessage = null;
+        }
+        var paths = ContainerPaths.For(_ctx.Node.StateDir, Uid, slot.Name, slot.RestartCount);
+        var launch = new ContainerLaunch(resolved.File, resolved.Args, fullEnv, workingDir,
+            spec["stdin"]?.GetValue<bool>() == true, spec["stdinOnce"]?.GetValue<bool>() == true, spec["tty"]?.GetValue<bool>() == true, paths);
+        ContainerRun run;
+        try
+        {
+            run = ContainerLauncher.Start(_ctx.Sandboxes, sandbox, launch);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var now = DateTime.UtcNow;
+            slot.Terminated = new TerminatedInfo(128, "StartError", now, now, e.Message);
+            await Event(EventRecorder.Warning, "Failed", $"Error: {e.Message}");
+            Persist();
+            return;
+        }
+        await Event(EventRecorder.Normal, "Created", $"Created container: {slot.Name}");
+        Attach(slot, run, fullEnv, workingDir);
+        await Event(EventRecorder.Normal, "Started", $"Started container {slot.Name}");
+        Persist();
+    }
+
+    /// <summary>Wires a run (new or adopted) to log copying, exit wake-up and probes.</summary>
+    void Attach(ContainerSlot slot, ContainerRun run, IReadOnlyDictionary<string, string> env, string? workingDir = null)
+    {
+        lock (_gate)
+        {
+            slot.Run = run;
+            if (env.Count > 0) slot.Env = env;
+            if (workingDir is not null) slot.WorkingDir = workingDir;
+        }
+        _ = CriLogCopier.RunAsync(run.Paths, run.Exited, _ct);
+        _ = run.Exited.ContinueWith(_ => Wake(), TaskScheduler.Default);
+        StartProbes(slot, run);
+    }
+
+    void StartProbes(ContainerSlot slot, ContainerRun run)
+    {
+        slot.StopProbes();
+        if (slot.IsInit && !slot.IsSidecar) return;
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+        slot.ProbeCts = cts;
+        var target = new ProbeTarget(_podIp ?? "127.0.0.1", slot.Spec, (argv, timeout, ct) =>
+            Sandbox is { } sb ? SandboxExec.RunAsync(_ctx.Sandboxes, sb, argv, slot.Env, slot.WorkingDir, timeout, ct) : Task.FromResult((1, "no sandbox")));
+        ProbeWorker? startupWorker = null;
+        foreach (var (kind, field) in new[] { (ProbeKind.Startup, "startupProbe"), (ProbeKind.Liveness, "livenessProbe"), (ProbeKind.Readiness, "readinessProbe") })
+        {
+            if (slot.Spec[field] is not JsonObject probe) continue;
+            var gate = kind == ProbeKind.Startup || startupWorker is null ? (Func<bool>)(() => true) : () => startupWorker.Result;
+            var worker = new ProbeWorker(kind, probe, target, gate,
+                (k, outcome) => _ = Event(EventRecorder.Warning, "Unhealthy", $"{k} probe failed: {outcome.Message}".TrimEnd()),
+                (k, ok) => OnProbeChange(slot, run, k, ok));
+            if (kind == ProbeKind.Startup) startupWorker = worker;
+            slot.Probes.Add(worker);
+            _ = worker.RunAsync(run.StartedAt, cts.Token);
+        }
+    }
+
+    void OnProbeChange(ContainerSlot slot, ContainerRun run, ProbeKind kind, bool ok)
+    {
+        Wake();
+        if (ok || kind == ProbeKind.Readiness || run.HasExited) return;
+        var what = kind == ProbeKind.Liveness ? "liveness" : "startup";
+        _ = Event(EventRecorder.Normal, "Killing", $"Container {slot.Name} failed {what} probe, will be restarted");
+        var probeGrace = slot.Spec[kind == ProbeKind.Liveness ? "livenessProbe" : "startupProbe"]?["terminationGracePeriodSeconds"]?.GetValue<long>();
+        _ = run.StopAsync(probeGrace is { } g ? TimeSpan.FromSeconds(g) : GracePeriod(_pod));
+    }
+
+    void CollectExits()
+    {
+        var changed = false;
+        lock (_gate)
+            foreach (var slot in _init.Concat(_regular))
+                if (slot.Run is { HasExited: true } run)
+                {
+                    slot.Terminated = run.Exited.Result;
+                    slot.Run = null;
+                    slot.WaitingReason = slot.WaitingMessage = null;
+                    slot.StopProbes();
+                    changed = true;
+                }
+        if (changed) Persist();
+    }
+
+    static void SetWaiting(ContainerSlot slot, string reason, string? message)
+    {
+        slot.WaitingReason = reason;
+        slot.WaitingMessage = message;
+    }
+
+    static TimeSpan GracePeriod(JsonObject pod) =>
+        TimeSpan.FromSeconds(pod["metadata"]?["deletionGracePeriodSeconds"]?.GetValue<long>()
+            ?? pod["spec"]?["terminationGracePeriodSeconds"]?.GetValue<long>() ?? 30);
+
+    // ---- termination ----
+
+    async Task StopAllAsync(TimeSpan grace, bool record)
+    {
+        List<ContainerSlot> running;
+        lock (_gate) running = [.. _regular.Concat(_init).Where(s => s.Running)];
+        var stops = new List<Task>();
+        foreach (var slot in running)
+        {
+            if (record) await Event(EventRecorder.Normal, "Killing", $"Stopping container {slot.Name}");
+            slot.StopProbes();
+            stops.Add(slot.Run!.StopAsync(grace));
+        }
+        await Task.WhenAll(stops);
+        CollectExits();
+    }
+
+    async Task TerminateAsync(JsonObject pod, CancellationToken ct)
+    {
+        await StopAllAsync(GracePeriod(pod), record: true);
+        await RemoveSandboxAsync(ct);
+        try
+        {
+            await _ctx.Client.DeleteAsync(BuiltinResources.Pod, ObjectMeta.Namespace(pod), ObjectMeta.Name(pod),
+                new DeleteOptions { GracePeriodSeconds = 0, PreconditionUid = Uid }, ct);
+        }
+        catch (ApiException e) when (e.Code is 404 or 409) { }
+        await CleanupAsync(ct);
+    }
+
+    async Task RemoveSandboxAsync(CancellationToken ct)
+    {
+        if (Sandbox is null) return;
+        try { await _ctx.Sandboxes.RemoveAsync(Uid, ct); Sandbox = null; }
+        catch (Exception e) when (e is not OperationCanceledException) { _ctx.Log($"pod {ObjectMeta.Key(_pod)}: removing sandbox: {e.Message}"); }
+    }
+
+    async Task CleanupAsync(CancellationToken ct)
+    {
+        await _ctx.Sandboxes.RemoveAsync(Uid, ct);
+        Sandbox = null;
+        _ctx.BackOff.Forget(Uid);
+        await Task.Delay(100, CancellationToken.None); // let log copiers write their last records
+        await _podCts.CancelAsync();
+        await Task.Delay(50, CancellationToken.None);
+        try { Directory.Delete(ContainerPaths.PodDir(_ctx.Node.StateDir, Uid), recursive: true); }
+        catch (DirectoryNotFoundException) { }
+        catch (IOException e) { _ctx.Log($"pod {Uid}: removing state: {e.Message}"); }
+    }
+
+    // ---- status and events ----
+
+    async Task WriteStatusAsync(JsonObject pod, CancellationToken ct, string? phase = null)
+    {
+        var restartPolicy = pod["spec"]?["restartPolicy"]?.GetValue<string>() ?? "Always";
+        JsonObject status;
+        lock (_gate)
+        {
+            var input = new PodStatusInput(pod, _init, _regular, Sandbox is not null, _podIp, _ctx.Node.NodeIp.ToString(),
+                _startTime ?? Time.Format(DateTime.UtcNow), phase ?? PodPhase.Compute(restartPolicy, _init, _regular));
+            status = PodStatusBuilder.Build(input, _transitions, DateTime.UtcNow);
+        }
+        var text = status.ToJsonString();
+        if (text == _lastStatus) return;
+        try
+        {
+            await _ctx.Client.PatchAsync(BuiltinResources.Pod, ObjectMeta.Namespace(pod), ObjectMeta.Name(pod), PatchType.Merge,
+                new JsonObject { ["metadata"] = new JsonObject { ["uid"] = Uid }, ["status"] = status }, subresource: "status", ct: ct);
+            _lastStatus = text;
+        }
+        catch (ApiException e) when (e.Code is 404 or 409) { }
+    }
+
+    Task Event(string type, string reason, string message)
+    {
+        var pod = _pod;
+        var reference = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Pod",
+            ["metadata"] = new JsonObject { ["name"] = ObjectMeta.Name(pod), ["namespace"] = ObjectMeta.Namespace(pod), ["uid"] = Uid },
+        };
+        return _ctx.Events.RecordAsync(reference, type, reason, message, CancellationToken.None);
+    }
+}

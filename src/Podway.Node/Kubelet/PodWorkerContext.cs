@@ -1,0 +1,19 @@
+using Podway.Client;
+using Podway.Node.Images;
+using Podway.Node.Sandbox;
+
+namespace Podway.Node.Kubelet;
+
+/// <summary>What every pod worker of a node shares.</summary>
+internal sealed record PodWorkerContext(
+    ApiClient Client,
+    NodeIdentity Node,
+    IPodSandboxes Sandboxes,
+    IImageCatalog Images,
+    NodeAgentOptions Options,
+    EventRecorder Events,
+    CrashLoopBackOff BackOff,
+    ContainerEnv Env)
+{
+    public void Log(string message) => Options.Log?.Invoke(message);
+}

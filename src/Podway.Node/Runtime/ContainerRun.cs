@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Podway.Node.Runtime;
+
+/// <summary>
+/// One run of a container, started by this agent or adopted after a restart. Exit is detected from the shim's
+/// exit file (polled), so started and adopted runs behave the same; the process group is signalled through the
+/// container pid the shim recorded.
+/// </summary>
+internal sealed class ContainerRun
+{
+    static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+    readonly Process? _shim;
+    readonly TaskCompletionSource<TerminatedInfo> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    int _containerPid;
+    long _containerStart;
+
+    public ContainerRun(ContainerPaths paths, int shimPid, long shimStartTime, DateTime startedAt, Stream? stdin, bool stdinOnce, bool tty, Process? shim = null)
+    {
+        Paths = paths;
+        ShimPid = shimPid;
+        ShimStartTime = shimStartTime;
+        StartedAt = startedAt;
+        Stdin = stdin;
+        StdinOnce = stdinOnce;
+        Tty = tty;
+        _shim = shim;
+        _ = WatchAsync();
+    }
+
+    public ContainerPaths Paths { get; }
+    public int ShimPid { get; }
+    public long ShimStartTime { get; }
+    public DateTime StartedAt { get; }
+    /// <summary>The container's stdin pipe; null without stdin: true or for adopted runs (the pipe died with the old agent).</summary>
+    public Stream? Stdin { get; private set; }
+    public bool StdinOnce { get; }
+    public bool Tty { get; }
+    public bool Attached { get; set; }
+    public Task<TerminatedInfo> Exited => _exited.Task;
+    public bool HasExited => _exited.Task.IsCompleted;
+
+    /// <summary>A run whose shim is still alive (checked by pid and start time, so a reused pid is not mistaken for it).</summary>
+    public static ContainerRun? Adopt(ContainerPaths paths, int shimPid, long shimStartTime, DateTime startedAt, bool tty)
+    {
+        if (!File.Exists(paths.ExitFile) && !ProcStat.IsSameProcess(shimPid, shimStartTime) && !File.Exists(paths.PidFile))
+            return null;
+        return new ContainerRun(paths, shimPid, shimStartTime, startedAt, null, false, tty);
+    }
+
+    public void CloseStdin()
+    {
+        try { Stdin?.Dispose(); } catch (IOException) { }
+        Stdin = null;
+    }
+
+    /// <summary>SIGTERM to the container's process group, SIGKILL after the grace period.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (HasExited) return;
+        var pid = ContainerPid();
+        if (pid > 0) Native.SignalGroup(pid, Native.SIGTERM);
+        try { await Exited.WaitAsync(grace); return; }
+        catch (TimeoutException) { }
+        if (pid > 0) Native.SignalGroup(pid, Native.SIGKILL);
+        try { await Exited.WaitAsync(TimeSpan.FromSeconds(10)); }
+        catch (TimeoutException) { Native.Signal(ShimPid, Native.SIGKILL); }
+    }
+
+    /// <summary>Kills without grace (cleanup of orphans).</summary>
+    public void Kill()
+    {
+        if (ContainerPid() is > 0 and var pid) Native.SignalGroup(pid, Native.SIGKILL);
+    }
+
+    int ContainerPid()
+    {
+        if (_containerPid > 0) return _containerPid;
+        try
+        {
+            if (int.TryParse(File.ReadAllText(Paths.PidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                _containerPid = pid;
+                _containerStart = ProcStat.StartTime(pid) ?? 0;
+            }
+        }
+        catch (IOException) { }
+        return _containerPid;
+    }
+
+    async Task WatchAsync()
+    {
+        while (true)
+        {
+            if (ReadExitCode() is { } code) { Complete(code, null); return; }
+            var shimAlive = ProcStat.IsSameProcess(ShimPid, ShimStartTime);
+            if (!shimAlive && ReadExitCode() is null)
+            {
+                // The shim died without writing the exit code (killed with the old agent): follow the container itself.
+                var pid = ContainerPid();
+                if (pid <= 0 || _containerStart == 0 || !ProcStat.IsSameProcess(pid, _containerStart))
+                {
+                    Complete(137, "ContainerStatusUnknown");
+                    return;
+                }
+            }
+            await Task.Delay(Poll);
+        }
+    }
+
+    int? ReadExitCode()
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(Paths.ExitFile).Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
+        }
+        catch (IOException) { return null; }
+    }
+
+    void Complete(int exitCode, string? reason)
+    {
+        _shim?.Dispose();
+        CloseStdin();
+        var finished = File.Exists(Paths.ExitFile) ? File.GetLastWriteTimeUtc(Paths.ExitFile) : DateTime.UtcNow;
+        reason ??= exitCode == 0 ? "Completed" : "Error";
+        var message = reason == "ContainerStatusUnknown" ? "The container could not be located when the pod was terminated" : null;
+        _exited.TrySetResult(new TerminatedInfo(exitCode, reason, StartedAt, finished, message));
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+
+namespace Podway.Node.Runtime;
+
+/// <summary>&lt;StateDir&gt;/pods/&lt;uid&gt;/state.json, written atomically (temp file + rename).</summary>
+internal static class PodStateFile
+{
+    static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+
+    public static string PathFor(string stateDir, string uid) => Path.Combine(ContainerPaths.PodDir(stateDir, uid), "state.json");
+
+    public static void Save(string stateDir, PodRecord record)
+    {
+        var path = PathFor(stateDir, record.Uid);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var tmp = path + ".tmp";
+        File.WriteAllText(tmp, JsonSerializer.Serialize(record, Options));
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    public static PodRecord? Load(string stateDir, string uid)
+    {
+        try { return JsonSerializer.Deserialize<PodRecord>(File.ReadAllText(PathFor(stateDir, uid)), Options); }
+        catch (Exception e) when (e is IOException or JsonException) { return null; }
+    }
+
+    /// <summary>Pod UIDs that have a state directory on this node.</summary>
+    public static IReadOnlyList<string> ListUids(string stateDir)
+    {
+        var dir = Path.Combine(stateDir, "pods");
+        return Directory.Exists(dir) ? [.. Directory.GetDirectories(dir).Select(Path.GetFileName).OfType<string>()] : [];
+    }
+}

@@ -1,0 +1,47 @@
+using Podway.Api.Resources;
+using Podway.Client;
+
+namespace Podway.Node.Tests.Kubelet;
+
+[Collection(ApiServerCollection.Name)]
+public sealed class AdoptionTests(RealApiServer api)
+{
+    [Fact]
+    public async Task RunAsync_AfterAgentRestart_AdoptsRunningPodAndRemovesDeletedOne()
+    {
+        await using var h = new AgentHarness(api);
+        await h.StartAsync();
+        var keepPid = Path.Combine(h.TempDir, "keep.pid");
+        var gonePid = Path.Combine(h.TempDir, "gone.pid");
+        await h.CreatePodAsync("keep", $$"""[{"name":"c","image":"busybox","command":["sh","-c","echo $$$$ > {{keepPid}}; echo before; while true; do sleep 0.2; done"]}]""");
+        await h.CreatePodAsync("gone", $$"""[{"name":"c","image":"busybox","command":["sh","-c","echo $$$$ > {{gonePid}}; while true; do sleep 0.2; done"]}]""");
+        var keep = await h.WaitPodAsync("keep", p => AgentHarness.ConditionStatus(p, "Ready") == "True", "keep Ready");
+        var gone = await h.WaitPodAsync("gone", p => AgentHarness.ConditionStatus(p, "Ready") == "True", "gone Ready");
+        var containerId = AgentHarness.ContainerStatus(keep)["containerID"]!.GetValue<string>();
+
+        await h.StopAsync();
+        await h.Client.DeleteAsync(BuiltinResources.Pod, h.Namespace, "gone", new DeleteOptions { GracePeriodSeconds = 0 });
+        var pid = int.Parse(File.ReadAllText(keepPid).Trim());
+        var goneProcess = int.Parse(File.ReadAllText(gonePid).Trim());
+        Assert.True(Directory.Exists($"/proc/{pid}"), "the container outlives the agent");
+
+        await h.StartAsync();
+        await Eventually.TrueAsync(() => Task.FromResult(!Directory.Exists($"/proc/{goneProcess}")), "deleted pod's process killed", 10);
+        await Eventually.TrueAsync(() => Task.FromResult(!h.Sandboxes.Exists(ObjectMeta.Uid(gone))), "deleted pod's sandbox removed", 10);
+        Assert.False(Directory.Exists(Path.Combine(h.Node.StateDir, "pods", ObjectMeta.Uid(gone))));
+
+        await Task.Delay(1500); // a few syncs of the new agent
+        keep = (await h.GetPodAsync("keep"))!;
+        var cs = AgentHarness.ContainerStatus(keep);
+        Assert.Equal(0, cs["restartCount"]!.GetValue<int>());
+        Assert.Equal(containerId, cs["containerID"]!.GetValue<string>());
+        Assert.NotNull(cs["state"]!["running"]);
+        Assert.True(Directory.Exists($"/proc/{pid}"), "the adopted container was not restarted");
+        Assert.Equal("True", AgentHarness.ConditionStatus(keep, "Ready"));
+
+        // The adopted container is still managed: deleting its pod stops it.
+        await h.Client.DeleteAsync(BuiltinResources.Pod, h.Namespace, "keep");
+        await Eventually.TrueAsync(async () => await h.GetPodAsync("keep") is null, "adopted pod deleted", 10);
+        await Eventually.TrueAsync(() => Task.FromResult(!Directory.Exists($"/proc/{pid}")), "adopted container stopped", 5);
+    }
+}

@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using Podway.Node.Sandbox;
+
+namespace Podway.Node.Tests.Kubelet;
+
+/// <summary>
+/// A real but namespace-less IPodSandboxes for agent tests: containers run as plain host processes, the pod IP is
+/// 127.0.0.1. It records what the agent asked for, and survives agent restarts when the same instance is reused.
+/// </summary>
+internal sealed class HostSandboxes : IPodSandboxes
+{
+    readonly ConcurrentDictionary<string, SandboxInfo> _sandboxes = new();
+    public ConcurrentDictionary<string, SandboxSpec> Specs { get; } = new();
+    public ConcurrentBag<string> Removed { get; } = [];
+
+    public Task<SandboxInfo> CreateAsync(SandboxSpec spec, CancellationToken ct)
+    {
+        Specs[spec.PodUid] = spec;
+        return Task.FromResult(_sandboxes.GetOrAdd(spec.PodUid, uid => new SandboxInfo(uid, "host", "/proc/self/ns/net", Environment.ProcessId, IPAddress.Loopback)));
+    }
+
+    public Task RemoveAsync(string podUid, CancellationToken ct)
+    {
+        if (_sandboxes.TryRemove(podUid, out _)) Removed.Add(podUid);
+        return Task.CompletedTask;
+    }
+
+    public IReadOnlyList<SandboxInfo> List() => [.. _sandboxes.Values];
+
+    public bool Exists(string podUid) => _sandboxes.ContainsKey(podUid);
+
+    public ProcessStartInfo Enter(SandboxInfo sandbox, string file, IEnumerable<string> args) => new(file, args);
+}
