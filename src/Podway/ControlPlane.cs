@@ -55,8 +55,10 @@ public static class ControlPlane
         // Each component gets a credential of its own for this run, as kube's components have their own identities.
         var controllerToken = NewToken();
         var agentToken = NewToken();
+        var kubeletToken = NewToken();
         var api = options.Api with
         {
+            KubeletToken = kubeletToken,
             Tokens = new HashSet<string>(options.Api.Tokens) { controllerToken, agentToken },
             ListenAddresses = options.Api.ListenAddresses.Append(hostIp).Distinct().ToList(),
         };
@@ -73,7 +75,11 @@ public static class ControlPlane
         var running = new List<Task> { controllers.RunAsync(ct) };
         await Task.WhenAny(controllers.Ready, running[0]);
 
-        var secrets = new Dictionary<string, string> { ["PODWAY_AGENT_TOKEN"] = agentToken };
+        var secrets = new Dictionary<string, string>
+        {
+            [Cli.AgentCommand.AgentTokenVariable] = agentToken,
+            [Cli.AgentCommand.KubeletTokenVariable] = kubeletToken,
+        };
         foreach (var node in nodes)
             running.Add(new AgentSupervisor(node, options.PodwayExecutable, api.ClusterName, api.DataDir, secrets, Console.Error.WriteLine).RunAsync(ct));
 

@@ -94,7 +94,7 @@ public sealed class NodeAgent
     async Task CleanupOrphansAsync(Informer informer, CancellationToken ct)
     {
         var known = informer.Cache.List().Select(ObjectMeta.Uid).ToHashSet();
-        var uids = PodStateFile.ListUids(_node.StateDir).Concat(_sandboxes.List().Select(s => s.PodUid)).Distinct();
+        var uids = PodStateFile.ListUids(_node.StateDir).Concat(_sandboxes.KnownPodUids()).Distinct();
         foreach (var uid in uids.Where(u => !known.Contains(u)))
         {
             _options.Log?.Invoke($"removing pod {uid}: it no longer exists");

@@ -205,7 +205,7 @@ internal sealed class PodWorker
             Name = ObjectMeta.Name(pod),
             Hostname = hostname,
             Subdomain = spec["subdomain"]?.GetValue<string>(),
-            ResolvConf = PodDnsConfig.ResolvConf(pod, _ctx.Node, hostResolv),
+            ResolvConf = PodDns.ResolvConf(spec, ObjectMeta.Namespace(pod), _ctx.Node.ClusterDns, _ctx.Node.ClusterDomain, hostResolv),
             HostAliases = [.. (spec["hostAliases"] as JsonArray ?? []).OfType<JsonObject>().Select(a =>
                 (a["ip"]?.GetValue<string>() ?? "", (IReadOnlyList<string>)[.. (a["hostnames"] as JsonArray ?? []).Select(n => n?.GetValue<string>() ?? "")]))],
             HostPorts = [.. (spec["containers"] as JsonArray ?? []).OfType<JsonObject>()

@@ -30,9 +30,8 @@ internal static class ContainerLauncher
         var (file, args) = launch.Tty ? Shell.UnderPty(launch.File, launch.Args) : (launch.File, launch.Args);
         // $0 of the shim is the path prefix of this run's files.
         var prefix = Path.Combine(launch.Paths.Dir, launch.Paths.Attempt.ToString());
-        var psi = sandboxes.Enter(sandbox, "setsid", ["sh", "-c", ShimScript, prefix, file, .. args]);
+        var psi = sandboxes.Enter(sandbox, "setsid", ["sh", "-c", ShimScript, prefix, file, .. args], launch.WorkingDir is { Length: > 0 } wd ? wd : null);
         SetEnvironment(psi, launch.Env);
-        if (launch.WorkingDir is { Length: > 0 } wd) psi.WorkingDirectory = wd;
         psi.UseShellExecute = false;
         psi.RedirectStandardInput = true;
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {launch.File}");

@@ -10,12 +10,11 @@ internal static class SandboxExec
         IReadOnlyDictionary<string, string> env, string? workingDir, bool tty)
     {
         var (file, args) = tty ? Shell.UnderPty(argv[0], argv.Skip(1).ToList()) : (argv[0], argv.Skip(1).ToList());
-        var psi = sandboxes.Enter(sandbox, file, args);
+        var psi = sandboxes.Enter(sandbox, file, args, workingDir);
         var addedByEnter = psi.Environment.Where(kv => kv.Value is not null && Environment.GetEnvironmentVariable(kv.Key) != kv.Value).ToList();
         psi.Environment.Clear();
         foreach (var (k, v) in addedByEnter) psi.Environment[k] = v;
         foreach (var (k, v) in env) psi.Environment[k] = v;
-        if (!string.IsNullOrEmpty(workingDir)) psi.WorkingDirectory = workingDir;
         psi.UseShellExecute = false;
         psi.RedirectStandardInput = true;
         psi.RedirectStandardOutput = true;

@@ -31,5 +31,10 @@ internal sealed class HostSandboxes : IPodSandboxes
 
     public bool Exists(string podUid) => _sandboxes.ContainsKey(podUid);
 
+    public IReadOnlyList<string> KnownPodUids() => [.. _sandboxes.Keys];
+
     public ProcessStartInfo Enter(SandboxInfo sandbox, string file, IEnumerable<string> args) => new(file, args);
+
+    public ProcessStartInfo Enter(SandboxInfo sandbox, string file, IEnumerable<string> args, string? workingDir) =>
+        new(file, args) { WorkingDirectory = workingDir ?? "" };
 }

@@ -1,0 +1,52 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography.X509Certificates;
+using Podway.Client;
+using Podway.Cluster;
+using Podway.Node.Images;
+using Podway.Node.Kubelet;
+using Podway.Node.Sandbox;
+using Podway.Node.Streaming;
+using Podway.Nodes;
+
+namespace Podway.Cli;
+
+/// <summary>
+/// `podway agent`: one node's kubelet, run by the control plane inside the node's network namespace. It reaches
+/// the API server on the host bridge with the credential the control plane hands it, and serves logs, exec,
+/// attach and port-forward to the API server on the node IP.
+/// </summary>
+internal static class AgentCommand
+{
+    public const string AgentTokenVariable = "PODWAY_AGENT_TOKEN";
+    public const string KubeletTokenVariable = "PODWAY_KUBELET_TOKEN";
+
+    public static async Task<int> RunAsync(ParsedCommand cmd, CliContext ctx)
+    {
+        var paths = ClusterTarget.Resolve(cmd, ctx.DataRoot);
+        ctx.RequireRoot("agent", "it runs Pods in network namespaces");
+        var config = ClusterConfig.Load(paths.ConfigFile) ?? throw new CliException($"no cluster.json in {paths.DataDir}");
+        if (!int.TryParse(cmd.Value("--node") ?? "0", out var index) || index < 0)
+            throw new UsageException("--node must be a node index (0, 1, ...)");
+        var token = Environment.GetEnvironmentVariable(AgentTokenVariable)
+            ?? throw new CliException($"{AgentTokenVariable} is not set: the agent is started by `podway up`, not by hand");
+        var kubeletToken = Environment.GetEnvironmentVariable(KubeletTokenVariable)
+            ?? throw new CliException($"{KubeletTokenVariable} is not set: the agent is started by `podway up`, not by hand");
+
+        var node = NodeLayout.For(config.Name, paths.DataDir, config.NodeCidr, config.PodCidr, config.ServiceCidr, index);
+        var ca = X509CertificateLoader.LoadCertificateFromFile(paths.CaCert);
+        using var client = new ApiClient(new Uri($"https://{node.HostIp}:{config.ApiPort}"), token, ca);
+        var agent = new NodeAgent(client, node, new PodSandboxes(node), new ImageCatalog(Environment.ProcessPath),
+            new NodeAgentOptions { Log = message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}") });
+
+        using var cts = new CancellationTokenSource();
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
+        using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
+        await using var kubelet = await KubeletServer.StartAsync(
+            new KubeletServerOptions { Address = node.NodeIp, Port = node.KubeletPort, Token = kubeletToken }, agent.Streams, cts.Token);
+        ctx.Out.WriteLine($"podway agent: node {node.NodeName} ({node.NodeIp}), kubelet on :{kubelet.Port}");
+        try { await agent.RunAsync(cts.Token); }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested) { }
+        ctx.Out.WriteLine($"podway agent: node {node.NodeName} stopped (its Pods keep running)");
+        return 0;
+    }
+}
