@@ -10,6 +10,10 @@ public sealed record ControllerManagerOptions
     /// <summary>Shared informer resync period (kube-controller-manager's --min-resync-period is 12h; we keep caches honest more often).</summary>
     public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(5);
     public Action<string>? Log { get; init; }
+    /// <summary>Workers of the workload controllers (ReplicaSet, Deployment, StatefulSet) and of the scheduler; kube's defaults are 5, 5, 5 and 1 loop.</summary>
+    public int WorkloadWorkers { get; init; } = 4;
+    /// <summary>Run the default-scheduler inside the controller manager (it is a separate binary in kube).</summary>
+    public bool RunScheduler { get; init; } = true;
 }
 
 /// <summary>
@@ -34,8 +38,17 @@ public sealed class ControllerManager(ApiClient client, ControllerManagerOptions
         var recorder = new EventRecorder(client, GarbageCollector.Component, log: _options.Log);
         var gc = new GarbageCollector(informers, deletable, recorder, _options.Log);
         var namespaces = new NamespaceController(informers, deletable, _options.Log);
+        var workloads = new List<Task>();
+        var replicaSets = new Workloads.ReplicaSetController(informers, _options.Log);
+        var deployments = new Workloads.DeploymentController(informers, _options.Log);
+        var statefulSets = new Workloads.StatefulSetController(informers, _options.Log);
+        var scheduler = _options.RunScheduler ? new Scheduling.Scheduler(informers, _options.Log) : null;
         informers.Start(ct);
-        var controllers = Task.WhenAll(gc.RunAsync(_options.Workers, ct), namespaces.RunAsync(_options.Workers, ct));
+        workloads.Add(replicaSets.RunAsync(_options.WorkloadWorkers, ct));
+        workloads.Add(deployments.RunAsync(_options.WorkloadWorkers, ct));
+        workloads.Add(statefulSets.RunAsync(_options.WorkloadWorkers, ct));
+        if (scheduler is not null) workloads.Add(scheduler.RunAsync(1, ct));
+        var controllers = Task.WhenAll([gc.RunAsync(_options.Workers, ct), namespaces.RunAsync(_options.Workers, ct), .. workloads]);
         try
         {
             await informers.WaitForCacheSyncAsync(ct);
