@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Podway.Api.Defaulting;
 using Podway.Api.Json;
 using Podway.Api.Selectors;
 
@@ -98,5 +97,5 @@ internal static class NodeFit
             .Sum(c => Quantity(c.Obj("resources")?.Obj("requests"), resource) ?? 0) ?? 0;
 
     static decimal? Quantity(JsonObject? list, string resource) =>
-        list?[resource] is JsonValue v && Podway.Api.Defaulting.Quantity.TryParse(v.ToString(), out var q) ? q : null;
+        list?[resource] is JsonValue v && ResourceQuantity.TryParse(v.ToString(), out var q) ? q : null;
 }
