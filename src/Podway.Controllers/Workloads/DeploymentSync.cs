@@ -20,7 +20,7 @@ internal sealed class DeploymentSync(ApiClient client, EventRecorder recorder, J
     string Name => _d.Name();
     JsonObject Spec => _d.Obj("spec") ?? new JsonObject();
     JsonObject Status => _d.Ensure("status");
-    long? ProgressDeadline => Spec.Long("progressDeadlineSeconds") is { } s && s != int.MaxValue ? s : null;
+    long? ProgressDeadline => Spec.Num("progressDeadlineSeconds") is { } s && s != int.MaxValue ? s : null;
 
     public async Task<TimeSpan?> RunAsync(List<JsonObject> rsList, Func<JsonObject, IReadOnlyList<JsonObject>> podsOf, CancellationToken ct)
     {
@@ -44,8 +44,8 @@ internal sealed class DeploymentSync(ApiClient client, EventRecorder recorder, J
 
     public async Task ObserveGenerationOnlyAsync(CancellationToken ct)
     {
-        var generation = _d.Obj("metadata").Long("generation") ?? 0;
-        if ((Status.Long("observedGeneration") ?? 0) >= generation) return;
+        var generation = _d.Obj("metadata").Num("generation") ?? 0;
+        if ((Status.Num("observedGeneration") ?? 0) >= generation) return;
         Status["observedGeneration"] = generation;
         await WriteStatusAsync(ct);
     }
@@ -63,12 +63,12 @@ internal sealed class DeploymentSync(ApiClient client, EventRecorder recorder, J
     async Task<JsonObject?> GetNewReplicaSetAsync(JsonObject? existing, List<JsonObject> oldRSs, bool createIfMissing, CancellationToken ct)
     {
         var newRevision = DeploymentUtil.MaxRevision(oldRSs) + 1;
-        var minReady = Spec.Long("minReadySeconds") ?? 0;
+        var minReady = Spec.Num("minReadySeconds") ?? 0;
         if (existing is not null)
         {
             var copy = (JsonObject)existing.DeepClone();
             var annotationsChanged = DeploymentUtil.SetNewReplicaSetAnnotations(_d, copy, newRevision, exists: true);
-            if (annotationsChanged || (copy.Obj("spec").Long("minReadySeconds") ?? 0) != minReady)
+            if (annotationsChanged || (copy.Obj("spec").Num("minReadySeconds") ?? 0) != minReady)
             {
                 copy.Ensure("spec")["minReadySeconds"] = minReady;
                 return Replace(existing, await client.UpdateAsync(BuiltinResources.ReplicaSet, copy, ct));
@@ -86,7 +86,7 @@ internal sealed class DeploymentSync(ApiClient client, EventRecorder recorder, J
         if (!createIfMissing) return null;
 
         var template = (JsonObject)Spec.Obj("template")!.DeepClone();
-        var hash = TemplateHash.Compute(Spec.Obj("template"), Status.Long("collisionCount"));
+        var hash = TemplateHash.Compute(Spec.Obj("template"), Status.Num("collisionCount"));
         template.Metadata().Ensure("labels")[DeploymentUtil.HashLabel] = hash;
         var selector = (JsonObject)Spec.Obj("selector")!.DeepClone();
         selector.Ensure("matchLabels")[DeploymentUtil.HashLabel] = hash;
@@ -121,9 +121,9 @@ internal sealed class DeploymentSync(ApiClient client, EventRecorder recorder, J
             else
             {
                 // A hash collision: bump collisionCount so the next attempt names the ReplicaSet differently.
-                Status["collisionCount"] = (Status.Long("collisionCount") ?? 0) + 1;
+                Status["collisionCount"] = (Status.Num("collisionCount") ?? 0) + 1;
                 await WriteStatusAsync(ct);
-                throw new InvalidOperationException($"hash collision for ReplicaSet {rs.Name()}: collisionCount is now {Status.Long("collisionCount")}");
+                throw new InvalidOperationException($"hash collision for ReplicaSet {rs.Name()}: collisionCount is now {Status.Num("collisionCount")}");
             }
         }
         if (!alreadyExists && replicas > 0)
@@ -345,14 +345,14 @@ internal sealed class DeploymentSync(ApiClient client, EventRecorder recorder, J
     /// <summary>cleanupDeployment: deletes the oldest idle ReplicaSets beyond revisionHistoryLimit.</summary>
     async Task CleanupAsync(List<JsonObject> oldRSs, CancellationToken ct)
     {
-        if (Spec.Long("revisionHistoryLimit") is not { } limit) return;
+        if (Spec.Num("revisionHistoryLimit") is not { } limit) return;
         var cleanable = oldRSs.Where(rs => rs.Obj("metadata").Str("deletionTimestamp") is null).ToList();
         var diff = cleanable.Count - (int)limit;
         if (diff <= 0) return;
         foreach (var rs in cleanable.OrderBy(DeploymentUtil.Revision).ThenBy(r => PodState.CreationTime(r)).Take(diff))
         {
             if (DeploymentUtil.StatusReplicas(rs) != 0 || DeploymentUtil.Replicas(rs) != 0
-                || (rs.Obj("metadata").Long("generation") ?? 0) > (rs.Obj("status").Long("observedGeneration") ?? 0)) continue;
+                || (rs.Obj("metadata").Num("generation") ?? 0) > (rs.Obj("status").Num("observedGeneration") ?? 0)) continue;
             try { await client.DeleteAsync(BuiltinResources.ReplicaSet, rs.Namespace(), rs.Name(), new DeleteOptions { PreconditionUid = rs.Uid() }, ct); }
             catch (ApiException e) when (e.Code == 404) { }
         }
@@ -362,10 +362,10 @@ internal sealed class DeploymentSync(ApiClient client, EventRecorder recorder, J
 
     bool IsComplete(JsonObject? status) =>
         status is not null
-        && status.Long("updatedReplicas") == DeploymentUtil.Replicas(_d)
-        && status.Long("replicas") == DeploymentUtil.Replicas(_d)
-        && status.Long("availableReplicas") == DeploymentUtil.Replicas(_d)
-        && (status.Long("observedGeneration") ?? 0) >= (_d.Obj("metadata").Long("generation") ?? 0);
+        && status.Num("updatedReplicas") == DeploymentUtil.Replicas(_d)
+        && status.Num("replicas") == DeploymentUtil.Replicas(_d)
+        && status.Num("availableReplicas") == DeploymentUtil.Replicas(_d)
+        && (status.Num("observedGeneration") ?? 0) >= (_d.Obj("metadata").Num("generation") ?? 0);
 
     JsonObject CalculateStatus(JsonObject? newRS, List<JsonObject> oldRSs)
     {
@@ -374,14 +374,15 @@ internal sealed class DeploymentSync(ApiClient client, EventRecorder recorder, J
         var unavailable = Math.Max(0, DeploymentUtil.SpecReplicasSum(all) - available);
         var status = new JsonObject
         {
-            ["observedGeneration"] = _d.Obj("metadata").Long("generation") ?? 0,
+            ["observedGeneration"] = _d.Obj("metadata").Num("generation") ?? 0,
             ["replicas"] = all.Sum(DeploymentUtil.StatusReplicas),
             ["updatedReplicas"] = newRS is null ? 0 : DeploymentUtil.StatusReplicas(newRS),
             ["readyReplicas"] = all.Sum(DeploymentUtil.Ready),
             ["availableReplicas"] = available,
             ["unavailableReplicas"] = unavailable,
         };
-        if (Status.Long("collisionCount") is { } collisions) status["collisionCount"] = collisions;
+        if (Status.Num("collisionCount") is { } collisions) status["collisionCount"] = collisions;
+        status = StatusConditions.Reparse(status);
         if (Status.Arr("conditions") is { } conditions) status["conditions"] = conditions.DeepClone();
         var condition = available >= DeploymentUtil.Replicas(_d) - DeploymentUtil.MaxUnavailable(_d)
             ? StatusConditions.New("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.", now, true)
@@ -399,7 +400,7 @@ internal sealed class DeploymentSync(ApiClient client, EventRecorder recorder, J
     async Task WriteIfChangedAsync(JsonObject status, CancellationToken ct)
     {
         foreach (var zero in new[] { "replicas", "updatedReplicas", "readyReplicas", "availableReplicas", "unavailableReplicas" })
-            if (status.Long(zero) == 0) status.Remove(zero); // omitempty, as kube serializes them
+            if (status.Num(zero) == 0) status.Remove(zero); // omitempty, as kube serializes them
         if (JsonNode.DeepEquals(status, _d["status"])) return;
         _d["status"] = status;
         await WriteStatusAsync(ct);
@@ -412,7 +413,7 @@ internal sealed class DeploymentSync(ApiClient client, EventRecorder recorder, J
         var deadline = ProgressDeadline;
         if (deadline is null) StatusConditions.Remove(status, "Progressing");
         var current = StatusConditions.Get(Status, "Progressing");
-        var alreadyComplete = status.Long("replicas") == status.Long("updatedReplicas") && current.Str("reason") == "NewReplicaSetAvailable";
+        var alreadyComplete = status.Num("replicas") == status.Num("updatedReplicas") && current.Str("reason") == "NewReplicaSetAvailable";
         if (deadline is not null && !alreadyComplete)
         {
             if (IsComplete(status))
@@ -449,7 +450,7 @@ internal sealed class DeploymentSync(ApiClient client, EventRecorder recorder, J
 
     bool IsProgressing(JsonObject status)
     {
-        long Old(JsonObject? s, string f) => s.Long(f) ?? 0;
+        long Old(JsonObject? s, string f) => s.Num(f) ?? 0;
         var before = _d.Obj("status");
         var oldOld = Old(before, "replicas") - Old(before, "updatedReplicas");
         var newOld = Old(status, "replicas") - Old(status, "updatedReplicas");

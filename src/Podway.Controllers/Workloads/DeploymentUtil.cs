@@ -19,10 +19,10 @@ internal static class DeploymentUtil
         DesiredReplicasAnnotation, MaxReplicasAnnotation, "deprecated.deployment.rollback.to",
     ];
 
-    public static int Replicas(JsonObject obj) => (int)(obj.Obj("spec").Long("replicas") ?? 1);
-    public static int StatusReplicas(JsonObject rs) => (int)(rs.Obj("status").Long("replicas") ?? 0);
-    public static int Available(JsonObject rs) => (int)(rs.Obj("status").Long("availableReplicas") ?? 0);
-    public static int Ready(JsonObject rs) => (int)(rs.Obj("status").Long("readyReplicas") ?? 0);
+    public static int Replicas(JsonObject obj) => (int)(obj.Obj("spec").Num("replicas") ?? 1);
+    public static int StatusReplicas(JsonObject rs) => (int)(rs.Obj("status").Num("replicas") ?? 0);
+    public static int Available(JsonObject rs) => (int)(rs.Obj("status").Num("availableReplicas") ?? 0);
+    public static int Ready(JsonObject rs) => (int)(rs.Obj("status").Num("readyReplicas") ?? 0);
 
     public static bool IsRollingUpdate(JsonObject d) => d.Obj("spec")?.Obj("strategy").Str("type") is null or "RollingUpdate";
 
@@ -187,7 +187,7 @@ internal static class DeploymentUtil
     {
         if (Replicas(d) == 0) return -Replicas(rs);
         var deploymentReplicas = Replicas(d) + MaxSurge(d);
-        var annotated = MaxReplicasAnnotationOf(rs) ?? (int)(d.Obj("status").Long("replicas") ?? 0);
+        var annotated = MaxReplicasAnnotationOf(rs) ?? (int)(d.Obj("status").Num("replicas") ?? 0);
         if (annotated == 0) return 0;
         var size = (double)Replicas(rs) * deploymentReplicas / annotated;
         return (int)Math.Round(size, MidpointRounding.AwayFromZero) - Replicas(rs);

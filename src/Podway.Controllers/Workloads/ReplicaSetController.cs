@@ -86,7 +86,7 @@ public sealed class ReplicaSetController
             var key = ObjectMeta.Key(owner);
             _queue.Add(key);
             // A pod that just became ready turns available minReadySeconds later: look again then.
-            var minReady = owner.Obj("spec").Long("minReadySeconds") ?? 0;
+            var minReady = owner.Obj("spec").Num("minReadySeconds") ?? 0;
             if (minReady > 0 && PodState.IsReady(pod) && !PodState.IsReady(old))
                 _queue.AddAfter(key, TimeSpan.FromSeconds(minReady + 1));
             return;
@@ -121,16 +121,16 @@ public sealed class ReplicaSetController
 
         var updated = await UpdateStatusAsync(rs, pods, manageError, ct);
         if (manageError is not null) throw manageError;
-        var minReady = spec.Long("minReadySeconds") ?? 0;
-        var replicas = spec.Long("replicas") ?? 1;
+        var minReady = spec.Num("minReadySeconds") ?? 0;
+        var replicas = spec.Num("replicas") ?? 1;
         var status = updated.Obj("status");
-        if (minReady > 0 && status.Long("readyReplicas") == replicas && (status.Long("availableReplicas") ?? 0) != replicas)
+        if (minReady > 0 && status.Num("readyReplicas") == replicas && (status.Num("availableReplicas") ?? 0) != replicas)
             _queue.AddAfter(key, TimeSpan.FromSeconds(minReady));
     }
 
     async Task ManageReplicasAsync(JsonObject rs, string key, List<JsonObject> pods, CancellationToken ct)
     {
-        var diff = pods.Count - (int)(rs.Obj("spec").Long("replicas") ?? 1);
+        var diff = pods.Count - (int)(rs.Obj("spec").Num("replicas") ?? 1);
         if (diff < 0)
         {
             var toCreate = Math.Min(-diff, BurstReplicas);
@@ -177,24 +177,25 @@ public sealed class ReplicaSetController
     async Task<JsonObject> UpdateStatusAsync(JsonObject rs, List<JsonObject> pods, Exception? manageError, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
-        var minReady = rs.Obj("spec").Long("minReadySeconds") ?? 0;
+        var minReady = rs.Obj("spec").Num("minReadySeconds") ?? 0;
         var templateLabels = LabelSelector.FromSet(rs.Obj("spec")?.Obj("template")?.Obj("metadata")?.Obj("labels"));
         var status = (JsonObject?)rs.Obj("status")?.DeepClone() ?? new JsonObject();
         status["replicas"] = pods.Count;
         status["fullyLabeledReplicas"] = pods.Count(p => templateLabels.Matches(p.Labels()));
         status["readyReplicas"] = pods.Count(PodState.IsReady);
         status["availableReplicas"] = pods.Count(p => PodState.IsAvailable(p, minReady, now));
+        status = StatusConditions.Reparse(status);
         var failure = StatusConditions.Get(status, "ReplicaFailure");
         if (manageError is not null && failure is null)
         {
-            var diff = pods.Count - (rs.Obj("spec").Long("replicas") ?? 1);
+            var diff = pods.Count - (rs.Obj("spec").Num("replicas") ?? 1);
             var reason = diff < 0 ? "FailedCreate" : diff > 0 ? "FailedDelete" : "";
             StatusConditions.Set(status, StatusConditions.New("ReplicaFailure", "True", reason, manageError.Message, now, withUpdateTime: false));
         }
         else if (manageError is null && failure is not null) StatusConditions.Remove(status, "ReplicaFailure");
-        status["observedGeneration"] = rs.Obj("metadata").Long("generation") ?? 0;
+        status["observedGeneration"] = rs.Obj("metadata").Num("generation") ?? 0;
         foreach (var zero in new[] { "fullyLabeledReplicas", "readyReplicas", "availableReplicas" })
-            if (status.Long(zero) == 0) status.Remove(zero); // omitempty, as kube serializes them
+            if (status.Num(zero) == 0) status.Remove(zero); // omitempty, as kube serializes them
         if (JsonNode.DeepEquals(status, rs["status"])) return rs;
 
         var copy = (JsonObject)rs.DeepClone();
@@ -203,7 +204,7 @@ public sealed class ReplicaSetController
         catch (ApiException e) when (e.Code == 409)
         {
             var fresh = await _client.GetAsync(BuiltinResources.ReplicaSet, rs.Namespace(), rs.Name(), ct);
-            status["observedGeneration"] = fresh.Obj("metadata").Long("generation") ?? 0;
+            status["observedGeneration"] = fresh.Obj("metadata").Num("generation") ?? 0;
             fresh["status"] = status;
             return await _client.UpdateStatusAsync(BuiltinResources.ReplicaSet, fresh, ct);
         }

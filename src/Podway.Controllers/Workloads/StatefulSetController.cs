@@ -68,7 +68,7 @@ public sealed class StatefulSetController
     }
 
     public static string Revision(JsonObject set) =>
-        $"{set.Name()}-{TemplateHash.Compute(set.Obj("spec")?.Obj("template"), set.Obj("status").Long("collisionCount"))}";
+        $"{set.Name()}-{TemplateHash.Compute(set.Obj("spec")?.Obj("template"), set.Obj("status").Num("collisionCount") ?? 0)}";
 
     static bool IsHealthy(JsonObject pod, long minReadySeconds, DateTimeOffset now) =>
         PodState.IsRunningAndReady(pod) && !PodState.IsTerminating(pod) && PodState.IsAvailable(pod, minReadySeconds, now);
@@ -89,9 +89,9 @@ public sealed class StatefulSetController
     async Task UpdateSetAsync(JsonObject set, List<JsonObject> pods, CancellationToken ct)
     {
         var spec = set.Obj("spec")!;
-        var replicas = (int)(spec.Long("replicas") ?? 1);
+        var replicas = (int)(spec.Num("replicas") ?? 1);
         var monotonic = spec.Str("podManagementPolicy") != "Parallel";
-        var minReady = spec.Long("minReadySeconds") ?? 0;
+        var minReady = spec.Num("minReadySeconds") ?? 0;
         var now = DateTimeOffset.UtcNow;
         var updateRevision = Revision(set);
         var byOrdinal = pods.ToDictionary(p => ParseName(p.Name())!.Value.Ordinal);
@@ -128,7 +128,7 @@ public sealed class StatefulSetController
         }
 
         if (spec.Obj("updateStrategy").Str("type") == "OnDelete") return;
-        var partition = (int)(spec.Obj("updateStrategy")?.Obj("rollingUpdate").Long("partition") ?? 0);
+        var partition = (int)(spec.Obj("updateStrategy")?.Obj("rollingUpdate").Num("partition") ?? 0);
         for (var ordinal = replicas - 1; ordinal >= partition; ordinal--)
         {
             if (!byOrdinal.TryGetValue(ordinal, out var pod)) return;
@@ -185,7 +185,7 @@ public sealed class StatefulSetController
     {
         var set = _sets.Cache.Get(key) ?? cachedSet;
         var now = DateTimeOffset.UtcNow;
-        var minReady = set.Obj("spec").Long("minReadySeconds") ?? 0;
+        var minReady = set.Obj("spec").Num("minReadySeconds") ?? 0;
         var updateRevision = Revision(set);
         var pods = _pods.Cache.ByIndex(InformerCache.OwnerUidIndex, set.Uid()!)
             .Where(p => ControllerRefs.ControllerUid(p) == set.Uid() && ParseName(p.Name())?.Parent == set.Name()).ToList();
@@ -194,7 +194,7 @@ public sealed class StatefulSetController
         var counted = pods.Where(p => PodState.Phase(p) is not ("Failed" or "Succeeded")).ToList();
         var status = new JsonObject
         {
-            ["observedGeneration"] = set.Obj("metadata").Long("generation") ?? 0,
+            ["observedGeneration"] = set.Obj("metadata").Num("generation") ?? 0,
             ["replicas"] = counted.Count,
             ["readyReplicas"] = counted.Count(PodState.IsRunningAndReady),
             ["availableReplicas"] = counted.Count(p => PodState.IsRunningAndReady(p) && PodState.IsAvailable(p, minReady, now)),
@@ -202,19 +202,20 @@ public sealed class StatefulSetController
             ["updatedReplicas"] = counted.Count(p => !PodState.IsTerminating(p) && p.Labels().Str(RevisionLabel) == updateRevision),
             ["currentRevision"] = currentRevision,
             ["updateRevision"] = updateRevision,
-            ["collisionCount"] = previous.Long("collisionCount") ?? 0,
+            ["collisionCount"] = previous.Num("collisionCount") ?? 0,
         };
+        status = StatusConditions.Reparse(status);
         // completeRollingUpdate: once every pod is updated and ready, the update revision becomes current.
-        var replicas = status.Long("replicas");
+        var replicas = status.Num("replicas");
         if (set.Obj("spec")?.Obj("updateStrategy").Str("type") != "OnDelete"
-            && status.Long("updatedReplicas") == replicas && status.Long("readyReplicas") == replicas)
+            && status.Num("updatedReplicas") == replicas && status.Num("readyReplicas") == replicas)
         {
-            status["currentReplicas"] = status.Long("updatedReplicas");
+            status["currentReplicas"] = status.Num("updatedReplicas");
             status["currentRevision"] = updateRevision;
         }
         if (previous?.Arr("conditions") is { } conditions) status["conditions"] = conditions.DeepClone();
         foreach (var zero in new[] { "readyReplicas", "currentReplicas", "updatedReplicas" })
-            if (status.Long(zero) == 0) status.Remove(zero);
+            if (status.Num(zero) == 0) status.Remove(zero);
         if (JsonNode.DeepEquals(status, previous)) return;
         var copy = (JsonObject)set.DeepClone();
         copy["status"] = status;

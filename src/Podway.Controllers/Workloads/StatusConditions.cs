@@ -6,6 +6,9 @@ namespace Podway.Controllers.Workloads;
 /// <summary>Conditions in a status object, with the update rules of kube's deploymentutil/replicaset SetCondition.</summary>
 internal static class StatusConditions
 {
+    /// <summary>A copy whose numbers read back as any type (a value built from an int does not read as long).</summary>
+    public static JsonObject Reparse(JsonObject o) => JsonNode.Parse(o.ToJsonString())!.AsObject();
+
     public static JsonObject? Get(JsonObject? status, string type) =>
         status?.Arr("conditions")?.OfType<JsonObject>().FirstOrDefault(c => c.Str("type") == type);
 
