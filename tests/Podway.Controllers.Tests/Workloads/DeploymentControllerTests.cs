@@ -204,7 +204,7 @@ public sealed class DeploymentControllerTests(WorkloadsFixture cluster)
         Assert.Equal(("False", $"ReplicaSet \"{rs.Name()}\" has timed out progressing."), (WorkloadsFixture.Condition(d!, "Progressing").Str("status"), WorkloadsFixture.Condition(d!, "Progressing").Str("message")));
         Assert.Equal(("False", "MinimumReplicasUnavailable"), (WorkloadsFixture.Condition(d!, "Available").Str("status"), WorkloadsFixture.Condition(d!, "Available").Str("reason")));
         Assert.Equal(1L, d!.Obj("status").Long("unavailableReplicas"));
-        Assert.Equal($"deployment \"web\" exceeded its progress deadline", WorkloadsFixture.RolloutStatus(d).Message);
+        Assert.Equal($"deployment \"web\" exceeded its progress deadline", WorkloadsFixture.RolloutStatus(d!).Message);
     }
 
     [Fact]
