@@ -12,6 +12,8 @@ public sealed record ControllerManagerOptions
     public Action<string>? Log { get; init; }
     /// <summary>Workers of the workload controllers (ReplicaSet, Deployment, StatefulSet) and of the scheduler; kube's defaults are 5, 5, 5 and 1 loop.</summary>
     public int WorkloadWorkers { get; init; } = 4;
+    /// <summary>Run the ReplicaSet, Deployment and StatefulSet controllers.</summary>
+    public bool RunWorkloadControllers { get; init; } = true;
     /// <summary>Run the default-scheduler inside the controller manager (it is a separate binary in kube).</summary>
     public bool RunScheduler { get; init; } = true;
 }
@@ -39,14 +41,14 @@ public sealed class ControllerManager(ApiClient client, ControllerManagerOptions
         var gc = new GarbageCollector(informers, deletable, recorder, _options.Log);
         var namespaces = new NamespaceController(informers, deletable, _options.Log);
         var workloads = new List<Task>();
-        var replicaSets = new Workloads.ReplicaSetController(informers, _options.Log);
-        var deployments = new Workloads.DeploymentController(informers, _options.Log);
-        var statefulSets = new Workloads.StatefulSetController(informers, _options.Log);
+        var replicaSets = _options.RunWorkloadControllers ? new Workloads.ReplicaSetController(informers, _options.Log) : null;
+        var deployments = _options.RunWorkloadControllers ? new Workloads.DeploymentController(informers, _options.Log) : null;
+        var statefulSets = _options.RunWorkloadControllers ? new Workloads.StatefulSetController(informers, _options.Log) : null;
         var scheduler = _options.RunScheduler ? new Scheduling.Scheduler(informers, _options.Log) : null;
         informers.Start(ct);
-        workloads.Add(replicaSets.RunAsync(_options.WorkloadWorkers, ct));
-        workloads.Add(deployments.RunAsync(_options.WorkloadWorkers, ct));
-        workloads.Add(statefulSets.RunAsync(_options.WorkloadWorkers, ct));
+        if (replicaSets is not null) workloads.Add(replicaSets.RunAsync(_options.WorkloadWorkers, ct));
+        if (deployments is not null) workloads.Add(deployments.RunAsync(_options.WorkloadWorkers, ct));
+        if (statefulSets is not null) workloads.Add(statefulSets.RunAsync(_options.WorkloadWorkers, ct));
         if (scheduler is not null) workloads.Add(scheduler.RunAsync(1, ct));
         var controllers = Task.WhenAll([gc.RunAsync(_options.Workers, ct), namespaces.RunAsync(_options.Workers, ct), .. workloads]);
         try

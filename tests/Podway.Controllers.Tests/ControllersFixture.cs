@@ -5,7 +5,10 @@ using Podway.Client;
 
 namespace Podway.Controllers.Tests;
 
-/// <summary>The real API server with a ControllerManager running against it; each test works in namespaces of its own.</summary>
+/// <summary>
+/// The real API server with a ControllerManager running against it; each test works in namespaces of its own.
+/// The workload controllers and the scheduler are off: these tests build owner chains by hand (see Workloads/ for theirs).
+/// </summary>
 public sealed class ControllersFixture : IAsyncLifetime
 {
     readonly RealApiServer _server = new();
@@ -18,7 +21,7 @@ public sealed class ControllersFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _server.InitializeAsync();
-        var manager = new ControllerManager(Client, new ControllerManagerOptions { Log = Log.Enqueue });
+        var manager = new ControllerManager(Client, new ControllerManagerOptions { Log = Log.Enqueue, RunWorkloadControllers = false, RunScheduler = false });
         _manager = manager.RunAsync(_stop.Token);
         await manager.Ready.WaitAsync(TimeSpan.FromSeconds(30));
     }

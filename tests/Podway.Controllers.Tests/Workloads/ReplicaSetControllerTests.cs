@@ -64,6 +64,8 @@ public sealed class ReplicaSetControllerTests(WorkloadsFixture cluster)
         orphan["kind"] = "Pod";
         orphan.Metadata()["name"] = "stray";
         await Client.CreateAsync(BuiltinResources.Pod, ns, orphan);
+        // Once the scheduler (on the same shared informer) bound it and it runs, the controllers' cache has it.
+        await Eventually.TrueAsync(async () => WorkloadsFixture.IsReady(await Client.GetAsync(BuiltinResources.Pod, ns, "stray")), "the stray pod runs");
 
         var rs = await Client.CreateAsync(BuiltinResources.ReplicaSet, ns, WorkloadsFixture.Workload("ReplicaSet", "web", 2, WorkloadsFixture.Template("web")));
 
