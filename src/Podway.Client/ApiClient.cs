@@ -152,6 +152,10 @@ public sealed class ApiClient : IDisposable
     public Task<JsonObject> UpdateSubresourceAsync(ResourceType type, JsonObject obj, string subresource, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Put, ObjectPath(type, Namespace(obj), Name(obj)) + "/" + subresource, Json(obj), null, ct);
 
+    /// <summary>POST to an object's subresource, e.g. a Binding to "binding" or an Eviction to "eviction".</summary>
+    public Task<JsonObject> CreateSubresourceAsync(ResourceType type, string? ns, string name, string subresource, JsonObject body, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, ObjectPath(type, ns, name) + "/" + subresource, Json(body), null, ct);
+
     public Task<JsonObject> PatchAsync(ResourceType type, string? ns, string name, PatchType patchType, JsonNode patch,
         string? subresource = null, string? fieldManager = null, bool? force = null, CancellationToken ct = default)
     {

@@ -12,6 +12,12 @@ public sealed record ControllerManagerOptions
     public Action<string>? Log { get; init; }
     /// <summary>The cluster CA (PEM) published in every namespace as the kube-root-ca.crt ConfigMap.</summary>
     public string? RootCaPem { get; init; }
+    /// <summary>Workers of the workload controllers (ReplicaSet, Deployment, StatefulSet) and of the scheduler; kube's defaults are 5, 5, 5 and 1 loop.</summary>
+    public int WorkloadWorkers { get; init; } = 4;
+    /// <summary>Run the ReplicaSet, Deployment and StatefulSet controllers.</summary>
+    public bool RunWorkloadControllers { get; init; } = true;
+    /// <summary>Run the default-scheduler inside the controller manager (it is a separate binary in kube).</summary>
+    public bool RunScheduler { get; init; } = true;
 }
 
 /// <summary>
@@ -37,9 +43,17 @@ public sealed class ControllerManager(ApiClient client, ControllerManagerOptions
         var gc = new GarbageCollector(informers, deletable, recorder, _options.Log);
         var namespaces = new NamespaceController(informers, deletable, _options.Log);
         var namespaceDefaults = new NamespaceDefaultsController(informers, _options.RootCaPem, _options.Log);
+        var workloads = new List<Task>();
+        var replicaSets = _options.RunWorkloadControllers ? new Workloads.ReplicaSetController(informers, _options.Log) : null;
+        var deployments = _options.RunWorkloadControllers ? new Workloads.DeploymentController(informers, _options.Log) : null;
+        var statefulSets = _options.RunWorkloadControllers ? new Workloads.StatefulSetController(informers, _options.Log) : null;
+        var scheduler = _options.RunScheduler ? new Scheduling.Scheduler(informers, _options.Log) : null;
         informers.Start(ct);
-        var controllers = Task.WhenAll(gc.RunAsync(_options.Workers, ct), namespaces.RunAsync(_options.Workers, ct),
-            namespaceDefaults.RunAsync(_options.Workers, ct));
+        if (replicaSets is not null) workloads.Add(replicaSets.RunAsync(_options.WorkloadWorkers, ct));
+        if (deployments is not null) workloads.Add(deployments.RunAsync(_options.WorkloadWorkers, ct));
+        if (statefulSets is not null) workloads.Add(statefulSets.RunAsync(_options.WorkloadWorkers, ct));
+        if (scheduler is not null) workloads.Add(scheduler.RunAsync(1, ct));
+        var controllers = Task.WhenAll([gc.RunAsync(_options.Workers, ct), namespaces.RunAsync(_options.Workers, ct), namespaceDefaults.RunAsync(_options.Workers, ct), .. workloads]);
         try
         {
             await informers.WaitForCacheSyncAsync(ct);

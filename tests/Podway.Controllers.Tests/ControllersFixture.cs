@@ -5,7 +5,10 @@ using Podway.Client;
 
 namespace Podway.Controllers.Tests;
 
-/// <summary>The real API server with a ControllerManager running against it; each test works in namespaces of its own.</summary>
+/// <summary>
+/// The real API server with a ControllerManager running against it; each test works in namespaces of its own.
+/// The workload controllers and the scheduler are off: these tests build owner chains by hand (see Workloads/ for theirs).
+/// </summary>
 public sealed class ControllersFixture : IAsyncLifetime
 {
     /// <summary>Any PEM text will do: the publisher copies it verbatim into every namespace.</summary>
@@ -21,7 +24,7 @@ public sealed class ControllersFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _server.InitializeAsync();
-        var manager = new ControllerManager(Client, new ControllerManagerOptions { Log = Log.Enqueue, RootCaPem = TestRootCaPem });
+        var manager = new ControllerManager(Client, new ControllerManagerOptions { Log = Log.Enqueue, RootCaPem = TestRootCaPem, RunWorkloadControllers = false, RunScheduler = false });
         _manager = manager.RunAsync(_stop.Token);
         await manager.Ready.WaitAsync(TimeSpan.FromSeconds(30));
     }

@@ -21,6 +21,7 @@ public sealed class ResourceHandler(ObjectRegistry registry, ListWatchHandler li
         if (info.Subresource == "scale") return scale.HandleAsync(ctx, info);
         if (podStreaming != null && info.Type == BuiltinResources.Pod && info.Subresource != null && PodStreamingProxy.Subresources.Contains(info.Subresource))
             return podStreaming.HandleAsync(ctx, info);
+        if (info.Subresource == "binding" && info.Type == BuiltinResources.Pod) return new BindingHandler(registry, clock).HandleAsync(ctx, info);
         if (info.Subresource is not (null or "status" or "finalize"))
             throw new ApiException(404, "NotFound", $"the server could not find the requested resource ({info.Subresource} is not served yet)");
         if (info.Type.Namespaced && info.Namespace == null && method != "GET")
