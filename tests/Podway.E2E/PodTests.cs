@@ -107,6 +107,8 @@ public sealed class PodTests(ClusterFixture cluster)
     {
         var ns = await NewNamespaceAsync("scale");
         Assert.Equal(0, (await cluster.KubectlAsync("apply", "-n", ns, "-f", Path.Combine(Paths.Manifests, "000-deployment-web.yaml"))).ExitCode);
+        await WaitReadyAsync(ns, "app=web", 3); // the seed asks for 3
+        Assert.Equal(0, (await cluster.KubectlAsync("scale", "-n", ns, "deployment/web", "--replicas=2")).ExitCode);
         await WaitReadyAsync(ns, "app=web", 2);
         Assert.Equal(0, (await cluster.KubectlAsync("scale", "-n", ns, "deployment/web", "--replicas=5")).ExitCode);
         await WaitReadyAsync(ns, "app=web", 5);
