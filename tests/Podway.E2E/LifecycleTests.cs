@@ -39,12 +39,26 @@ public sealed class LifecycleTests(ClusterFixture cluster)
         Assert.True(down.ExitCode == 0, down.ToString());
         var status = await cluster.PodwayAsync("status", "--name", cluster.Name);
         Assert.Equal(3, status.ExitCode);
+        await AssertNothingLeftAsync();
 
         var up = await cluster.UpAsync();
         Assert.True(up.ExitCode == 0, up.ToString());
         var answer = await cluster.KubectlAsync("get", "configmap", "survivor", "-o", "jsonpath={.data.answer}");
         Assert.Equal("42", answer.Stdout.Trim());
         Assert.Equal(before, (await cluster.KubectlAsync("get", "svc", "kubernetes", "-o", "jsonpath={.metadata.uid}")).Stdout);
+    }
+
+    /// <summary>After `down`: no namespace, link, mount or process of this cluster remains.</summary>
+    async Task AssertNothingLeftAsync()
+    {
+        var netns = await Processes.RunAsync("ip", ["netns", "list"]);
+        Assert.DoesNotContain($"podway-{cluster.Name}", netns.Stdout);
+        var links = await Processes.RunAsync("ip", ["-o", "link"]);
+        Assert.DoesNotContain($"pw{cluster.Name}", links.Stdout);
+        var mounts = await File.ReadAllTextAsync("/proc/mounts");
+        Assert.DoesNotContain($"podway-{cluster.Name}", mounts);
+        var processes = await Processes.RunAsync("pgrep", ["-af", cluster.DataDir]);
+        Assert.True(processes.Stdout.Trim().Length == 0, "processes left: " + processes.Stdout);
     }
 
     [Fact]
