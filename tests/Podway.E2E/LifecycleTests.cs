@@ -34,18 +34,44 @@ public sealed class LifecycleTests(ClusterFixture cluster)
     {
         Assert.Equal(0, (await cluster.KubectlAsync("create", "configmap", "survivor", "--from-literal=answer=42")).ExitCode);
         var before = (await cluster.KubectlAsync("get", "svc", "kubernetes", "-o", "jsonpath={.metadata.uid}")).Stdout;
+        Assert.Equal(0, (await cluster.KubectlAsync("run", "sleeper", "-n", "kube-public", "--image=busybox", "--", "sleep", "3600")).ExitCode);
+        Assert.Equal(0, (await cluster.KubectlAsync("wait", "-n", "kube-public", "--for=condition=Ready", "pod/sleeper", "--timeout=90s")).ExitCode);
+        var clusterPids = await ClusterPidsAsync();
+        Assert.NotEmpty(clusterPids);
 
         var down = await cluster.DownAsync();
         Assert.True(down.ExitCode == 0, down.ToString());
         var status = await cluster.PodwayAsync("status", "--name", cluster.Name);
         Assert.Equal(3, status.ExitCode);
         await AssertNothingLeftAsync();
+        Assert.All(clusterPids, pid => Assert.False(IsRunning(pid), $"process {pid} of the cluster outlived down"));
 
         var up = await cluster.UpAsync();
         Assert.True(up.ExitCode == 0, up.ToString());
         var answer = await cluster.KubectlAsync("get", "configmap", "survivor", "-o", "jsonpath={.data.answer}");
         Assert.Equal("42", answer.Stdout.Trim());
         Assert.Equal(before, (await cluster.KubectlAsync("get", "svc", "kubernetes", "-o", "jsonpath={.metadata.uid}")).Stdout);
+    }
+
+    /// <summary>Alive and not a zombie (a killed process whose parent is gone waits for init to reap it).</summary>
+    static bool IsRunning(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)] is not ('Z' or 'X');
+        }
+        catch (IOException) { return false; }
+    }
+
+    /// <summary>Every process inside the cluster's network namespaces (agents, sandboxes, containers).</summary>
+    async Task<List<int>> ClusterPidsAsync()
+    {
+        var pids = new List<int>();
+        var netns = await Processes.RunAsync("ip", ["netns", "list"]);
+        foreach (var ns in netns.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).Where(n => n.StartsWith($"podway-{cluster.Name}-")))
+            pids.AddRange((await Processes.RunAsync("ip", ["netns", "pids", ns])).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse));
+        return pids;
     }
 
     /// <summary>After `down`: no namespace, link, mount or process of this cluster remains.</summary>

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Podway.Node.Network;
 
 /// <summary>Named network namespaces (`ip netns`, mounted at /run/netns/NAME) and the processes inside them.</summary>
-internal static class Netns
+public static class Netns
 {
     public const string RunDir = "/run/netns";
 
@@ -32,12 +32,35 @@ internal static class Netns
 
     public static void KillAll(string name)
     {
-        var r = HostProcess.Run("ip", "netns", "pids", name);
-        if (!r.Ok) return;
-        var pids = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(int.Parse).Where(p => p != Environment.ProcessId).ToList();
+        var pids = Pids(name);
         foreach (var pid in pids) Kill(pid, SigKill);
         WaitGone(pids, TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>
+    /// Ends everything in a set of namespaces before any is deleted: node agents first (a live agent would restart the
+    /// containers being killed), then everything else, repeated until the namespaces are empty. A process whose
+    /// namespace name is deleted while it runs keeps the namespace alive, unseen, so this must come first.
+    /// </summary>
+    public static void KillAllIn(IReadOnlyList<string> agentNamespaces, IReadOnlyList<string> otherNamespaces)
+    {
+        foreach (var ns in agentNamespaces) KillAll(ns);
+        for (var round = 0; round < 20; round++)
+        {
+            var pids = agentNamespaces.Concat(otherNamespaces).SelectMany(Pids).ToList();
+            if (pids.Count == 0) return;
+            foreach (var pid in pids) Kill(pid, SigKill);
+            WaitGone(pids, TimeSpan.FromSeconds(5));
+        }
+    }
+
+    static List<int> Pids(string name)
+    {
+        if (!Exists(name)) return [];
+        var r = HostProcess.Run("ip", "netns", "pids", name);
+        if (!r.Ok) return [];
+        return r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(int.Parse).Where(p => p != Environment.ProcessId).ToList();
     }
 
     public const int SigKill = 9;

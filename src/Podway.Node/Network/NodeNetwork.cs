@@ -105,7 +105,9 @@ public static class NodeNetwork
     /// </summary>
     public static void TearDownNode(NodeIdentity node)
     {
-        foreach (var ns in Netns.List().Where(n => n.StartsWith(node.PodNetnsPrefix, StringComparison.Ordinal)))
+        var podNamespaces = Netns.List().Where(n => n.StartsWith(node.PodNetnsPrefix, StringComparison.Ordinal)).ToList();
+        Netns.KillAllIn([node.NodeNetns], podNamespaces);
+        foreach (var ns in podNamespaces)
             Netns.Delete(ns);
         var route = HostProcess.Run("ip", "route", "del", Cidr.Normalize(node.PodCidr), "via", node.NodeIp.ToString());
         if (!route.Ok && !route.Stderr.Contains("No such process") && LinkExists(node.HostBridge)) route.Check($"remove host route {node.PodCidr}");

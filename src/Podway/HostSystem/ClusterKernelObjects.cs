@@ -36,11 +36,12 @@ public static class ClusterKernelObjects
             if (Links().Contains(link)) Try($"link {link}", "ip", "link", "delete", link);
         }
         // Everything still running inside the cluster's namespaces (node agents, pod holders, containers) was started
-        // by this cluster: end it before its namespace goes, or the namespace lives on in its processes.
-        foreach (var ns in Namespaces().Where(n => BelongsTo(n, clusterName)))
-            foreach (var pid in Lines(HostCommand.Run("ip", "netns", "pids", ns)))
-                if (int.TryParse(pid, out var p) && p != Environment.ProcessId)
-                    HostCommand.Run("kill", "-KILL", p.ToString());
+        // by this cluster: end it, agents first, before any namespace goes.
+        var namespaces = Namespaces().Where(n => BelongsTo(n, clusterName)).ToList();
+        var podPrefix = $"podway-{clusterName}-pod-";
+        Podway.Node.Network.Netns.KillAllIn(
+            namespaces.Where(n => !n.StartsWith(podPrefix, StringComparison.Ordinal)).ToList(),
+            namespaces.Where(n => n.StartsWith(podPrefix, StringComparison.Ordinal)).ToList());
         foreach (var ns in Namespaces().Where(n => BelongsTo(n, clusterName)))
             Try($"netns {ns}", "ip", "netns", "delete", ns);
 

@@ -5,7 +5,7 @@ using Podway.Node;
 namespace Podway.Nodes;
 
 /// <summary>
-/// Keeps one node agent running inside its node's network namespace: `ip netns exec &lt;node-ns&gt; podway agent ...`,
+/// Keeps one node agent running inside its node's network namespace: `nsenter --net=... podway agent ...`,
 /// restarted with back-off when it exits, stopped with SIGTERM on shutdown. The agent's Pods are not its children
 /// (each sandbox has its own session), so they outlive an agent restart and the new agent adopts them.
 /// </summary>
@@ -45,7 +45,7 @@ internal sealed class AgentSupervisor(NodeIdentity node, string podwayExecutable
     }
 
     /// <summary>
-    /// sh -c 'exec "$@" >>log 2>&1' ip netns exec NODE-NS podway agent ...: the shell, ip and the agent are one pid in
+    /// sh -c 'exec "$@" >>log 2>&1' nsenter --net=NODE-NS podway agent ...: the shell, nsenter and the agent are one pid in
     /// turn, and the agent's output goes straight to its log file, which outlives this process.
     /// </summary>
     Process Start()
@@ -54,7 +54,9 @@ internal sealed class AgentSupervisor(NodeIdentity node, string podwayExecutable
         string[] args =
         [
             "-c", "exec \"$@\" >>\"$PODWAY_AGENT_LOG\" 2>&1", "sh",
-            "ip", "netns", "exec", node.NodeNetns,
+            // nsenter, not `ip netns exec`: that would also give the agent a private mount namespace, and the Pod
+            // namespaces it mounts under /run/netns would then be invisible to the host (and to `podway down`).
+            "nsenter", $"--net=/run/netns/{node.NodeNetns}", "--",
             podwayExecutable, "agent", "--name", clusterName, "--data-dir", dataDir, "--node", node.Index.ToString(),
         ];
         foreach (var a in args) psi.ArgumentList.Add(a);
