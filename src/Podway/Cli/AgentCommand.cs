@@ -36,7 +36,12 @@ internal static class AgentCommand
         var ca = X509CertificateLoader.LoadCertificateFromFile(paths.CaCert);
         using var client = new ApiClient(new Uri($"https://{node.HostIp}:{config.ApiPort}"), token, ca);
         var agent = new NodeAgent(client, node, new PodSandboxes(node), new ImageCatalog(Environment.ProcessPath),
-            new NodeAgentOptions { Log = message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}") });
+            new NodeAgentOptions
+            {
+                // The kubelet's default is 110; a podway node is a whole machine and its /24 holds 254 Pod IPs.
+                MaxPods = 250,
+                Log = message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}"),
+            });
 
         using var cts = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
