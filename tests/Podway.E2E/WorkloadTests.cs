@@ -16,7 +16,7 @@ public sealed class WorkloadTests(ClusterFixture cluster)
     async Task<List<string>> PodNamesAsync(string ns, string selector)
     {
         var r = await cluster.KubectlAsync("get", "pods", "-n", ns, "-l", selector, "-o", "jsonpath={.items[*].metadata.name}");
-        return r.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order().ToList();
+        return r.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order().ToList();
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class WorkloadTests(ClusterFixture cluster)
             Assert.Equal(0, (await cluster.KubectlAsync("run", name, "-n", ns, "--image=busybox", "--", "sleep", "3600")).ExitCode);
             Assert.Equal(0, (await cluster.KubectlAsync("wait", "-n", ns, "--for=condition=Ready", $"pod/{name}", "--timeout=90s")).ExitCode);
         }
-        var keeperId = (await cluster.KubectlAsync("get", "pod", "keeper", "-n", ns, "-o", "jsonpath={.status.containerStatuses[0].containerID}")).Stdout;
+        var keeperId = (await cluster.KubectlAsync("get", "pod", "keeper", "-n", ns, "-o", "jsonpath={.status.containerStatuses[0].containerID}")).Stdout.Trim();
         var gonerUid = (await cluster.KubectlAsync("get", "pod", "goner", "-n", ns, "-o", "jsonpath={.metadata.uid}")).Stdout.Trim();
 
         // Freeze the agent, remove a Pod behind its back, then kill it: the supervisor starts a new one.
