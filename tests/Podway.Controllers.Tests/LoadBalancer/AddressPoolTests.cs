@@ -7,9 +7,9 @@ public sealed class AddressPoolTests
 {
     [Theory]
     [InlineData("10.250.3.128/25", "10.250.3.129", "10.250.3.254", 126)]
-    [InlineData("192.0.2.0/29", "192.0.2.1", "192.0.2.6", 6)]
-    [InlineData("192.0.2.8/31", "192.0.2.8", "192.0.2.9", 2)]
-    [InlineData("192.0.2.9/32", "192.0.2.9", "192.0.2.9", 1)]
+    [InlineData("198.51.100.0/29", "198.51.100.1", "198.51.100.6", 6)]
+    [InlineData("198.51.100.8/31", "198.51.100.8", "198.51.100.9", 2)]
+    [InlineData("198.51.100.9/32", "198.51.100.9", "198.51.100.9", 1)]
     public void Pool_HandsOutAllButNetworkAndBroadcast_LowestFirst(string cidr, string first, string last, int size)
     {
         var pool = new AddressPool(cidr);
@@ -33,7 +33,7 @@ public sealed class AddressPoolTests
     [Fact]
     public void Allocate_SameOwnerTwice_KeepsItsAddress()
     {
-        var pool = new AddressPool("192.0.2.0/29");
+        var pool = new AddressPool("198.51.100.0/29");
         Assert.Equal(pool.Allocate("ns/a", null), pool.Allocate("ns/a", null));
         Assert.Equal(1, pool.Allocated);
     }
@@ -41,32 +41,32 @@ public sealed class AddressPoolTests
     [Fact]
     public void Allocate_NewRequest_MovesOwnerAndFreesOldAddress()
     {
-        var pool = new AddressPool("192.0.2.0/29");
-        Assert.Equal(IPAddress.Parse("192.0.2.1"), pool.Allocate("ns/a", null));
-        Assert.Equal(IPAddress.Parse("192.0.2.4"), pool.Allocate("ns/a", IPAddress.Parse("192.0.2.4")));
-        Assert.Null(pool.OwnerOf(IPAddress.Parse("192.0.2.1")));
-        Assert.Equal(IPAddress.Parse("192.0.2.1"), pool.Allocate("ns/b", null));
+        var pool = new AddressPool("198.51.100.0/29");
+        Assert.Equal(IPAddress.Parse("198.51.100.1"), pool.Allocate("ns/a", null));
+        Assert.Equal(IPAddress.Parse("198.51.100.4"), pool.Allocate("ns/a", IPAddress.Parse("198.51.100.4")));
+        Assert.Null(pool.OwnerOf(IPAddress.Parse("198.51.100.1")));
+        Assert.Equal(IPAddress.Parse("198.51.100.1"), pool.Allocate("ns/b", null));
     }
 
     [Fact]
     public void Allocate_UnattainableRequest_KeepsWhatOwnerHeld()
     {
-        var pool = new AddressPool("192.0.2.0/29");
+        var pool = new AddressPool("198.51.100.0/29");
         pool.Allocate("ns/a", null);
         pool.Allocate("ns/b", null);
-        Assert.Throws<AddressPoolException>(() => pool.Allocate("ns/b", IPAddress.Parse("192.0.2.1")));
-        Assert.Equal(IPAddress.Parse("192.0.2.2"), pool.HeldBy("ns/b"));
+        Assert.Throws<AddressPoolException>(() => pool.Allocate("ns/b", IPAddress.Parse("198.51.100.1")));
+        Assert.Equal(IPAddress.Parse("198.51.100.2"), pool.HeldBy("ns/b"));
     }
 
     [Fact]
     public void TryClaim_TakenOrOutsidePool_IsRefused()
     {
-        var pool = new AddressPool("192.0.2.0/29");
-        Assert.True(pool.TryClaim("ns/a", IPAddress.Parse("192.0.2.3")));
-        Assert.False(pool.TryClaim("ns/b", IPAddress.Parse("192.0.2.3")));
-        Assert.False(pool.TryClaim("ns/b", IPAddress.Parse("198.51.100.1")));
+        var pool = new AddressPool("198.51.100.0/29");
+        Assert.True(pool.TryClaim("ns/a", IPAddress.Parse("198.51.100.3")));
+        Assert.False(pool.TryClaim("ns/b", IPAddress.Parse("198.51.100.3")));
+        Assert.False(pool.TryClaim("ns/b", IPAddress.Parse("203.0.113.1")));
         Assert.True(pool.Release("ns/a"));
-        Assert.True(pool.TryClaim("ns/b", IPAddress.Parse("192.0.2.3")));
+        Assert.True(pool.TryClaim("ns/b", IPAddress.Parse("198.51.100.3")));
     }
 
     [Theory]

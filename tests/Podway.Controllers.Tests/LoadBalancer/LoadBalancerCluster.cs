@@ -11,8 +11,8 @@ namespace Podway.Controllers.Tests.LoadBalancer;
 /// </summary>
 internal sealed class LoadBalancerCluster : IAsyncDisposable
 {
-    /// <summary>TEST-NET-1 /29: the controller hands out .1 to .6; nothing is routed in these tests.</summary>
-    public const string Pool = "192.0.2.0/29";
+    /// <summary>TEST-NET-2 /29: the controller hands out .1 to .6; nothing is routed in these tests.</summary>
+    public const string Pool = "198.51.100.0/29";
 
     readonly RealApiServer _server = new();
     CancellationTokenSource? _stop;

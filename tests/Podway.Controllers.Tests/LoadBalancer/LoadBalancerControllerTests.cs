@@ -16,7 +16,7 @@ public sealed class LoadBalancerControllerTests
         var ns = await cluster.NewNamespaceAsync();
         await cluster.CreateServiceAsync(ns, "web");
 
-        Assert.Equal("192.0.2.1", await cluster.WaitForIngressIpAsync(ns, "web"));
+        Assert.Equal("198.51.100.1", await cluster.WaitForIngressIpAsync(ns, "web"));
         var svc = (await cluster.GetServiceAsync(ns, "web"))!;
         var ingress = Assert.Single(svc.Obj("status")!.Obj("loadBalancer")!.Arr("ingress")!.OfType<JsonObject>());
         Assert.Equal("VIP", ingress.Str("ipMode"));
@@ -49,19 +49,19 @@ public sealed class LoadBalancerControllerTests
     {
         await using var cluster = await LoadBalancerCluster.StartAsync();
         var ns = await cluster.NewNamespaceAsync();
-        await cluster.CreateServiceAsync(ns, "web", loadBalancerIP: "192.0.2.5");
-        Assert.Equal("192.0.2.5", await cluster.WaitForIngressIpAsync(ns, "web"));
+        await cluster.CreateServiceAsync(ns, "web", loadBalancerIP: "198.51.100.5");
+        Assert.Equal("198.51.100.5", await cluster.WaitForIngressIpAsync(ns, "web"));
         await cluster.CreateServiceAsync(ns, "next");
-        Assert.Equal("192.0.2.1", await cluster.WaitForIngressIpAsync(ns, "next"));
+        Assert.Equal("198.51.100.1", await cluster.WaitForIngressIpAsync(ns, "next"));
     }
 
     public sealed record UnattainableRequest(string Ip, bool TakenFirst, string Why);
 
     public static TheoryData<UnattainableRequest> UnattainableRequests => new()
     {
-        new("198.51.100.7", false, "requested loadBalancerIP 198.51.100.7 is not in the cluster's LoadBalancer pool 192.0.2.0/29 (192.0.2.1-192.0.2.6)"),
-        new("192.0.2.7", false, "requested loadBalancerIP 192.0.2.7 is not in the cluster's LoadBalancer pool"),
-        new("192.0.2.1", true, "requested loadBalancerIP 192.0.2.1 is already allocated to Service"),
+        new("203.0.113.7", false, "requested loadBalancerIP 203.0.113.7 is not in the cluster's LoadBalancer pool 198.51.100.0/29 (198.51.100.1-198.51.100.6)"),
+        new("198.51.100.7", false, "requested loadBalancerIP 198.51.100.7 is not in the cluster's LoadBalancer pool"),
+        new("198.51.100.1", true, "requested loadBalancerIP 198.51.100.1 is already allocated to Service"),
     };
 
     [Theory]
@@ -93,15 +93,15 @@ public sealed class LoadBalancerControllerTests
             await cluster.CreateServiceAsync(ns, $"s{i}");
             given.Add(await cluster.WaitForIngressIpAsync(ns, $"s{i}"));
         }
-        Assert.Equal(Enumerable.Range(1, 6).Select(i => $"192.0.2.{i}"), given);
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => $"198.51.100.{i}"), given);
 
         await cluster.CreateServiceAsync(ns, "late");
-        await cluster.WaitForEventAsync(ns, "late", "SyncLoadBalancerFailed", "no free address in the cluster's LoadBalancer pool 192.0.2.0/29: all 6 are allocated");
+        await cluster.WaitForEventAsync(ns, "late", "SyncLoadBalancerFailed", "no free address in the cluster's LoadBalancer pool 198.51.100.0/29: all 6 are allocated");
         Assert.Null(await cluster.IngressIpAsync(ns, "late"));
 
         await cluster.Client.DeleteAsync(BuiltinResources.Service, ns, "s2");
         // Woken by the release, not by its own back-off (5 s doubling): well within the default wait.
-        Assert.Equal("192.0.2.3", await cluster.WaitForIngressIpAsync(ns, "late"));
+        Assert.Equal("198.51.100.3", await cluster.WaitForIngressIpAsync(ns, "late"));
     }
 
     [Fact]
@@ -132,18 +132,18 @@ public sealed class LoadBalancerControllerTests
     {
         await using var cluster = await LoadBalancerCluster.StartAsync();
         var ns = await cluster.NewNamespaceAsync();
-        await cluster.CreateServiceAsync(ns, "b", loadBalancerIP: "192.0.2.2");
+        await cluster.CreateServiceAsync(ns, "b", loadBalancerIP: "198.51.100.2");
         await cluster.CreateServiceAsync(ns, "a");
-        Assert.Equal("192.0.2.2", await cluster.WaitForIngressIpAsync(ns, "b"));
-        Assert.Equal("192.0.2.1", await cluster.WaitForIngressIpAsync(ns, "a"));
+        Assert.Equal("198.51.100.2", await cluster.WaitForIngressIpAsync(ns, "b"));
+        Assert.Equal("198.51.100.1", await cluster.WaitForIngressIpAsync(ns, "a"));
 
         await cluster.StopManagerAsync();
         await cluster.StartManagerAsync();
         await cluster.CreateServiceAsync(ns, "c");
 
-        Assert.Equal("192.0.2.3", await cluster.WaitForIngressIpAsync(ns, "c"));
-        Assert.Equal("192.0.2.1", await cluster.IngressIpAsync(ns, "a"));
-        Assert.Equal("192.0.2.2", await cluster.IngressIpAsync(ns, "b"));
+        Assert.Equal("198.51.100.3", await cluster.WaitForIngressIpAsync(ns, "c"));
+        Assert.Equal("198.51.100.1", await cluster.IngressIpAsync(ns, "a"));
+        Assert.Equal("198.51.100.2", await cluster.IngressIpAsync(ns, "b"));
     }
 
     [Fact]
@@ -184,7 +184,7 @@ public sealed class LoadBalancerControllerTests
         await cluster.CreateServiceAsync(ns, "theirs", loadBalancerClass: "example.com/other-lb");
         await cluster.CreateServiceAsync(ns, "ours", loadBalancerClass: "podway.io/pool");
 
-        Assert.Equal("192.0.2.1", await cluster.WaitForIngressIpAsync(ns, "ours"));
+        Assert.Equal("198.51.100.1", await cluster.WaitForIngressIpAsync(ns, "ours"));
         var theirs = (await cluster.GetServiceAsync(ns, "theirs"))!;
         Assert.Null(theirs.Obj("status")?.Obj("loadBalancer")?["ingress"]);
         Assert.DoesNotContain(Finalizer, ObjectMeta.Finalizers(theirs));
