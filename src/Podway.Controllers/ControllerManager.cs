@@ -18,6 +18,8 @@ public sealed record ControllerManagerOptions
     public bool RunWorkloadControllers { get; init; } = true;
     /// <summary>Run the default-scheduler inside the controller manager (it is a separate binary in kube).</summary>
     public bool RunScheduler { get; init; } = true;
+    /// <summary>The cluster's LoadBalancer pool (IPv4 CIDR, e.g. 10.250.0.128/25); without one, LoadBalancer Services stay &lt;pending&gt; as on a cluster with no cloud provider.</summary>
+    public string? LoadBalancerPool { get; init; }
 }
 
 /// <summary>
@@ -48,11 +50,14 @@ public sealed class ControllerManager(ApiClient client, ControllerManagerOptions
         var deployments = _options.RunWorkloadControllers ? new Workloads.DeploymentController(informers, _options.Log) : null;
         var statefulSets = _options.RunWorkloadControllers ? new Workloads.StatefulSetController(informers, _options.Log) : null;
         var scheduler = _options.RunScheduler ? new Scheduling.Scheduler(informers, _options.Log) : null;
+        var loadBalancers = _options.LoadBalancerPool is { } pool ? new LoadBalancer.LoadBalancerController(informers, new LoadBalancer.AddressPool(pool), _options.Log) : null;
         informers.Start(ct);
         if (replicaSets is not null) workloads.Add(replicaSets.RunAsync(_options.WorkloadWorkers, ct));
         if (deployments is not null) workloads.Add(deployments.RunAsync(_options.WorkloadWorkers, ct));
         if (statefulSets is not null) workloads.Add(statefulSets.RunAsync(_options.WorkloadWorkers, ct));
         if (scheduler is not null) workloads.Add(scheduler.RunAsync(1, ct));
+        // kube's --concurrent-service-syncs defaults to 1: one worker, so allocations never race.
+        if (loadBalancers is not null) workloads.Add(loadBalancers.RunAsync(1, ct));
         var controllers = Task.WhenAll([gc.RunAsync(_options.Workers, ct), namespaces.RunAsync(_options.Workers, ct), namespaceDefaults.RunAsync(_options.Workers, ct), .. workloads]);
         try
         {

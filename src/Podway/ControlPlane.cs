@@ -48,6 +48,8 @@ public static class ControlPlane
         foreach (var node in nodes)
             foreach (var peer in nodes.Where(p => p != node))
                 NodeNetwork.AddPeerRoute(node, peer.PodCidr, peer.NodeIp);
+        // LoadBalancer IPs are answered by the nodes' service proxies; the route goes with the bridge on teardown.
+        NodeNetwork.RouteToNodes(first.HostBridge, NodeLayout.LoadBalancerPool(options.NodeCidr), [.. nodes.Select(n => n.NodeIp)]);
     }
 
     static async Task RunComponentsAsync(ControlPlaneOptions options, IReadOnlyList<NodeIdentity> nodes, IPAddress hostIp, Action onReady, CancellationToken ct)
@@ -71,6 +73,7 @@ public static class ControlPlane
         {
             Log = Console.Error.WriteLine,
             RootCaPem = api.CertificateAuthority is { } ca ? ca.ExportCertificatePem() + "\n" : null,
+            LoadBalancerPool = NodeLayout.LoadBalancerPool(options.NodeCidr),
         });
         var running = new List<Task> { controllers.RunAsync(ct) };
         await Task.WhenAny(controllers.Ready, running[0]);

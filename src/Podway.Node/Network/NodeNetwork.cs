@@ -34,20 +34,47 @@ public static class NodeNetwork
         RouteToBridge(hostBridge, serviceCidr);
     }
 
-    /// <summary>Routes a cluster range (e.g. the LoadBalancer pool) from the host to the cluster's bridge.</summary>
+    /// <summary>Routes a cluster range (e.g. the Service range) from the host to the cluster's bridge.</summary>
     /// <exception cref="IOException">when the range is already routed through another device.</exception>
     public static void RouteToBridge(string hostBridge, string cidr)
     {
         var range = Cidr.Normalize(cidr);
+        if (RoutedVia(hostBridge, range)) return;
+        Ip($"route {range} to {hostBridge}", "route", "add", range, "dev", hostBridge);
+    }
+
+    /// <summary>
+    /// Routes a cluster range (the LoadBalancer pool) from the host to the nodes on the cluster's bridge: via the one
+    /// node, or as ECMP next hops over several, so each node's service proxy answers for the addresses in it.
+    /// Replaces an earlier route of this cluster (the node set may have changed); it goes with the bridge.
+    /// </summary>
+    /// <exception cref="IOException">when the range is already routed through another device.</exception>
+    public static void RouteToNodes(string hostBridge, string cidr, IReadOnlyList<IPAddress> nodeIps)
+    {
+        if (nodeIps.Count == 0) throw new ArgumentException("at least one node is needed", nameof(nodeIps));
+        var range = Cidr.Normalize(cidr);
+        RoutedVia(hostBridge, range);
+        var args = new List<string> { "route", "replace", range };
+        if (nodeIps.Count == 1) args.AddRange(["via", nodeIps[0].ToString(), "dev", hostBridge]);
+        else foreach (var ip in nodeIps) args.AddRange(["nexthop", "via", ip.ToString(), "dev", hostBridge]);
+        Ip($"route {range} via {string.Join(", ", nodeIps)}", [.. args]);
+    }
+
+    /// <summary>True when the range is routed to the bridge already (directly or through next hops on it), false when unrouted.</summary>
+    /// <exception cref="IOException">when it is routed through another device.</exception>
+    static bool RoutedVia(string hostBridge, string range)
+    {
         var existing = HostProcess.Run("ip", "-j", "route", "show", "exact", range).Check($"ip route show {range}");
         var routes = JsonSerializer.Deserialize<JsonElement>(existing.Stdout.Trim() is { Length: > 0 } s ? s : "[]");
         foreach (var route in routes.EnumerateArray())
         {
-            var dev = route.TryGetProperty("dev", out var d) ? d.GetString() : null;
-            if (dev == hostBridge) return;
-            throw new IOException($"{range} is already routed via {dev ?? route.ToString()}; choose another range for this cluster");
+            var devices = route.TryGetProperty("dev", out var d) ? new List<string?> { d.GetString() }
+                : route.TryGetProperty("nexthops", out var hops) ? hops.EnumerateArray().Select(h => h.TryGetProperty("dev", out var hd) ? hd.GetString() : null).ToList()
+                : new List<string?> { null };
+            if (devices.All(dev => dev == hostBridge)) return true;
+            throw new IOException($"{range} is already routed via {string.Join(",", devices.Select(dev => dev ?? route.ToString()))}; choose another range for this cluster");
         }
-        Ip($"route {range} to {hostBridge}", "route", "add", range, "dev", hostBridge);
+        return false;
     }
 
     /// <summary>Removes the host bridge and every host-side link of the cluster; their routes go with them.</summary>

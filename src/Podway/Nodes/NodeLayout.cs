@@ -31,6 +31,23 @@ public static class NodeLayout
         };
     }
 
+    /// <summary>
+    /// The cluster's LoadBalancer pool: the upper half of its node network (10.250.K.0/24 -> 10.250.K.128/25), as
+    /// kind + MetalLB take LoadBalancer IPs from the nodes' own network. It needs no range of its own (so it can never
+    /// collide with another cluster's), and node IPs (.10 upwards) stay in the lower half.
+    /// </summary>
+    public static string LoadBalancerPool(string nodeCidr)
+    {
+        var (network, prefix) = ParseCidr(nodeCidr);
+        if (network.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || prefix is < 8 or > 28)
+            throw new ArgumentException($"node network {nodeCidr} must be an IPv4 range from /8 to /28 to hold a LoadBalancer pool", nameof(nodeCidr));
+        var half = 1 << (32 - prefix - 1);
+        var b = network.GetAddressBytes();
+        var baseValue = (uint)(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]) & (uint.MaxValue << (32 - prefix));
+        var start = Offset(new IPAddress([(byte)(baseValue >> 24), (byte)(baseValue >> 16), (byte)(baseValue >> 8), (byte)baseValue]), half);
+        return $"{start}/{prefix + 1}";
+    }
+
     static (IPAddress Network, int Prefix) ParseCidr(string cidr)
     {
         var parts = cidr.Split('/');
