@@ -31,7 +31,19 @@ public static class NodeNetwork
         var connected = Cidr.Normalize($"{hostIp}/{prefix}");
         if (Cidr.Normalize(nodeNetworkCidr) != connected) RouteToBridge(hostBridge, nodeNetworkCidr);
         RouteToBridge(hostBridge, clusterPodCidr);
-        RouteToBridge(hostBridge, serviceCidr);
+        // Every cluster uses Kubernetes' Service range (10.96.0.0/12, so the seeds' 10.96.0.10 holds). When another
+        // podway cluster's bridge already holds that route it keeps packets on this machine just as well.
+        if (!HeldByAnotherCluster(hostBridge, serviceCidr)) RouteToBridge(hostBridge, serviceCidr);
+    }
+
+    /// <summary>True when an exact route for the range goes through another podway cluster's bridge (pw...).</summary>
+    static bool HeldByAnotherCluster(string hostBridge, string cidr)
+    {
+        var range = Cidr.Normalize(cidr);
+        var existing = HostProcess.Run("ip", "-j", "route", "show", "exact", range).Check($"ip route show {range}");
+        var routes = JsonSerializer.Deserialize<JsonElement>(existing.Stdout.Trim() is { Length: > 0 } s ? s : "[]");
+        return routes.EnumerateArray().Any(r => r.TryGetProperty("dev", out var d) && d.GetString() is { } dev
+            && dev.StartsWith("pw", StringComparison.Ordinal) && dev != hostBridge);
     }
 
     /// <summary>Routes a cluster range (e.g. the Service range) from the host to the cluster's bridge.</summary>
