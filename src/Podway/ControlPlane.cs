@@ -58,10 +58,11 @@ public static class ControlPlane
         var controllerToken = NewToken();
         var agentToken = NewToken();
         var kubeletToken = NewToken();
+        var dnsToken = NewToken();
         var api = options.Api with
         {
             KubeletToken = kubeletToken,
-            Tokens = new HashSet<string>(options.Api.Tokens) { controllerToken, agentToken },
+            Tokens = new HashSet<string>(options.Api.Tokens) { controllerToken, agentToken, dnsToken },
             ListenAddresses = options.Api.ListenAddresses.Append(hostIp).Distinct().ToList(),
         };
 
@@ -77,6 +78,8 @@ public static class ControlPlane
         });
         var running = new List<Task> { controllers.RunAsync(ct) };
         await Task.WhenAny(controllers.Ready, running[0]);
+        // The cluster DNS add-on (kube-dns Service, podway-dns Deployment); its Pods reach us through the host bridge.
+        await Podway.Dns.Addon.DnsAddon.EnsureAsync(client, $"https://{hostIp}:{server.Url.Port}", dnsToken, ct);
 
         var secrets = new Dictionary<string, string>
         {

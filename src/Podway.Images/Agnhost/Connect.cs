@@ -56,7 +56,7 @@ internal static class Connect
         if (IPAddress.TryParse(host, out var ip)) return new IPEndPoint(ip, port);
         try
         {
-            var addresses = await Dns.GetHostAddressesAsync(host);
+            var addresses = await System.Net.Dns.GetHostAddressesAsync(host);
             var chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
             return chosen is null ? null : new IPEndPoint(chosen, port);
         }

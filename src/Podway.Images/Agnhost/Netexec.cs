@@ -309,7 +309,7 @@ internal sealed class Netexec
         if (IPAddress.TryParse(host, out var ip)) return new IPEndPoint(ip, p);
         try
         {
-            var addresses = await Dns.GetHostAddressesAsync(host);
+            var addresses = await System.Net.Dns.GetHostAddressesAsync(host);
             return new IPEndPoint(addresses.OrderBy(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 0 : 1).First(), p);
         }
         catch (System.Net.Sockets.SocketException)

@@ -11,7 +11,7 @@ internal static class PodInfo
     public static string Hostname()
     {
         try { return File.ReadAllText("/proc/sys/kernel/hostname").Trim(); }
-        catch (IOException) { return Dns.GetHostName(); }
+        catch (IOException) { return System.Net.Dns.GetHostName(); }
     }
 
     /// <summary>The first non-loopback address, IPv4 first (the pod IP inside a pod's network namespace).</summary>

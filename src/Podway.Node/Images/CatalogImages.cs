@@ -31,6 +31,8 @@ internal static class CatalogImages
             ["/http-echo"], [], Programs("http-echo", "/http-echo", "http-echo"), CatalogImage.NoWrappers),
         new("podway/echo", ["docker.io/podway/echo"],
             ["/echo"], [], Programs("podway-echo", "/echo"), CatalogImage.NoWrappers),
+        new("podway/dns", ["docker.io/podway/dns"],
+            ["/dns"], [], Programs("dns", "/dns"), CatalogImage.NoWrappers),
         new("curlimages/curl", ["docker.io/curlimages/curl", "quay.io/curl/curl"],
             ["/entrypoint.sh"], ["curl"], CatalogImage.NoPrograms,
             Wrapper(EntrypointWrapper.CurlOrProgram, "/entrypoint.sh", "entrypoint.sh")),

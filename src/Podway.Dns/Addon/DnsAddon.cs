@@ -1,0 +1,128 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Podway.Api.Errors;
+using Podway.Api.Resources;
+using Podway.Client;
+
+namespace Podway.Dns.Addon;
+
+/// <summary>
+/// The cluster DNS add-on as a real cluster has it (CoreDNS's kube-dns Service and Deployment in kube-system), with
+/// podway's DNS program as the image: what the control plane ensures at start.
+/// </summary>
+public static class DnsAddon
+{
+    public const string Namespace = "kube-system";
+    public const string ServiceName = "kube-dns", DeploymentName = "podway-dns", SecretName = "podway-dns";
+    public const string ClusterIP = "10.96.0.10", Image = "podway/dns";
+    public const int ReadyPort = 8181, HealthPort = 8080, MetricsPort = 9153;
+    /// <summary>Environment the DNS program reads (set by the Deployment below).</summary>
+    public const string ApiServerVariable = "PODWAY_API_SERVER", TokenVariable = "PODWAY_TOKEN", CaVariable = "PODWAY_CA";
+
+    static JsonObject Labels() => new() { ["k8s-app"] = "kube-dns", ["kubernetes.io/name"] = "PodwayDNS" };
+
+    /// <summary>Secret with the DNS Pods' API token, Service kube-dns (10.96.0.10) and Deployment podway-dns, in creation order.</summary>
+    public static IReadOnlyList<JsonObject> Objects(string apiServerUrl, string token) =>
+    [
+        new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = "Secret",
+            ["metadata"] = new JsonObject { ["name"] = SecretName, ["namespace"] = Namespace, ["labels"] = Labels() },
+            ["type"] = "Opaque",
+            ["data"] = new JsonObject { ["token"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(token)) },
+        },
+        new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = "Service",
+            ["metadata"] = new JsonObject { ["name"] = ServiceName, ["namespace"] = Namespace, ["labels"] = Labels() },
+            ["spec"] = new JsonObject
+            {
+                ["selector"] = new JsonObject { ["k8s-app"] = "kube-dns" },
+                ["clusterIP"] = ClusterIP,
+                ["clusterIPs"] = new JsonArray(ClusterIP),
+                ["ports"] = new JsonArray(
+                    Port("dns", 53, "UDP"), Port("dns-tcp", 53, "TCP"), Port("metrics", MetricsPort, "TCP")),
+            },
+        },
+        new JsonObject
+        {
+            ["apiVersion"] = "apps/v1", ["kind"] = "Deployment",
+            ["metadata"] = new JsonObject { ["name"] = DeploymentName, ["namespace"] = Namespace, ["labels"] = Labels() },
+            ["spec"] = new JsonObject
+            {
+                ["replicas"] = 2,
+                ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["k8s-app"] = "kube-dns" } },
+                ["template"] = new JsonObject
+                {
+                    ["metadata"] = new JsonObject { ["labels"] = Labels() },
+                    ["spec"] = new JsonObject
+                    {
+                        // Like CoreDNS: the DNS Pods resolve through the node's resolvers, not through themselves.
+                        ["dnsPolicy"] = "Default",
+                        ["containers"] = new JsonArray(new JsonObject
+                        {
+                            ["name"] = "dns",
+                            ["image"] = Image,
+                            ["ports"] = new JsonArray(
+                                ContainerPort("dns", 53, "UDP"), ContainerPort("dns-tcp", 53, "TCP"), ContainerPort("metrics", MetricsPort, "TCP")),
+                            ["env"] = new JsonArray(
+                                new JsonObject { ["name"] = ApiServerVariable, ["value"] = apiServerUrl },
+                                new JsonObject
+                                {
+                                    ["name"] = TokenVariable,
+                                    ["valueFrom"] = new JsonObject { ["secretKeyRef"] = new JsonObject { ["name"] = SecretName, ["key"] = "token" } },
+                                },
+                                new JsonObject
+                                {
+                                    ["name"] = CaVariable,
+                                    ["valueFrom"] = new JsonObject { ["configMapKeyRef"] = new JsonObject { ["name"] = "kube-root-ca.crt", ["key"] = "ca.crt" } },
+                                }),
+                            ["readinessProbe"] = new JsonObject
+                            {
+                                ["httpGet"] = new JsonObject { ["path"] = "/ready", ["port"] = ReadyPort, ["scheme"] = "HTTP" },
+                                ["periodSeconds"] = 2,
+                            },
+                            ["livenessProbe"] = new JsonObject
+                            {
+                                ["httpGet"] = new JsonObject { ["path"] = "/health", ["port"] = HealthPort, ["scheme"] = "HTTP" },
+                                ["initialDelaySeconds"] = 60, ["timeoutSeconds"] = 5, ["failureThreshold"] = 5, ["periodSeconds"] = 10,
+                            },
+                        }),
+                    },
+                },
+            },
+        },
+    ];
+
+    static JsonObject Port(string name, int port, string protocol) =>
+        new() { ["name"] = name, ["port"] = port, ["targetPort"] = port, ["protocol"] = protocol };
+
+    static JsonObject ContainerPort(string name, int port, string protocol) =>
+        new() { ["name"] = name, ["containerPort"] = port, ["protocol"] = protocol };
+
+    /// <summary>Creates the add-on's objects, or replaces them when they exist (the token changes every start).</summary>
+    public static async Task EnsureAsync(ApiClient client, string apiServerUrl, string token, CancellationToken ct)
+    {
+        foreach (var obj in Objects(apiServerUrl, token))
+        {
+            var type = (string?)obj["kind"] switch
+            {
+                "Secret" => BuiltinResources.Secret,
+                "Service" => BuiltinResources.Service,
+                _ => BuiltinResources.Deployment,
+            };
+            var name = (string)obj["metadata"]!["name"]!;
+            var existing = await client.TryGetAsync(type, Namespace, name, ct);
+            if (existing is null)
+            {
+                try { await client.CreateAsync(type, Namespace, obj, ct); }
+                catch (ApiException e) when (e.Code == 409) { }
+                continue;
+            }
+            if (type == BuiltinResources.Service) continue; // immutable enough: the ClusterIP never changes
+            obj["metadata"]!["resourceVersion"] = existing["metadata"]?["resourceVersion"]?.DeepClone();
+            if (type == BuiltinResources.Deployment) obj["status"] = existing["status"]?.DeepClone();
+            await client.UpdateAsync(type, obj, ct);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography.X509Certificates;
+using Podway.Client;
+using Podway.Dns.Forward;
+using Podway.Dns.Server;
+using Podway.Dns.Zone;
+
+namespace Podway.Dns.Addon;
+
+/// <summary>
+/// `podway image dns`: the cluster DNS Pod. Reads the API server URL, token and CA from the environment (see
+/// <see cref="DnsAddon"/>), syncs its Service and EndpointSlice informers, serves DNS on UDP and TCP, and only then
+/// reports ready on :8181/ready, so readiness gates its endpoints as CoreDNS's ready plugin does.
+/// Flags: --listen ADDR:PORT (0.0.0.0:53), --resolv-conf PATH (/etc/resolv.conf), --domain (cluster.local),
+/// --ready-port (8181), --health-port (8080), --exclude-upstream IP (the cluster DNS address, 10.96.0.10).
+/// </summary>
+public static class DnsProgram
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var listen = IPEndPoint.Parse("0.0.0.0:53");
+        string resolvConf = "/etc/resolv.conf", domain = "cluster.local";
+        int readyPort = DnsAddon.ReadyPort, healthPort = DnsAddon.HealthPort;
+        var exclude = new List<IPAddress> { IPAddress.Parse(DnsAddon.ClusterIP) };
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--listen": listen = IPEndPoint.Parse(Next()); break;
+                case "--resolv-conf": resolvConf = Next(); break;
+                case "--domain": domain = Next(); break;
+                case "--ready-port": readyPort = int.Parse(Next()); break;
+                case "--health-port": healthPort = int.Parse(Next()); break;
+                case "--exclude-upstream": exclude.Add(IPAddress.Parse(Next())); break;
+                default:
+                    Console.Error.WriteLine($"dns: unknown flag {args[i]}");
+                    return 2;
+            }
+        }
+        var server = Environment.GetEnvironmentVariable(DnsAddon.ApiServerVariable);
+        if (string.IsNullOrEmpty(server))
+        {
+            Console.Error.WriteLine($"dns: {DnsAddon.ApiServerVariable} is not set");
+            return 2;
+        }
+        var token = Environment.GetEnvironmentVariable(DnsAddon.TokenVariable);
+        var caPem = Environment.GetEnvironmentVariable(DnsAddon.CaVariable);
+        var ca = string.IsNullOrEmpty(caPem) ? null : X509Certificate2.CreateFromPem(caPem);
+
+        using var stop = new CancellationTokenSource();
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+
+        var upstreams = File.Exists(resolvConf) ? ResolvConf.Upstreams(File.ReadAllText(resolvConf), exclude) : [];
+        Console.Out.WriteLine($"dns: upstreams [{string.Join(", ", upstreams)}] from {resolvConf}");
+        using var client = new ApiClient(new Uri(server), token, ca);
+        var zone = new ClusterZone(domain);
+        var factory = new SharedInformerFactory(client, log: m => Console.Error.WriteLine($"dns: {m}"));
+        ZoneFeed.Attach(factory, zone);
+        bool ready = false;
+        using var health = new ProbeEndpoint(healthPort, () => true);
+        using var readiness = new ProbeEndpoint(readyPort, () => Volatile.Read(ref ready));
+        var probes = Task.WhenAll(health.RunAsync(stop.Token), readiness.RunAsync(stop.Token));
+
+        await using var dns = new DnsServer(zone, new UpstreamForwarder(upstreams), listen);
+        dns.Start();
+        Console.Out.WriteLine($"dns: serving {domain} on {dns.LocalEndPoint} (udp, tcp); syncing with {server}");
+        factory.Start(stop.Token);
+        try
+        {
+            await factory.WaitForCacheSyncAsync(stop.Token);
+            Volatile.Write(ref ready, true);
+            Console.Out.WriteLine($"dns: ready, {zone.ServiceCount} services");
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException) { }
+        Console.Out.WriteLine("dns: shutting down");
+        await probes;
+        return 0;
+    }
+}

@@ -1,0 +1,195 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Podway.Dns.Forward;
+using Podway.Dns.Zone;
+
+namespace Podway.Dns.Server;
+
+/// <summary>
+/// The cluster DNS server: UDP and TCP on one address and port. UDP runs one receive loop per core on its own
+/// SO_REUSEPORT socket (the kernel spreads queries), each with its own buffers and parser, so answering from the
+/// zone allocates nothing. Forwarded queries leave the loop and are answered from a task, SERVFAIL within the
+/// forwarder's budget. TCP connections are length-prefixed, pipelined in order, closed after 10 s idle.
+/// </summary>
+public sealed class DnsServer : IAsyncDisposable
+{
+    static readonly TimeSpan TcpIdle = TimeSpan.FromSeconds(10);
+    const int MaxTcpConnections = 1024, MaxForwardsInFlight = 1024;
+
+    readonly IQueryHandler[] _chain;
+    readonly UpstreamForwarder _forwarder;
+    readonly List<Socket> _udp = [];
+    readonly Socket _tcp;
+    readonly CancellationTokenSource _stop = new();
+    readonly List<Task> _loops = [];
+    readonly SemaphoreSlim _tcpSlots = new(MaxTcpConnections), _forwardSlots = new(MaxForwardsInFlight);
+    long _queries, _forwarded, _dropped;
+
+    public IPEndPoint LocalEndPoint { get; }
+    public long Queries => Interlocked.Read(ref _queries);
+    public long Forwarded => Interlocked.Read(ref _forwarded);
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <param name="listen">Address and port for both UDP and TCP; port 0 picks a free one (see <see cref="LocalEndPoint"/>).</param>
+    /// <param name="udpLoops">Receive loops (and sockets); default: one per core.</param>
+    public DnsServer(ClusterZone zone, UpstreamForwarder forwarder, IPEndPoint listen, int? udpLoops = null)
+    {
+        _chain = [new KubernetesHandler(zone)];
+        _forwarder = forwarder;
+        int loops = Math.Max(1, udpLoops ?? Environment.ProcessorCount);
+        var first = UdpSocket(listen);
+        LocalEndPoint = (IPEndPoint)first.LocalEndPoint!;
+        _udp.Add(first);
+        for (int i = 1; i < loops; i++) _udp.Add(UdpSocket(LocalEndPoint));
+        _tcp = new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        _tcp.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        try { _tcp.Bind(LocalEndPoint); }
+        catch { Close(); throw; }
+        _tcp.Listen(512);
+    }
+
+    static Socket UdpSocket(IPEndPoint endpoint)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        socket.SetRawSocketOption(1 /* SOL_SOCKET */, 15 /* SO_REUSEPORT */, BitConverter.GetBytes(1));
+        socket.ReceiveBufferSize = 4 << 20;
+        socket.Bind(endpoint);
+        return socket;
+    }
+
+    public void Start()
+    {
+        foreach (var socket in _udp) _loops.Add(Task.Run(() => UdpLoopAsync(socket)));
+        _loops.Add(Task.Run(AcceptLoopAsync));
+    }
+
+    async Task UdpLoopAsync(Socket socket)
+    {
+        var processor = new QueryProcessor(_chain);
+        var request = new byte[QueryProcessor.MaxTcpMessage];
+        var response = new byte[QueryProcessor.MaxTcpMessage];
+        var client = new SocketAddress(socket.AddressFamily);
+        var ct = _stop.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            int n;
+            try { n = await socket.ReceiveFromAsync(request, SocketFlags.None, client, ct); }
+            catch (OperationCanceledException) { return; }
+            catch (ObjectDisposedException) { return; }
+            catch (SocketException) { continue; } // e.g. ICMP unreachable from an earlier send
+            Interlocked.Increment(ref _queries);
+            switch (processor.Process(request.AsSpan(0, n), response, tcp: false, out var length))
+            {
+                case ProcessResult.Respond:
+                    try { await socket.SendToAsync(response.AsMemory(0, length), SocketFlags.None, client, ct); }
+                    catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException) { }
+                    break;
+                case ProcessResult.Forward:
+                    if (!_forwardSlots.Wait(0)) { Interlocked.Increment(ref _dropped); break; }
+                    var query = request.AsSpan(0, n).ToArray();
+                    var to = new SocketAddress(client.Family, client.Size);
+                    client.Buffer.CopyTo(to.Buffer);
+                    _ = ForwardUdpAsync(socket, query, to);
+                    break;
+                default:
+                    Interlocked.Increment(ref _dropped);
+                    break;
+            }
+        }
+    }
+
+    async Task ForwardUdpAsync(Socket socket, byte[] query, SocketAddress client)
+    {
+        var response = ArrayPool<byte>.Shared.Rent(QueryProcessor.MaxTcpMessage);
+        try
+        {
+            var length = await ForwardAsync(query, response, tcp: false);
+            await socket.SendToAsync(response.AsMemory(0, length), SocketFlags.None, client, _stop.Token);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException) { }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(response);
+            _forwardSlots.Release();
+        }
+    }
+
+    async Task<int> ForwardAsync(byte[] query, byte[] response, bool tcp)
+    {
+        Interlocked.Increment(ref _forwarded);
+        var length = await _forwarder.ForwardAsync(query, response, tcp, _stop.Token);
+        return length > 0 ? length : new QueryProcessor(_chain).ServFail(query, response, tcp);
+    }
+
+    async Task AcceptLoopAsync()
+    {
+        var ct = _stop.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            Socket connection;
+            try { connection = await _tcp.AcceptAsync(ct); }
+            catch (OperationCanceledException) { return; }
+            catch (ObjectDisposedException) { return; }
+            catch (SocketException) { continue; }
+            if (!_tcpSlots.Wait(0)) { connection.Dispose(); continue; }
+            _ = ServeTcpAsync(connection);
+        }
+    }
+
+    async Task ServeTcpAsync(Socket connection)
+    {
+        var processor = new QueryProcessor(_chain);
+        var request = ArrayPool<byte>.Shared.Rent(QueryProcessor.MaxTcpMessage);
+        var answer = ArrayPool<byte>.Shared.Rent(QueryProcessor.MaxTcpMessage);
+        var response = ArrayPool<byte>.Shared.Rent(QueryProcessor.MaxTcpMessage + 2);
+        var prefix = new byte[2];
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                idle.CancelAfter(TcpIdle); // a client that stops mid-message cannot hold the slot
+                if (!await UpstreamForwarder.ReadExactly(connection, prefix, idle.Token)) return;
+                int length = BinaryPrimitives.ReadUInt16BigEndian(prefix);
+                if (length == 0 || !await UpstreamForwarder.ReadExactly(connection, request.AsMemory(0, length), idle.Token)) return;
+                Interlocked.Increment(ref _queries);
+                var result = processor.Process(request.AsSpan(0, length), answer, tcp: true, out var n);
+                if (result == ProcessResult.Drop)
+                {
+                    Interlocked.Increment(ref _dropped);
+                    return;
+                }
+                if (result == ProcessResult.Forward) n = await ForwardAsync(request.AsSpan(0, length).ToArray(), answer, tcp: true);
+                answer.AsSpan(0, n).CopyTo(response.AsSpan(2));
+                BinaryPrimitives.WriteUInt16BigEndian(response, (ushort)n);
+                await connection.SendAsync(response.AsMemory(0, n + 2), SocketFlags.None, idle.Token);
+            }
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException) { }
+        finally
+        {
+            connection.Dispose();
+            ArrayPool<byte>.Shared.Return(request);
+            ArrayPool<byte>.Shared.Return(answer);
+            ArrayPool<byte>.Shared.Return(response);
+            _tcpSlots.Release();
+        }
+    }
+
+    void Close()
+    {
+        foreach (var socket in _udp) socket.Dispose();
+        _tcp?.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        Close();
+        try { await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(5)); }
+        catch (Exception) { }
+        _stop.Dispose();
+    }
+}
