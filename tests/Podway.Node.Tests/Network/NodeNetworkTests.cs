@@ -61,9 +61,23 @@ public sealed class NodeNetworkTests
         using var second = TestCluster.Reserve();
 
         var e = Assert.Throws<IOException>(() => NodeNetwork.SetUpHost(second.Name, second.HostBridge, second.HostIp, 24,
-            second.NodeNetworkCidr, second.ClusterPodCidr, first.ServiceCidr));
-        Assert.Contains(first.ServiceCidr, e.Message);
+            second.NodeNetworkCidr, first.ClusterPodCidr, second.ServiceCidr));
+        Assert.Contains(first.ClusterPodCidr, e.Message);
         Assert.Contains(first.HostBridge, e.Message);
+    }
+
+    [Fact]
+    public void SetUpHost_ServiceRangeRoutedByAnotherCluster_IsShared()
+    {
+        using var first = TestCluster.Create(nodes: 0);
+        using var second = TestCluster.Reserve();
+        try
+        {
+            // Every cluster uses the same Service range; the first cluster's route keeps those packets on the host.
+            NodeNetwork.SetUpHost(second.Name, second.HostBridge, second.HostIp, 24, second.NodeNetworkCidr, second.ClusterPodCidr, first.ServiceCidr);
+            Assert.Contains($"dev {first.HostBridge}", TestCluster.Run("ip", "route", "show", "exact", first.ServiceCidr).Stdout);
+        }
+        finally { NodeNetwork.TearDownHost(second.Name); }
     }
 
     [Fact]
