@@ -47,7 +47,7 @@ internal static class EndpointSubsets
             if (readyAddresses.Count > 0) subset["addresses"] = new JsonArray([.. readyAddresses.Select(a => a.DeepClone())]);
             if (notReady.Count > 0) subset["notReadyAddresses"] = new JsonArray([.. notReady.Select(a => a.DeepClone())]);
             if (ports.Count > 0)
-                subset["ports"] = new JsonArray([.. ports.OrderBy(p => p.Str("name"), StringComparer.Ordinal).ThenBy(p => p.Long("port")).Select(p => p.DeepClone())]);
+                subset["ports"] = new JsonArray([.. ports.OrderBy(p => p.Str("name"), StringComparer.Ordinal).ThenBy(p => p["port"]?.GetValue<int>()).Select(p => p.DeepClone())]);
             subsets.Add(subset);
         }
         // kube orders subsets by a hash of their content; any fixed order will do, this one is readable.

@@ -9,7 +9,7 @@ internal static class SliceShape
     /// <summary>endpointsliceutil.NewPortMapKey: the same set of ports, in any order, gives the same key.</summary>
     public static string PortKey(JsonArray? ports) =>
         string.Join(";", (ports ?? []).OfType<JsonObject>()
-            .Select(p => $"{p.Str("name")}/{p.Long("port")}/{p.Str("protocol") ?? "TCP"}/{p.Str("appProtocol")}")
+            .Select(p => $"{p.Str("name")}/{p["port"]?.ToJsonString()}/{p.Str("protocol") ?? "TCP"}/{p.Str("appProtocol")}")
             .Order(StringComparer.Ordinal));
 
     public static IReadOnlyList<JsonObject> Endpoints(JsonObject slice) => slice.Arr("endpoints")?.OfType<JsonObject>().ToList() ?? [];
