@@ -20,6 +20,8 @@ public sealed record ControllerManagerOptions
     public bool RunScheduler { get; init; } = true;
     /// <summary>The cluster's LoadBalancer pool (IPv4 CIDR, e.g. 10.250.0.128/25); without one, LoadBalancer Services stay &lt;pending&gt; as on a cluster with no cloud provider.</summary>
     public string? LoadBalancerPool { get; init; }
+    /// <summary>Run the EndpointSlice, Endpoints and EndpointSlice mirroring controllers (kube's defaults: 5, 5 and 5 workers).</summary>
+    public bool RunEndpointControllers { get; init; } = true;
 }
 
 /// <summary>
@@ -49,6 +51,9 @@ public sealed class ControllerManager(ApiClient client, ControllerManagerOptions
         var replicaSets = _options.RunWorkloadControllers ? new Workloads.ReplicaSetController(informers, _options.Log) : null;
         var deployments = _options.RunWorkloadControllers ? new Workloads.DeploymentController(informers, _options.Log) : null;
         var statefulSets = _options.RunWorkloadControllers ? new Workloads.StatefulSetController(informers, _options.Log) : null;
+        var endpointSlices = _options.RunEndpointControllers ? new Endpoints.EndpointSliceController(informers, _options.Log) : null;
+        var endpoints = _options.RunEndpointControllers ? new Endpoints.EndpointsController(informers, _options.Log) : null;
+        var mirroring = _options.RunEndpointControllers ? new Endpoints.EndpointSliceMirroringController(informers, _options.Log) : null;
         var scheduler = _options.RunScheduler ? new Scheduling.Scheduler(informers, _options.Log) : null;
         var loadBalancers = _options.LoadBalancerPool is { } pool ? new LoadBalancer.LoadBalancerController(informers, new LoadBalancer.AddressPool(pool), _options.Log) : null;
         informers.Start(ct);
@@ -58,6 +63,9 @@ public sealed class ControllerManager(ApiClient client, ControllerManagerOptions
         if (scheduler is not null) workloads.Add(scheduler.RunAsync(1, ct));
         // kube's --concurrent-service-syncs defaults to 1: one worker, so allocations never race.
         if (loadBalancers is not null) workloads.Add(loadBalancers.RunAsync(1, ct));
+        if (endpointSlices is not null) workloads.Add(endpointSlices.RunAsync(_options.WorkloadWorkers, ct));
+        if (endpoints is not null) workloads.Add(endpoints.RunAsync(_options.WorkloadWorkers, ct));
+        if (mirroring is not null) workloads.Add(mirroring.RunAsync(_options.WorkloadWorkers, ct));
         var controllers = Task.WhenAll([gc.RunAsync(_options.Workers, ct), namespaces.RunAsync(_options.Workers, ct), namespaceDefaults.RunAsync(_options.Workers, ct), .. workloads]);
         try
         {
