@@ -51,7 +51,7 @@ public sealed class TracerTests
         new("ClusterIP on a port it does not serve is rejected", PodIp, "10.96.0.20", "tcp", 81, "REJECT", [], false),
         new("unallocated Service IP is dropped", PodIp, "10.96.5.5", "tcp", 80, "DROP", [], false),
         new("node to ClusterIP is masqueraded", NodeIp, "10.96.0.20", "tcp", 80, "ACCEPT", ["10.244.0.5:8080", "10.244.1.6:8080"], true),
-        new("hairpin: endpoint to its own Service is masqueraded", "10.244.0.5", "10.96.0.20", "tcp", 80, "ACCEPT", ["10.244.0.5:8080", "10.244.1.6:8080"], true),
+        new("hairpin: endpoint to its own Service is masqueraded", "10.244.0.3", "10.96.0.10", "udp", 53, "ACCEPT", ["10.244.0.3:53"], true),
         new("external client to NodePort is masqueraded", ExternalClient, NodeIp, "tcp", 30007, "ACCEPT", ["10.244.0.5:8080", "10.244.1.6:8080"], true),
         new("node to its own NodePort", NodeIp, NodeIp, "tcp", 30007, "ACCEPT", ["10.244.0.5:8080", "10.244.1.6:8080"], true),
         new("externalIP", ExternalClient, "198.51.100.1", "tcp", 80, "ACCEPT", ["10.244.0.5:8080", "10.244.1.6:8080"], true),

@@ -97,19 +97,12 @@ public sealed class NftTracer(FakeTable table, IEnumerable<string> localAddresse
                 case "fib": // fib saddr|daddr type local
                     if (!_local.Contains(t[i + 1] == "saddr" ? p.Saddr : p.Daddr)) return Outcome.Continue;
                     i += 4; continue;
-                case "numgen": // numgen random mod N vmap { 0 : goto a , 1 : goto b }
+                case "numgen": // numgen random mod N 0 <verdict>: explore the matching branch on a copy, go on as if it missed
                 {
-                    var close = Array.IndexOf(t, "}", i);
-                    var branches = string.Join(' ', t[(i + 6)..close]).Split(" , ").Select(b => b[(b.IndexOf(" : ", StringComparison.Ordinal) + 3)..]).ToList();
-                    Outcome first = Outcome.Continue;
-                    for (var b = branches.Count - 1; b >= 0; b--)
-                    {
-                        // Every branch but the first runs on a copy, only to learn which endpoint it reaches.
-                        var probe = b == 0 ? p : Copy(p);
-                        var o = Verdict(branches[b], probe);
-                        if (b == 0) first = o; else p.Dnat.AddRange(probe.Dnat);
-                    }
-                    return first;
+                    var probe = Copy(p);
+                    Verdict(string.Join(' ', t[(i + 5)..]), probe);
+                    p.Dnat.AddRange(probe.Dnat);
+                    return Outcome.Continue;
                 }
                 case "update" when p.Probe: i += 6; continue; // a branch not taken leaves no affinity behind
                 case "update": // update @set { ip saddr }

@@ -123,8 +123,13 @@ internal sealed class ServiceRenderer(string nodeName, string podCidr)
         if (sp.AffinitySeconds is not null)
             foreach (var ep in eps)
                 rules.Add($"ip saddr @{AffinitySet(sp.Id, ep.Ip, ep.Port)} goto {EndpointChain(sp.Id, ep.Ip, ep.Port)}");
-        var targets = eps.Select((ep, i) => $"{i} : goto {EndpointChain(sp.Id, ep.Ip, ep.Port)}");
-        rules.Add($"numgen random mod {eps.Count} vmap {{ {string.Join(" , ", targets)} }}");
+        // Uniform choice as a cascade (rule i matches with probability 1/(N-i), the last one always), like iptables'
+        // statistic mode. kube-proxy writes one `numgen random mod N vmap { ... }`, but every such vmap is an
+        // anonymous set, and `nft` fetches every set's elements before each transaction: at 10k Services that
+        // cache load alone costs seconds. Cascaded rules keep partial syncs independent of the cluster's size.
+        for (var i = 0; i < eps.Count - 1; i++)
+            rules.Add($"numgen random mod {eps.Count - i} 0 goto {EndpointChain(sp.Id, eps[i].Ip, eps[i].Port)}");
+        rules.Add($"goto {EndpointChain(sp.Id, eps[^1].Ip, eps[^1].Port)}");
     }
 
     static IReadOnlyList<EndpointInfo> Usable(IReadOnlyList<EndpointInfo> eps)
