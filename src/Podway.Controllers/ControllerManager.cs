@@ -18,6 +18,8 @@ public sealed record ControllerManagerOptions
     public bool RunWorkloadControllers { get; init; } = true;
     /// <summary>Run the default-scheduler inside the controller manager (it is a separate binary in kube).</summary>
     public bool RunScheduler { get; init; } = true;
+    /// <summary>Run the EndpointSlice, Endpoints and EndpointSlice mirroring controllers (kube's defaults: 5, 5 and 5 workers).</summary>
+    public bool RunEndpointControllers { get; init; } = true;
 }
 
 /// <summary>
@@ -47,12 +49,18 @@ public sealed class ControllerManager(ApiClient client, ControllerManagerOptions
         var replicaSets = _options.RunWorkloadControllers ? new Workloads.ReplicaSetController(informers, _options.Log) : null;
         var deployments = _options.RunWorkloadControllers ? new Workloads.DeploymentController(informers, _options.Log) : null;
         var statefulSets = _options.RunWorkloadControllers ? new Workloads.StatefulSetController(informers, _options.Log) : null;
+        var endpointSlices = _options.RunEndpointControllers ? new Endpoints.EndpointSliceController(informers, _options.Log) : null;
+        var endpoints = _options.RunEndpointControllers ? new Endpoints.EndpointsController(informers, _options.Log) : null;
+        var mirroring = _options.RunEndpointControllers ? new Endpoints.EndpointSliceMirroringController(informers, _options.Log) : null;
         var scheduler = _options.RunScheduler ? new Scheduling.Scheduler(informers, _options.Log) : null;
         informers.Start(ct);
         if (replicaSets is not null) workloads.Add(replicaSets.RunAsync(_options.WorkloadWorkers, ct));
         if (deployments is not null) workloads.Add(deployments.RunAsync(_options.WorkloadWorkers, ct));
         if (statefulSets is not null) workloads.Add(statefulSets.RunAsync(_options.WorkloadWorkers, ct));
         if (scheduler is not null) workloads.Add(scheduler.RunAsync(1, ct));
+        if (endpointSlices is not null) workloads.Add(endpointSlices.RunAsync(_options.WorkloadWorkers, ct));
+        if (endpoints is not null) workloads.Add(endpoints.RunAsync(_options.WorkloadWorkers, ct));
+        if (mirroring is not null) workloads.Add(mirroring.RunAsync(_options.WorkloadWorkers, ct));
         var controllers = Task.WhenAll([gc.RunAsync(_options.Workers, ct), namespaces.RunAsync(_options.Workers, ct), namespaceDefaults.RunAsync(_options.Workers, ct), .. workloads]);
         try
         {
