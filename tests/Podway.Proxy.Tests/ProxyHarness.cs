@@ -6,39 +6,39 @@ using Podway.Proxy.Tracking;
 namespace Podway.Proxy.Tests;
 
 /// <summary>Trackers + proxier over a fake (or real) nftables, as the ServiceProxy wires them, without informers.</summary>
-internal sealed class ProxyHarness
+public sealed class ProxyHarness
 {
     public static readonly ProxyNodeInfo Node = new()
     {
         NodeName = "node-a", NodeIps = ["192.168.0.2"], ClusterPodCidr = "10.244.0.0/16", ServiceCidr = "10.96.0.0/12", TableName = "podway-test",
     };
 
-    public ServiceChangeTracker Services { get; } = new();
-    public EndpointsChangeTracker Endpoints { get; } = new(DateTimeOffset.UnixEpoch);
+    internal ServiceChangeTracker Services { get; } = new();
+    internal EndpointsChangeTracker Endpoints { get; } = new(DateTimeOffset.UnixEpoch);
     public INftables Nft { get; }
     public FakeNftables? Fake => Nft as FakeNftables;
-    public RecordingConntrack Conntrack { get; } = new();
+    internal RecordingConntrack Conntrack { get; } = new();
     internal NftProxier Proxier { get; }
 
-    public ProxyHarness(INftables? nft = null, ProxyNodeInfo? node = null)
+    internal ProxyHarness(INftables? nft = null, ProxyNodeInfo? node = null)
     {
         Nft = nft ?? new FakeNftables();
         Proxier = new NftProxier(Nft, node ?? Node, Conntrack);
     }
 
-    public ProxyHarness Add(JsonObject obj)
+    internal ProxyHarness Add(JsonObject obj)
     {
         if ((string?)obj["kind"] == "Service") Services.Update(null, obj); else Endpoints.Update(obj, removed: false);
         return this;
     }
 
-    public ProxyHarness Remove(JsonObject obj)
+    internal ProxyHarness Remove(JsonObject obj)
     {
         if ((string?)obj["kind"] == "Service") Services.Update(obj, null); else Endpoints.Update(obj, removed: true);
         return this;
     }
 
-    public async Task<SyncResult> SyncAsync()
+    public async Task<Rules.SyncResult> SyncAsync()
     {
         var (svcChanged, services) = Services.TakeChanges();
         var (epChanged, _, view) = Endpoints.TakeChanges();
