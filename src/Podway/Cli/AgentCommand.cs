@@ -7,6 +7,7 @@ using Podway.Node.Kubelet;
 using Podway.Node.Sandbox;
 using Podway.Node.Streaming;
 using Podway.Nodes;
+using Podway.Proxy;
 
 namespace Podway.Cli;
 
@@ -49,8 +50,23 @@ internal static class AgentCommand
         await using var kubelet = await KubeletServer.StartAsync(
             new KubeletServerOptions { Address = node.NodeIp, Port = node.KubeletPort, Token = kubeletToken }, agent.Streams, cts.Token);
         ctx.Out.WriteLine($"podway agent: node {node.NodeName} ({node.NodeIp}), kubelet on :{kubelet.Port}");
+        // The service proxy programs this node's kernel (we run inside the node's network namespace).
+        var proxy = new ServiceProxy(client,
+            new ProxyNodeInfo
+            {
+                NodeName = node.NodeName, NodeIps = [node.NodeIp.ToString()], ClusterPodCidr = node.ClusterPodCidr,
+                ServiceCidr = node.ServiceCidr, TableName = ProxyNodeInfo.TableFor(config.Name),
+            },
+            new ProxyOptions
+            {
+                MetricsEndpoint = new System.Net.IPEndPoint(node.NodeIp, 10249),
+                Log = message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}"),
+            });
+        var proxyTask = proxy.RunAsync(cts.Token);
         try { await agent.RunAsync(cts.Token); }
         catch (OperationCanceledException) when (cts.IsCancellationRequested) { }
+        cts.Cancel();
+        try { await proxyTask; } catch (OperationCanceledException) { }
         ctx.Out.WriteLine($"podway agent: node {node.NodeName} stopped (its Pods keep running)");
         return 0;
     }

@@ -1,0 +1,182 @@
+using System.Net;
+
+namespace Podway.Proxy.Nft;
+
+/// <summary>Where a traced packet ends: its verdict, every endpoint a DNAT could pick, and whether it is masqueraded.</summary>
+public sealed record TraceResult(string Verdict, IReadOnlyList<string> Endpoints, bool Masquerade, IReadOnlyList<string> Chains)
+{
+    public override string ToString() => $"{Verdict} -> [{string.Join(", ", Endpoints)}]{(Masquerade ? " masquerade" : "")}";
+}
+
+/// <summary>
+/// Walks a new connection's first packet through a <see cref="FakeNftables"/> table the way the kernel would
+/// (kube-proxy's nftables tracer in proxier_test.go): from a node address it takes the output path, otherwise
+/// prerouting then input (to a node address) or forward; hooked chains run in priority order; DNAT rewrites
+/// the destination for later hooks; `numgen` choices are all explored so every possible endpoint is reported.
+/// Dynamic sets (session affinity) are updated in the tracer's own state, so a second trace sees them.
+/// </summary>
+public sealed class NftTracer(FakeTable table, IEnumerable<string> localAddresses)
+{
+    readonly HashSet<string> _local = [.. localAddresses];
+    readonly Dictionary<string, HashSet<string>> _dynamic = new(StringComparer.Ordinal);
+
+    enum Outcome { Continue, Return, Accept, Drop, Reject }
+
+    sealed class Packet
+    {
+        public required string Saddr; public required string Daddr; public required string Proto; public required int Dport;
+        public uint Mark; public bool Masquerade; public bool Probe; public readonly List<string> Dnat = []; public readonly List<string> Chains = [];
+    }
+
+    public TraceResult Trace(string sourceIp, string destIp, string protocol, int destPort)
+    {
+        var p = new Packet { Saddr = sourceIp, Daddr = destIp, Proto = protocol.ToLowerInvariant(), Dport = destPort };
+        var fromNode = _local.Contains(sourceIp);
+        var verdict = fromNode ? Hook("output", p) : Hook("prerouting", p);
+        if (verdict == Outcome.Accept) verdict = fromNode ? Outcome.Accept : Hook(_local.Contains(p.Daddr) ? "input" : "forward", p);
+        if (verdict == Outcome.Accept && !(_local.Contains(p.Daddr) && !fromNode)) verdict = Hook("postrouting", p);
+        var name = verdict switch { Outcome.Drop => "DROP", Outcome.Reject => "REJECT", _ => "ACCEPT" };
+        return new TraceResult(name, [.. p.Dnat.Distinct()], p.Masquerade, p.Chains);
+    }
+
+    Outcome Hook(string hook, Packet p)
+    {
+        foreach (var chain in table.Chains.Values.Where(c => c.Hook?.Hook == hook).OrderBy(c => c.Hook!.Priority))
+        {
+            var o = Run(chain.Name, p);
+            if (o is Outcome.Drop or Outcome.Reject) return o;
+        }
+        return Outcome.Accept;
+    }
+
+    Outcome Run(string chainName, Packet p)
+    {
+        p.Chains.Add(chainName);
+        foreach (var rule in table.Chains[chainName].Rules)
+        {
+            var o = Rule(rule.Split(' ', StringSplitOptions.RemoveEmptyEntries), p);
+            if (o != Outcome.Continue) return o == Outcome.Return ? Outcome.Continue : o;
+        }
+        return Outcome.Continue;
+    }
+
+    Outcome Rule(string[] t, Packet p)
+    {
+        var i = 0;
+        while (i < t.Length)
+        {
+            switch (t[i])
+            {
+                case "ct" when t[i + 1] == "state": i += 3; continue; // every traced packet is new
+                case "ip" when t[i + 2] == "." && t[i + 1] == "daddr": // ip daddr . meta l4proto . th dport vmap @map
+                    return Verdict(Lookup(t[i + 9], $"{p.Daddr} . {p.Proto} . {p.Dport}"), p);
+                case "ip":
+                {
+                    var addr = t[i + 1] == "saddr" ? p.Saddr : p.Daddr;
+                    var negate = t[i + 2] == "!=";
+                    var j = negate ? i + 3 : i + 2;
+                    var (matches, next) = MatchAddress(addr, t, j);
+                    if (matches == negate) return Outcome.Continue;
+                    i = next;
+                    continue;
+                }
+                case "meta" when t[i + 1] == "l4proto" && t[i + 2] == ".": // meta l4proto . th dport vmap @map
+                    return Verdict(Lookup(t[i + 6], $"{p.Proto} . {p.Dport}"), p);
+                case "meta" when t[i + 1] == "l4proto":
+                    if (t[i + 2] != p.Proto) return Outcome.Continue;
+                    i += 3; continue;
+                case "meta" when t[i + 1] == "mark" && t[i + 2] == "&": // meta mark & M == V
+                    if ((p.Mark & Hex(t[i + 3])) != Hex(t[i + 5])) return Outcome.Continue;
+                    i += 6; continue;
+                case "meta" when t[i + 1] == "mark" && t[i + 2] == "set": // meta mark set meta mark (|,^) M
+                    p.Mark = t[i + 5] == "|" ? p.Mark | Hex(t[i + 6]) : p.Mark ^ Hex(t[i + 6]);
+                    i += 7; continue;
+                case "tcp" or "udp" or "sctp" when t[i + 1] == "dport":
+                    if (t[i] != p.Proto || int.Parse(t[i + 2]) != p.Dport) return Outcome.Continue;
+                    i += 3; continue;
+                case "fib": // fib saddr|daddr type local
+                    if (!_local.Contains(t[i + 1] == "saddr" ? p.Saddr : p.Daddr)) return Outcome.Continue;
+                    i += 4; continue;
+                case "numgen": // numgen random mod N 0 <verdict>: explore the matching branch on a copy, go on as if it missed
+                {
+                    var probe = Copy(p);
+                    Verdict(string.Join(' ', t[(i + 5)..]), probe);
+                    p.Dnat.AddRange(probe.Dnat);
+                    return Outcome.Continue;
+                }
+                case "update" when p.Probe: i += 6; continue; // a branch not taken leaves no affinity behind
+                case "update": // update @set { ip saddr }
+                    (_dynamic.TryGetValue(t[i + 1][1..], out var s) ? s : _dynamic[t[i + 1][1..]] = []).Add(p.Saddr);
+                    i += 6; continue;
+                case "dnat": // dnat to ip:port
+                    var target = t[i + 2];
+                    p.Dnat.Add(target);
+                    var colon = target.LastIndexOf(':');
+                    p.Daddr = target[..colon];
+                    p.Dport = int.Parse(target[(colon + 1)..]);
+                    return Outcome.Accept;
+                case "masquerade": p.Masquerade = true; return Outcome.Accept;
+                default: return Verdict(string.Join(' ', t[i..]), p);
+            }
+        }
+        return Outcome.Continue;
+    }
+
+    (bool Matches, int Next) MatchAddress(string addr, string[] t, int j)
+    {
+        if (t[j].StartsWith('@'))
+        {
+            var name = t[j][1..];
+            var inSet = (table.Sets.TryGetValue(name, out var set) && set.Elements.ContainsKey(addr))
+                || (_dynamic.TryGetValue(name, out var dyn) && dyn.Contains(addr));
+            return (inSet, j + 1);
+        }
+        if (t[j] == "{")
+        {
+            var close = Array.IndexOf(t, "}", j);
+            var items = string.Join(' ', t[(j + 1)..close]).Split(',', StringSplitOptions.TrimEntries);
+            return (items.Any(c => InCidr(addr, c)), close + 1);
+        }
+        return (InCidr(addr, t[j]), j + 1);
+    }
+
+    Outcome Verdict(string? verdict, Packet p)
+    {
+        if (verdict is null) return Outcome.Continue;
+        var parts = verdict.Split(' ');
+        switch (parts[0])
+        {
+            case "jump": { var o = Run(parts[1], p); return o; }
+            case "goto": { var o = Run(parts[1], p); return o == Outcome.Continue ? Outcome.Return : o; }
+            case "drop": return Outcome.Drop;
+            case "reject": return Outcome.Reject;
+            case "accept": return Outcome.Accept;
+            case "return": return Outcome.Return;
+        }
+        throw new InvalidOperationException($"tracer does not understand \"{verdict}\"");
+    }
+
+    string? Lookup(string setRef, string key) =>
+        table.Sets.TryGetValue(setRef.TrimStart('@'), out var map) && map.Elements.TryGetValue(key, out var v) ? v : null;
+
+    static Packet Copy(Packet p)
+    {
+        var c = new Packet { Saddr = p.Saddr, Daddr = p.Daddr, Proto = p.Proto, Dport = p.Dport, Mark = p.Mark, Masquerade = p.Masquerade, Probe = true };
+        return c;
+    }
+
+    static uint Hex(string s) => s.StartsWith("0x") ? Convert.ToUInt32(s[2..], 16) : uint.Parse(s);
+
+    static bool InCidr(string ip, string cidr)
+    {
+        var slash = cidr.IndexOf('/');
+        if (slash < 0) return ip == cidr;
+        var bits = int.Parse(cidr[(slash + 1)..]);
+        var a = ToUInt(IPAddress.Parse(ip));
+        var n = ToUInt(IPAddress.Parse(cidr[..slash]));
+        var mask = bits == 0 ? 0u : uint.MaxValue << (32 - bits);
+        return (a & mask) == (n & mask);
+    }
+
+    static uint ToUInt(IPAddress a) { var b = a.GetAddressBytes(); return (uint)(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]); }
+}

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using Podway.Proxy.Nft;
+using Podway.Proxy.Tracking;
+
+namespace Podway.Proxy.Rules;
+
+/// <summary>What one sync did.</summary>
+public sealed record SyncResult(bool Full, int Operations, TimeSpan Duration, int ServicesRendered);
+
+/// <summary>
+/// Keeps the proxy's table in step with Services and endpoints (kube-proxy's syncProxyRules). A full sync rewrites
+/// the whole table in one transaction (it is the only one that deletes and recreates it); a partial sync renders
+/// only the changed Services and sends the difference against what it last applied: new and rewritten chains,
+/// changed verdict-map elements, and stale chains and affinity sets. After any failure the next sync is full.
+/// </summary>
+internal sealed class NftProxier(INftables nft, ProxyNodeInfo node, IConntrack conntrack, Action<string>? log = null)
+{
+    readonly ServiceRenderer _renderer = new(node.NodeName, node.ClusterPodCidr);
+    Dictionary<string, RenderedService> _applied = new(StringComparer.Ordinal);
+    /// <summary>Map/set element to its value and owning Service (the first Service to claim a key keeps it).</summary>
+    Dictionary<(string Set, string Key), (string? Value, string Owner)> _elements = new();
+    bool _needFullSync = true;
+
+    public bool NeedsFullSync => _needFullSync;
+    /// <summary>The script of the last transaction sent (for logs and debugging).</summary>
+    public string LastScript { get; private set; } = "";
+
+    /// <summary>healthCheckNodePort to (service key, local endpoints), for the health check server.</summary>
+    public IReadOnlyDictionary<int, (string Service, int LocalEndpoints)> HealthChecks =>
+        _applied.SelectMany(s => s.Value.HealthCheckLocalEndpoints.Select(h => (h.Key, (s.Key, h.Value))))
+            .DistinctBy(h => h.Key).ToDictionary(h => h.Key, h => h.Item2);
+
+    public async Task<SyncResult> SyncAsync(IReadOnlyDictionary<string, IReadOnlyList<ServicePortInfo>> services,
+        EndpointsView endpoints, IReadOnlySet<string> changed, CancellationToken ct = default)
+    {
+        var sw = Stopwatch.StartNew();
+        var full = _needFullSync;
+        var tx = new NftTransaction("ip", node.TableName);
+        Dictionary<string, RenderedService> applied;
+        Dictionary<(string, string), (string?, string)> elements;
+        var conntrackWork = new List<Action>();
+        if (full)
+        {
+            (applied, elements) = WriteFull(tx, services, endpoints);
+        }
+        else
+        {
+            applied = new(_applied, StringComparer.Ordinal);
+            elements = new(_elements);
+            WritePartial(tx, services, endpoints, changed, applied, elements);
+        }
+        foreach (var key in full ? applied.Keys.Concat(_applied.Keys).Distinct() : changed)
+            conntrackWork.AddRange(StaleUdp(_applied.GetValueOrDefault(key), applied.GetValueOrDefault(key)));
+
+        LastScript = tx.Script;
+        try
+        {
+            if (tx.Operations > 0) await nft.RunAsync(tx, ct);
+        }
+        catch (Exception e) when (e is NftException or IOException or InvalidOperationException)
+        {
+            _needFullSync = true;
+            log?.Invoke($"proxy: {(full ? "full" : "partial")} sync failed, next sync is a full one: {e.Message}");
+            throw;
+        }
+        _applied = applied;
+        _elements = elements;
+        _needFullSync = false;
+        foreach (var work in conntrackWork) work();
+        return new SyncResult(full, tx.Operations, sw.Elapsed, full ? applied.Count : changed.Count);
+    }
+
+    (Dictionary<string, RenderedService>, Dictionary<(string, string), (string?, string)>) WriteFull(
+        NftTransaction tx, IReadOnlyDictionary<string, IReadOnlyList<ServicePortInfo>> services, EndpointsView endpoints)
+    {
+        // add + delete + add: replaces whatever is there (or nothing) atomically; conntrack keeps established flows.
+        tx.AddTable();
+        tx.DeleteTable();
+        tx.AddTable(comment: "podway service proxy");
+        BaseRules.Write(tx, node.ServiceCidr, node.NodeIps);
+        var applied = new Dictionary<string, RenderedService>(StringComparer.Ordinal);
+        var elements = new Dictionary<(string, string), (string?, string)>();
+        foreach (var (key, ports) in services.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            var r = _renderer.Render(ports, endpoints, node.NodeIps);
+            applied[key] = r;
+            foreach (var (set, timeout) in r.AffinitySets) tx.AddSet(set, "ipv4_addr", flags: "dynamic,timeout", timeoutSeconds: timeout);
+            foreach (var chain in r.Chains.Keys) tx.AddChain(chain);
+            foreach (var (chain, rules) in r.Chains) foreach (var rule in rules) tx.AddRule(chain, rule);
+            foreach (var ((set, k), v) in r.Elements)
+            {
+                if (elements.ContainsKey((set, k))) continue;
+                elements[(set, k)] = (v, key);
+                tx.AddElement(set, k, v);
+            }
+        }
+        return (applied, elements);
+    }
+
+    void WritePartial(NftTransaction tx, IReadOnlyDictionary<string, IReadOnlyList<ServicePortInfo>> services, EndpointsView endpoints,
+        IReadOnlySet<string> changed, Dictionary<string, RenderedService> applied, Dictionary<(string, string), (string?, string)> elements)
+    {
+        var empty = new RenderedService();
+        var diffs = new List<(string Key, RenderedService Old, RenderedService New)>();
+        foreach (var key in changed.Order(StringComparer.Ordinal))
+        {
+            var old = applied.GetValueOrDefault(key) ?? empty;
+            var @new = services.TryGetValue(key, out var ports) ? _renderer.Render(ports, endpoints, node.NodeIps) : empty;
+            diffs.Add((key, old, @new));
+            if (services.ContainsKey(key)) applied[key] = @new; else applied.Remove(key);
+        }
+        // 1. new affinity sets and chains exist before any rule or element refers to them.
+        foreach (var (_, old, @new) in diffs)
+            foreach (var (set, timeout) in @new.AffinitySets.Where(s => !old.AffinitySets.ContainsKey(s.Key)))
+                tx.AddSet(set, "ipv4_addr", flags: "dynamic,timeout", timeoutSeconds: timeout);
+        foreach (var (_, old, @new) in diffs)
+            foreach (var chain in @new.Chains.Keys.Where(c => !old.Chains.ContainsKey(c))) tx.AddChain(chain);
+        // 2. chains whose rules differ are rewritten; identical ones are not touched.
+        foreach (var (_, old, @new) in diffs)
+            foreach (var (chain, rules) in @new.Chains)
+            {
+                var existed = old.Chains.TryGetValue(chain, out var before);
+                if (existed && before!.SequenceEqual(rules)) continue;
+                if (existed) tx.FlushChain(chain);
+                foreach (var rule in rules) tx.AddRule(chain, rule);
+            }
+        // 3. verdict-map elements: release what the changed Services owned, then claim what they now want.
+        var deletes = new List<(string Set, string Key, string? Value)>();
+        foreach (var (key, old, _) in diffs)
+            foreach (var (k, _) in old.Elements)
+                if (elements.TryGetValue(k, out var owned) && owned.Item2 == key) { elements.Remove(k); deletes.Add((k.Set, k.Key, owned.Item1)); }
+        var adds = new List<(string Set, string Key, string? Value)>();
+        foreach (var (key, _, @new) in diffs)
+            foreach (var (k, v) in @new.Elements)
+                if (elements.TryAdd(k, (v, key))) adds.Add((k.Set, k.Key, v));
+        var unchanged = deletes.Intersect(adds).ToHashSet();
+        foreach (var d in deletes.Where(d => !unchanged.Contains(d))) tx.DeleteElement(d.Set, d.Key);
+        foreach (var a in adds.Where(a => !unchanged.Contains(a))) tx.AddElement(a.Set, a.Key, a.Value);
+        // 4. chains and sets nothing refers to any more: empty them all, then delete them.
+        var staleChains = diffs.SelectMany(d => d.Old.Chains.Keys.Where(c => !d.New.Chains.ContainsKey(c))).ToList();
+        foreach (var chain in staleChains) tx.FlushChain(chain);
+        foreach (var chain in staleChains) tx.DeleteChain(chain);
+        foreach (var (_, old, @new) in diffs)
+            foreach (var set in old.AffinitySets.Keys.Where(s => !@new.AffinitySets.ContainsKey(s))) tx.DeleteSet(set, isMap: false);
+    }
+
+    /// <summary>
+    /// UDP has no connection to close: conntrack keeps sending a flow to the endpoint it was DNATed to. As
+    /// kube-proxy does, flush entries to endpoints that went away, and entries of a Service that had no endpoint.
+    /// </summary>
+    IEnumerable<Action> StaleUdp(RenderedService? before, RenderedService? after)
+    {
+        var now = (after?.UdpPorts ?? []).ToDictionary(p => p.Port.Id, p => p);
+        foreach (var (port, eps) in before?.UdpPorts ?? [])
+        {
+            var current = now.TryGetValue(port.Id, out var n) ? n.Endpoints.Select(e => e.Ip).ToHashSet() : [];
+            foreach (var gone in eps.Where(e => !current.Contains(e.Ip)).Select(e => e.Ip).Distinct())
+            {
+                foreach (var ip in new[] { port.ClusterIp }.Concat(port.ExternalIps).Concat(port.LoadBalancerIps))
+                    yield return () => conntrack.ClearEntriesForNat(ip, gone);
+                if (port.NodePort > 0) yield return () => conntrack.ClearEntriesForPortNat(port.NodePort, gone);
+            }
+        }
+        var had = (before?.UdpPorts ?? []).Where(p => p.Endpoints.Count > 0).Select(p => p.Port.Id).ToHashSet();
+        foreach (var (port, eps) in after?.UdpPorts ?? [])
+            if (eps.Count > 0 && !had.Contains(port.Id) && before is not null)
+                yield return () => conntrack.ClearEntriesForIp(port.ClusterIp);
+    }
+}

@@ -1,0 +1,140 @@
+using Podway.Proxy.Tracking;
+using static Podway.Proxy.Rules.ProxyNames;
+
+namespace Podway.Proxy.Rules;
+
+/// <summary>
+/// Renders one Service's ports into chains and verdict-map elements, following kube-proxy's nftables proxier
+/// (syncProxyRules' per-service part): service-/local-/external-/firewall-/endpoint- chains, numgen random
+/// choice among endpoints, per-endpoint affinity sets, and no-endpoint map entries that REJECT (or DROP when
+/// only a Local traffic policy leaves no endpoint).
+/// </summary>
+internal sealed class ServiceRenderer(string nodeName, string podCidr)
+{
+    public RenderedService Render(IReadOnlyList<ServicePortInfo> ports, EndpointsView endpoints, IReadOnlyList<string> nodeIps)
+    {
+        var r = new RenderedService();
+        foreach (var sp in ports) RenderPort(r, sp, endpoints.For(sp.ServiceKey, sp.PortName, sp.Protocol), nodeIps);
+        return r;
+    }
+
+    void RenderPort(RenderedService r, ServicePortInfo sp, IReadOnlyList<EndpointInfo> all, IReadOnlyList<string> nodeIps)
+    {
+        // topology.CategorizeEndpoints: ready endpoints, else serving-terminating ones (graceful termination).
+        var cluster = Usable(all);
+        var local = Usable(all.Where(e => e.NodeName == nodeName).ToList());
+        var hasEndpoints = cluster.Count > 0;
+        var internalEps = sp.InternalPolicyLocal ? local : cluster;
+        var externalEps = sp.ExternalPolicyLocal ? local : cluster;
+        var usesCluster = cluster.Count > 0 && (!sp.InternalPolicyLocal || (sp.ExternallyAccessible && !sp.ExternalPolicyLocal));
+        var usesLocal = local.Count > 0 && (sp.InternalPolicyLocal || (sp.ExternallyAccessible && sp.ExternalPolicyLocal));
+        var proto = sp.Protocol;
+        var clusterChain = ServiceChain(sp.Id);
+        var localChain = LocalChain(sp.Id);
+        var externalChain = ExternalChain(sp.Id);
+        var internalChain = sp.InternalPolicyLocal ? localChain : clusterChain;
+        var externalPolicyChain = sp.ExternalPolicyLocal ? localChain : clusterChain;
+        var usesExternal = hasEndpoints && sp.ExternallyAccessible;
+
+        // Endpoint chains first: service chains refer to them.
+        var reachable = (usesCluster ? cluster : []).Concat(usesLocal ? local : []).DistinctBy(e => e.Address).ToList();
+        foreach (var ep in reachable)
+        {
+            var rules = new List<string>
+            {
+                // Hairpin: a Pod reaching its own Service is masqueraded so the reply comes back through us.
+                $"ip saddr {ep.Ip} jump {MarkForMasquerade}",
+            };
+            if (sp.AffinitySeconds is int timeout)
+            {
+                var set = AffinitySet(sp.Id, ep.Ip, ep.Port);
+                r.AffinitySets[set] = timeout;
+                rules.Add($"update @{set} {{ ip saddr }}");
+            }
+            rules.Add($"meta l4proto {proto} dnat to {ep.Ip}:{ep.Port}");
+            r.Chains[EndpointChain(sp.Id, ep.Ip, ep.Port)] = rules;
+        }
+
+        if (usesCluster)
+        {
+            var rules = new List<string> { $"ip daddr {sp.ClusterIp} {proto} dport {sp.Port} ip saddr != {podCidr} jump {MarkForMasquerade}" };
+            AddBalancing(rules, sp, cluster);
+            r.Chains[clusterChain] = rules;
+        }
+        if (usesLocal)
+        {
+            var rules = new List<string>();
+            AddBalancing(rules, sp, local);
+            r.Chains[localChain] = rules;
+        }
+        if (usesExternal)
+        {
+            var rules = new List<string>();
+            if (!sp.ExternalPolicyLocal)
+            {
+                rules.Add($"jump {MarkForMasquerade}");
+            }
+            else
+            {
+                // Pod-to-external-IP traffic is short-circuited to the cluster chain; node-originated traffic is
+                // masqueraded (the source IP is the node's anyway); everything else keeps its source IP.
+                if (usesCluster) rules.Add($"ip saddr {podCidr} goto {clusterChain}");
+                rules.Add($"fib saddr type local jump {MarkForMasquerade}");
+                if (usesCluster) rules.Add($"fib saddr type local goto {clusterChain}");
+            }
+            rules.Add(externalEps.Count > 0 ? $"goto {externalPolicyChain}" : "drop");
+            r.Chains[externalChain] = rules;
+        }
+
+        // ClusterIP.
+        r.Elements[(ClusterIpsSet, sp.ClusterIp)] = null;
+        var ipKey = $"{sp.ClusterIp} . {proto} . {sp.Port}";
+        if (internalEps.Count > 0) r.Elements[(ServiceIpsMap, ipKey)] = $"goto {internalChain}";
+        else r.Elements[(NoEndpointServicesMap, ipKey)] = hasEndpoints ? "drop" : $"goto {RejectChain}";
+
+        // externalIPs and LoadBalancer ingress IPs, with loadBalancerSourceRanges as a firewall chain.
+        foreach (var ip in sp.ExternalIps.Concat(sp.LoadBalancerIps).Distinct())
+        {
+            var key = $"{ip} . {proto} . {sp.Port}";
+            if (usesExternal && externalEps.Count > 0) r.Elements[(ServiceIpsMap, key)] = $"goto {externalChain}";
+            else r.Elements[(NoEndpointServicesMap, key)] = hasEndpoints ? "drop" : $"goto {RejectChain}";
+        }
+        if (sp.LoadBalancerSourceRanges.Count > 0 && sp.LoadBalancerIps.Count > 0)
+        {
+            var fw = FirewallChain(sp.Id);
+            r.Chains[fw] = [$"ip saddr != {{ {string.Join(", ", sp.LoadBalancerSourceRanges)} }} drop"];
+            foreach (var ip in sp.LoadBalancerIps) r.Elements[(FirewallIpsMap, $"{ip} . {proto} . {sp.Port}")] = $"goto {fw}";
+        }
+
+        // NodePort on the node's IPs.
+        if (sp.NodePort > 0 && nodeIps.Count > 0)
+        {
+            var key = $"{proto} . {sp.NodePort}";
+            if (usesExternal && externalEps.Count > 0) r.Elements[(ServiceNodePortsMap, key)] = $"goto {externalChain}";
+            else r.Elements[(NoEndpointNodePortsMap, key)] = hasEndpoints ? "drop" : $"goto {RejectChain}";
+        }
+
+        if (sp.ExternalPolicyLocal && sp.HealthCheckNodePort > 0) r.HealthCheckLocalEndpoints[sp.HealthCheckNodePort] = local.Count;
+        if (proto == "udp") r.UdpPorts.Add((sp, cluster.Concat(local).DistinctBy(e => e.Address).ToList()));
+    }
+
+    static void AddBalancing(List<string> rules, ServicePortInfo sp, IReadOnlyList<EndpointInfo> eps)
+    {
+        if (sp.AffinitySeconds is not null)
+            foreach (var ep in eps)
+                rules.Add($"ip saddr @{AffinitySet(sp.Id, ep.Ip, ep.Port)} goto {EndpointChain(sp.Id, ep.Ip, ep.Port)}");
+        // Uniform choice as a cascade (rule i matches with probability 1/(N-i), the last one always), like iptables'
+        // statistic mode. kube-proxy writes one `numgen random mod N vmap { ... }`, but every such vmap is an
+        // anonymous set, and `nft` fetches every set's elements before each transaction: at 10k Services that
+        // cache load alone costs seconds. Cascaded rules keep partial syncs independent of the cluster's size.
+        for (var i = 0; i < eps.Count - 1; i++)
+            rules.Add($"numgen random mod {eps.Count - i} 0 goto {EndpointChain(sp.Id, eps[i].Ip, eps[i].Port)}");
+        rules.Add($"goto {EndpointChain(sp.Id, eps[^1].Ip, eps[^1].Port)}");
+    }
+
+    static IReadOnlyList<EndpointInfo> Usable(IReadOnlyList<EndpointInfo> eps)
+    {
+        var ready = eps.Where(e => e.Ready).ToList();
+        return ready.Count > 0 ? ready : eps.Where(e => e.Serving && e.Terminating).ToList();
+    }
+}

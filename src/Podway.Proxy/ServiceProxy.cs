@@ -1,0 +1,124 @@
+using System.Net;
+using Podway.Api.Resources;
+using Podway.Client;
+using Podway.Proxy.Metrics;
+using Podway.Proxy.Nft;
+using Podway.Proxy.Rules;
+using Podway.Proxy.Tracking;
+
+namespace Podway.Proxy;
+
+/// <summary>
+/// The service proxy of one node (kube-proxy in nftables mode): watches Services and EndpointSlices, and keeps
+/// the node's table `ip &lt;TableName&gt;` in step: a full sync on start and after any failure, partial syncs of
+/// only the changed Services otherwise, at most once per MinSyncInterval and at least once per SyncPeriod.
+/// </summary>
+public sealed class ServiceProxy
+{
+    readonly ApiClient _client;
+    readonly ProxyNodeInfo _node;
+    readonly ProxyOptions _options;
+    readonly ServiceChangeTracker _services = new();
+    readonly EndpointsChangeTracker _endpoints;
+    readonly NftProxier _proxier;
+    readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    readonly DateTimeOffset _start = DateTimeOffset.UtcNow;
+    long _syncs;
+
+    public ServiceProxy(ApiClient client, ProxyNodeInfo node, ProxyOptions options)
+    {
+        _client = client;
+        _node = node;
+        _options = options;
+        _endpoints = new EndpointsChangeTracker(_start);
+        _proxier = new NftProxier(options.Nftables ?? new RealNftables(), node, new ConntrackTool(options.Log), options.Log);
+    }
+
+    public ProxyMetrics Metrics { get; } = new();
+    /// <summary>Successful syncs so far (tests wait on it).</summary>
+    public long SyncCount => Interlocked.Read(ref _syncs);
+    public SyncResult? LastSync { get; private set; }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var svcInformer = new Informer(_client, BuiltinResources.Service, new InformerOptions { Log = _options.Log });
+        var sliceInformer = new Informer(_client, BuiltinResources.EndpointSlice, new InformerOptions { Log = _options.Log });
+        svcInformer.AddEventHandler(
+            onAdd: s => Changed(_services.Update(null, s)),
+            onUpdate: (o, n) => Changed(_services.Update(o, n)),
+            onDelete: s => Changed(_services.Update(s, null)));
+        sliceInformer.AddEventHandler(
+            onAdd: s => Changed(_endpoints.Update(s, removed: false)),
+            onUpdate: (_, n) => Changed(_endpoints.Update(n, removed: false)),
+            onDelete: s => Changed(_endpoints.Update(s, removed: true)));
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var informers = Task.WhenAll(svcInformer.RunAsync(stop.Token), sliceInformer.RunAsync(stop.Token));
+        await using var health = new HealthCheckServers(_options.HealthCheckAddress, _options.Log);
+        TinyHttpServer? metrics = _options.MetricsEndpoint is { } ep
+            ? new TinyHttpServer(ep, path => path.StartsWith("/metrics", StringComparison.Ordinal)
+                ? new(200, "text/plain; version=0.0.4; charset=utf-8", Metrics.Render())
+                : path.StartsWith("/healthz", StringComparison.Ordinal) ? new(200, "text/plain", "ok") : new(404, "text/plain", "not found\n"))
+            : null;
+        try
+        {
+            await Task.WhenAll(svcInformer.WaitForSyncAsync(ct), sliceInformer.WaitForSyncAsync(ct));
+            await SyncLoopAsync(health, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        finally
+        {
+            if (metrics is not null) await metrics.DisposeAsync();
+            stop.Cancel();
+            try { await informers; } catch (OperationCanceledException) { }
+        }
+    }
+
+    void Changed(bool changed) { if (changed) _wake.Release(); }
+
+    async Task SyncLoopAsync(HealthCheckServers health, CancellationToken ct)
+    {
+        var lastSync = DateTimeOffset.MinValue;
+        var pendingRetry = true; // the first pass is the full sync
+        while (!ct.IsCancellationRequested)
+        {
+            if (!pendingRetry) await _wake.WaitAsync(_options.SyncPeriod, ct);
+            // BoundedFrequencyRunner: never sooner than MinSyncInterval after the previous sync.
+            var wait = lastSync + _options.MinSyncInterval - DateTimeOffset.UtcNow;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
+            while (_wake.CurrentCount > 0) _wake.Wait(0); // coalesce everything that arrived meanwhile
+            lastSync = DateTimeOffset.UtcNow;
+            pendingRetry = !await SyncOnceAsync(health, ct);
+        }
+    }
+
+    /// <summary>One sync; false when it failed (the changes stay pending and the next sync is a full one).</summary>
+    internal async Task<bool> SyncOnceAsync(HealthCheckServers? health, CancellationToken ct)
+    {
+        var (svcChanged, services) = _services.TakeChanges();
+        var (epChanged, triggerTimes, view) = _endpoints.TakeChanges();
+        var changed = new HashSet<string>(svcChanged.Concat(epChanged), StringComparer.Ordinal);
+        try
+        {
+            var result = await _proxier.SyncAsync(services, view, changed, ct);
+            var done = DateTimeOffset.UtcNow;
+            Metrics.SyncProxyRulesDuration.Observe(result.Duration.TotalSeconds);
+            (result.Full ? Metrics.SyncFullProxyRulesDuration : Metrics.SyncPartialProxyRulesDuration).Observe(result.Duration.TotalSeconds);
+            foreach (var t in triggerTimes) Metrics.NetworkProgrammingDuration.Observe((done - t).TotalSeconds);
+            Metrics.RecordSuccess(done);
+            LastSync = result;
+            Interlocked.Increment(ref _syncs);
+            if (health is not null) await health.SyncAsync(_proxier.HealthChecks);
+            if (result.Operations > 0)
+                _options.Log?.Invoke($"proxy: {(result.Full ? "full" : "partial")} sync of {result.ServicesRendered} services, {result.Operations} nft operations in {result.Duration.TotalMilliseconds:F0} ms");
+            return true;
+        }
+        catch (Exception e) when (e is NftException or IOException or InvalidOperationException)
+        {
+            Metrics.RecordFailure();
+            // Nothing was applied; the trackers still hold every Service and slice, so the full sync that follows
+            // renders them all (their trigger times are not observed: that retry is not a programming latency).
+            return false;
+        }
+    }
+}

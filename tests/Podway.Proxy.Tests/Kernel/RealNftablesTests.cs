@@ -1,0 +1,93 @@
+using Podway.Proxy.Nft;
+using static Podway.Proxy.Tests.Objects;
+
+namespace Podway.Proxy.Tests.Kernel;
+
+/// <summary>The rendered rules applied with the real `nft` inside a lab node namespace, and real traffic through them.</summary>
+[Collection("kernel")]
+public sealed class RealNftablesTests(KernelLab lab) : IClassFixture<KernelLab>
+{
+    ProxyHarness NewHarness() => new(new RealNftables(lab.NodeNs), ProxyHarness.Node with
+    {
+        NodeIps = [KernelLab.NodeIp], TableName = lab.Table, ClusterPodCidr = "10.244.0.0/16",
+    });
+
+    static ProxyHarness WithWeb(ProxyHarness h, params string[] endpoints)
+    {
+        h.Add(Service("shop", "web", "10.96.0.20", [new("http", 80, NodePort: 30007), new("dns", 53, "UDP")], "NodePort"));
+        h.Add(Slice("shop", "web", "web-1", [("http", 8080, "TCP"), ("dns", 5353, "UDP")], [.. endpoints.Select(ip => new Ep(ip))]));
+        h.Add(Service("shop", "empty", "10.96.0.40", [new("", 80, NodePort: 30008)], "NodePort"));
+        return h;
+    }
+
+    [Fact]
+    public async Task FullSync_ClusterIp_ReachesBothEndpoints()
+    {
+        var h = WithWeb(NewHarness(), "10.244.0.5", "10.244.0.6");
+        await h.SyncAsync();
+        var seen = new HashSet<string>();
+        for (var i = 0; i < 30 && seen.Count < 2; i++) seen.Add((await lab.ConnectAsync("c", "10.96.0.20", 80)).Output);
+        Assert.Equal(["p1", "p2"], seen.Order());
+        Assert.Contains((await lab.ConnectAsync("c", "10.96.0.20", 53, "udp")).Output, new[] { "p1", "p2" });
+    }
+
+    [Fact]
+    public async Task FullSync_ServiceWithoutEndpoints_RefusesAtOnce()
+    {
+        await WithWeb(NewHarness(), "10.244.0.5").SyncAsync();
+        var (output, took) = await lab.ConnectAsync("c", "10.96.0.40", 80);
+        Assert.Equal("REFUSED", output);
+        Assert.True(took < TimeSpan.FromSeconds(2), $"took {took}");
+        Assert.Equal("REFUSED", (await lab.ConnectAsync("x", KernelLab.NodeIp, 30008)).Output);
+    }
+
+    [Fact]
+    public async Task FullSync_NodePort_ReachesEndpointFromOutside()
+    {
+        await WithWeb(NewHarness(), "10.244.0.6").SyncAsync();
+        Assert.Equal("p2", (await lab.ConnectAsync("x", KernelLab.NodeIp, 30007)).Output);
+    }
+
+    [Fact]
+    public async Task FullSync_Hairpin_EndpointReachesItsOwnService()
+    {
+        await WithWeb(NewHarness(), "10.244.0.5").SyncAsync();
+        Assert.Equal("p1", (await lab.ConnectAsync("p1", "10.96.0.20", 80)).Output);
+    }
+
+    [Fact]
+    public async Task PartialSync_EndpointsChange_EstablishedConnectionKeepsWorking()
+    {
+        var h = WithWeb(NewHarness(), "10.244.0.5");
+        await h.SyncAsync();
+        var hold = lab.HoldFile("hold-" + Guid.NewGuid().ToString("N")[..6]);
+        var held = lab.ConnectAsync("c", "10.96.0.20", 80, holdFile: hold);
+        await Task.Delay(700); // the connection is established to p1 meanwhile
+
+        // Endpoint p2 replaces p1 in the slice, and another Service appears: one partial sync.
+        h.Add(Slice("shop", "web", "web-1", [("http", 8080, "TCP"), ("dns", 5353, "UDP")], [new("10.244.0.6")]));
+        h.Add(Service("shop", "other", "10.96.0.41", [new("", 81)]));
+        var partial = await h.SyncAsync();
+        Assert.False(partial.Full);
+        Assert.Equal("p2", (await lab.ConnectAsync("c", "10.96.0.20", 80)).Output); // new connections go to p2
+
+        File.WriteAllText(hold, "");
+        var (output, _) = await held;
+        Assert.Equal("p1\np1:again", output.Replace("\r", "")); // the old one still talks to p1
+    }
+
+    [Fact]
+    public async Task Sync_AfterNftFailure_NextSyncIsFullAndConverges()
+    {
+        var h = WithWeb(NewHarness(), "10.244.0.5");
+        await h.SyncAsync();
+        // Someone deletes our table behind our back: the partial sync fails, the next one rebuilds everything.
+        KernelLab.Run("ip", "netns", "exec", lab.NodeNs, "nft", "delete", "table", "ip", lab.Table);
+        h.Add(Slice("shop", "web", "web-1", [("http", 8080, "TCP"), ("dns", 5353, "UDP")], [new("10.244.0.6")]));
+        await Assert.ThrowsAsync<NftException>(h.SyncAsync);
+        Assert.True(h.Proxier.NeedsFullSync);
+        var again = await h.SyncAsync();
+        Assert.True(again.Full);
+        Assert.Equal("p2", (await lab.ConnectAsync("c", "10.96.0.20", 80)).Output);
+    }
+}
