@@ -79,6 +79,7 @@ public sealed class StreamingTests(ClusterFixture cluster)
     {
         var ns = "logs-" + Guid.NewGuid().ToString("N")[..5];
         await ReadyPodAsync(ns, "ticker", "busybox", "sh", "-c", "i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done");
+        await Eventually.ValueAsync(() => cluster.KubectlAsync("logs", "-n", ns, "ticker"), r => r.Stdout.Contains("tick 3"), "a few ticks");
         var tail = await cluster.KubectlAsync("logs", "-n", ns, "ticker", "--tail=2");
         Assert.Equal(2, tail.Stdout.Trim().Split('\n').Length);
         var follow = await Processes.RunAsync("timeout", ["3", "kubectl", "logs", "-f", "-n", ns, "ticker", "--kubeconfig", cluster.Kubeconfig], cluster.Env);
