@@ -1,3 +1,4 @@
+using Xunit;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -6,7 +7,7 @@ using Podway.ApiServer;
 using Podway.Client;
 using Podway.Storage;
 
-namespace Podway.Controllers.Tests;
+namespace Podway.TestSupport;
 
 /// <summary>
 /// The real Podway API server, in process, on a SQLite store in a temp dir, served over HTTPS with a throwaway CA;
@@ -14,8 +15,8 @@ namespace Podway.Controllers.Tests;
 /// </summary>
 public sealed class RealApiServer : IAsyncLifetime
 {
-    const string Token = "controllers-test-token";
-    readonly DirectoryInfo _dataDir = Directory.CreateTempSubdirectory("podway-controllers-");
+    const string Token = "test-token";
+    readonly DirectoryInfo _dataDir = Directory.CreateTempSubdirectory("podway-apiserver-test-");
     SqliteObjectStore? _store;
     ApiServerHost? _host;
 
@@ -30,7 +31,7 @@ public sealed class RealApiServer : IAsyncLifetime
         _store = await SqliteObjectStore.OpenAsync(Path.Combine(_dataDir.FullName, "store.db"));
         var options = new ApiServerOptions
         {
-            ClusterName = "ctrl" + Guid.NewGuid().ToString("N")[..6],
+            ClusterName = "test" + Guid.NewGuid().ToString("N")[..6],
             DataDir = _dataDir.FullName,
             Port = FreePort(),
             AdvertiseAddress = IPAddress.Parse("172.31.255.1"), // only written into the kubernetes Endpoints; must not be loopback
