@@ -64,6 +64,22 @@ public sealed class SyncTests
     }
 
     [Fact]
+    public async Task PartialSync_ServiceSharingEndpointsDeleted_OtherServiceKeepsHairpin()
+    {
+        var h = Cluster(3);
+        h.Add(Service("ns1", "twin", "10.96.2.9", [new("http", 80)]));
+        h.Add(Slice("ns1", "twin", "twin-1", [("http", 8080, "TCP")], [new("10.244.0.2"), new("10.244.1.2", Node: "node-b")]));
+        await h.SyncAsync();
+
+        h.Remove(Service("ns1", "svc1", "10.96.1.1", [new("http", 80)]));
+        h.Remove(Slice("ns1", "svc1", "svc1-1", [], []));
+        Assert.False((await h.SyncAsync()).Full);
+
+        Assert.True(h.Trace("10.244.1.2", "10.96.2.9", "tcp", 80).Masquerade); // the cascade's last endpoint: the traced path
+        Assert.False(h.Trace("10.244.0.3", "10.96.2.9", "tcp", 80).Masquerade);
+    }
+
+    [Fact]
     public async Task SyncAsync_NftFails_NextSyncIsFullAndConverges()
     {
         var h = Cluster(3);

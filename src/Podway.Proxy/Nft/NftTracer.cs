@@ -70,6 +70,9 @@ public sealed class NftTracer(FakeTable table, IEnumerable<string> localAddresse
                 case "ct" when t[i + 1] == "state": i += 3; continue; // every traced packet is new
                 case "ip" when t[i + 2] == "." && t[i + 1] == "daddr": // ip daddr . meta l4proto . th dport vmap @map
                     return Verdict(Lookup(t[i + 9], $"{p.Daddr} . {p.Proto} . {p.Dport}"), p);
+                case "ip" when t[i + 2] == "." && t[i + 1] == "saddr": // ip saddr . ip daddr @set
+                    if (Lookup(t[i + 5], $"{p.Saddr} . {p.Daddr}", present: true) is null) return Outcome.Continue;
+                    i += 6; continue;
                 case "ip":
                 {
                     var addr = t[i + 1] == "saddr" ? p.Saddr : p.Daddr;
@@ -97,10 +100,10 @@ public sealed class NftTracer(FakeTable table, IEnumerable<string> localAddresse
                 case "fib": // fib saddr|daddr type local
                     if (!_local.Contains(t[i + 1] == "saddr" ? p.Saddr : p.Daddr)) return Outcome.Continue;
                     i += 4; continue;
-                case "numgen": // numgen random mod N 0 <verdict>: explore the matching branch on a copy, go on as if it missed
+                case "numgen": // numgen random mod N 0 <statements>: explore the matching branch on a copy, go on as if it missed
                 {
                     var probe = Copy(p);
-                    Verdict(string.Join(' ', t[(i + 5)..]), probe);
+                    Rule(t[(i + 5)..], probe);
                     p.Dnat.AddRange(probe.Dnat);
                     return Outcome.Continue;
                 }
@@ -156,8 +159,9 @@ public sealed class NftTracer(FakeTable table, IEnumerable<string> localAddresse
         throw new InvalidOperationException($"tracer does not understand \"{verdict}\"");
     }
 
-    string? Lookup(string setRef, string key) =>
-        table.Sets.TryGetValue(setRef.TrimStart('@'), out var map) && map.Elements.TryGetValue(key, out var v) ? v : null;
+    /// <summary>A map's value for the key; with <paramref name="present"/>, "" for a set element that exists.</summary>
+    string? Lookup(string setRef, string key, bool present = false) =>
+        table.Sets.TryGetValue(setRef.TrimStart('@'), out var map) && map.Elements.TryGetValue(key, out var v) ? (present ? v ?? "" : v) : null;
 
     static Packet Copy(Packet p)
     {

@@ -26,6 +26,7 @@ internal static class BaseRules
     [
         (ClusterIpsSet, "ipv4_addr", false),
         (NodePortIpsSet, "ipv4_addr", false),
+        (HairpinSet, "ipv4_addr . ipv4_addr", false),
         (ServiceIpsMap, IpProtoPortVerdict, true),
         (ServiceNodePortsMap, ProtoPortVerdict, true),
         (NoEndpointServicesMap, IpProtoPortVerdict, true),
@@ -43,7 +44,7 @@ internal static class BaseRules
         {
             (RejectChain, ["reject"]),
             (MarkForMasquerade, [$"meta mark set meta mark | {MasqueradeMark}"]),
-            (Masquerading, [$"meta mark & {MasqueradeMark} == 0 return", $"meta mark set meta mark ^ {MasqueradeMark}", "masquerade fully-random"]),
+            (Masquerading, [$"ip saddr . ip daddr @{HairpinSet} jump {MarkForMasquerade}", $"meta mark & {MasqueradeMark} == 0 return", $"meta mark set meta mark ^ {MasqueradeMark}", "masquerade fully-random"]),
             (Services, [$"ip daddr . meta l4proto . th dport vmap @{ServiceIpsMap}", $"ip daddr @{NodePortIpsSet} meta l4proto . th dport vmap @{ServiceNodePortsMap}"]),
             (ServiceEndpointsCheck, [$"ip daddr . meta l4proto . th dport vmap @{NoEndpointServicesMap}"]),
             (NodePortEndpointsCheck, [$"ip daddr @{NodePortIpsSet} meta l4proto . th dport vmap @{NoEndpointNodePortsMap}"]),

@@ -133,6 +133,16 @@ internal sealed class NftProxier(INftables nft, ProxyNodeInfo node, IConntrack c
         foreach (var (key, _, @new) in diffs)
             foreach (var (k, v) in @new.Elements)
                 if (elements.TryAdd(k, (v, key))) adds.Add((k.Set, k.Key, v));
+        // A released element another Service still wants (an endpoint shared by two Services) passes to it.
+        foreach (var (set, k, _) in deletes)
+        {
+            if (elements.ContainsKey((set, k))) continue;
+            var heir = applied.FirstOrDefault(a => !changed.Contains(a.Key) && a.Value.Elements.ContainsKey((set, k)));
+            if (heir.Value is null) continue;
+            var v = heir.Value.Elements[(set, k)];
+            elements[(set, k)] = (v, heir.Key);
+            adds.Add((set, k, v));
+        }
         var unchanged = deletes.Intersect(adds).ToHashSet();
         foreach (var d in deletes.Where(d => !unchanged.Contains(d))) tx.DeleteElement(d.Set, d.Key);
         foreach (var a in adds.Where(a => !unchanged.Contains(a))) tx.AddElement(a.Set, a.Key, a.Value);

@@ -34,6 +34,8 @@ internal static class ProxyNames
     public const string FirewallIpsMap = "firewall-ips";
     public const string ClusterIpsSet = "cluster-ips";
     public const string NodePortIpsSet = "nodeport-ips";
+    /// <summary>"endpoint . endpoint": after DNAT, a packet whose source is its own endpoint is a hairpin.</summary>
+    public const string HairpinSet = "hairpin-endpoints";
 
     public const string IpProtoPortVerdict = "ipv4_addr . inet_proto . inet_service : verdict";
     public const string ProtoPortVerdict = "inet_proto . inet_service : verdict";

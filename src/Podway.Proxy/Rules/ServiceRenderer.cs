@@ -36,23 +36,17 @@ internal sealed class ServiceRenderer(string nodeName, string podCidr)
         var externalPolicyChain = sp.ExternalPolicyLocal ? localChain : clusterChain;
         var usesExternal = hasEndpoints && sp.ExternallyAccessible;
 
-        // Endpoint chains first: service chains refer to them.
+        // Endpoints: every endpoint's address goes into the hairpin set (a Pod reaching its own Service is
+        // masqueraded in postrouting so the reply comes back through us). Only ClientIP affinity needs a chain per
+        // endpoint (the `update @affinity` must run for the chosen one); otherwise the service chain DNATs directly.
         var reachable = (usesCluster ? cluster : []).Concat(usesLocal ? local : []).DistinctBy(e => e.Address).ToList();
         foreach (var ep in reachable)
         {
-            var rules = new List<string>
-            {
-                // Hairpin: a Pod reaching its own Service is masqueraded so the reply comes back through us.
-                $"ip saddr {ep.Ip} jump {MarkForMasquerade}",
-            };
-            if (sp.AffinitySeconds is int timeout)
-            {
-                var set = AffinitySet(sp.Id, ep.Ip, ep.Port);
-                r.AffinitySets[set] = timeout;
-                rules.Add($"update @{set} {{ ip saddr }}");
-            }
-            rules.Add($"meta l4proto {proto} dnat to {ep.Ip}:{ep.Port}");
-            r.Chains[EndpointChain(sp.Id, ep.Ip, ep.Port)] = rules;
+            r.Elements[(HairpinSet, $"{ep.Ip} . {ep.Ip}")] = null;
+            if (sp.AffinitySeconds is not int timeout) continue;
+            var set = AffinitySet(sp.Id, ep.Ip, ep.Port);
+            r.AffinitySets[set] = timeout;
+            r.Chains[EndpointChain(sp.Id, ep.Ip, ep.Port)] = [$"update @{set} {{ ip saddr }}", $"meta l4proto {proto} dnat to {ep.Ip}:{ep.Port}"];
         }
 
         if (usesCluster)
@@ -120,16 +114,18 @@ internal sealed class ServiceRenderer(string nodeName, string podCidr)
 
     static void AddBalancing(List<string> rules, ServicePortInfo sp, IReadOnlyList<EndpointInfo> eps)
     {
-        if (sp.AffinitySeconds is not null)
+        var affinity = sp.AffinitySeconds is not null;
+        if (affinity)
             foreach (var ep in eps)
                 rules.Add($"ip saddr @{AffinitySet(sp.Id, ep.Ip, ep.Port)} goto {EndpointChain(sp.Id, ep.Ip, ep.Port)}");
         // Uniform choice as a cascade (rule i matches with probability 1/(N-i), the last one always), like iptables'
-        // statistic mode. kube-proxy writes one `numgen random mod N vmap { ... }`, but every such vmap is an
-        // anonymous set, and `nft` fetches every set's elements before each transaction: at 10k Services that
-        // cache load alone costs seconds. Cascaded rules keep partial syncs independent of the cluster's size.
+        // statistic mode. kube-proxy writes one `numgen random mod N vmap { ... }` into per-endpoint chains, but
+        // every such vmap is an anonymous set and every chain is fetched by `nft` before each transaction (the
+        // kernel's chain dump is quadratic in the number of chains), so without affinity the cascade DNATs directly.
+        string Pick(EndpointInfo ep) => affinity ? $"goto {EndpointChain(sp.Id, ep.Ip, ep.Port)}" : $"meta l4proto {sp.Protocol} dnat to {ep.Ip}:{ep.Port}";
         for (var i = 0; i < eps.Count - 1; i++)
-            rules.Add($"numgen random mod {eps.Count - i} 0 goto {EndpointChain(sp.Id, eps[i].Ip, eps[i].Port)}");
-        rules.Add($"goto {EndpointChain(sp.Id, eps[^1].Ip, eps[^1].Port)}");
+            rules.Add($"numgen random mod {eps.Count - i} 0 {Pick(eps[i])}");
+        rules.Add(Pick(eps[^1]));
     }
 
     static IReadOnlyList<EndpointInfo> Usable(IReadOnlyList<EndpointInfo> eps)
