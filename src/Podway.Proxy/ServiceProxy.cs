@@ -39,6 +39,21 @@ public sealed class ServiceProxy
     public long SyncCount => Interlocked.Read(ref _syncs);
     public SyncResult? LastSync { get; private set; }
 
+    /// <summary>Ready endpoint addresses as of the last sync that reached the kernel.</summary>
+    volatile HashSet<string> _programmedReady = [];
+
+    /// <summary>
+    /// Waits until the rules in the kernel no longer send new connections to this address as a ready endpoint, or
+    /// the timeout passes. The kubelet calls it before stopping a terminating Pod's containers, so that no new
+    /// connection reaches a process that is shutting down (a rolling update then refuses nothing).
+    /// </summary>
+    public async Task WaitUntilNotRoutedAsync(string ip, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (_programmedReady.Contains(ip) && DateTimeOffset.UtcNow < deadline)
+            await Task.Delay(20, ct);
+    }
+
     public async Task RunAsync(CancellationToken ct)
     {
         var svcInformer = new Informer(_client, BuiltinResources.Service, new InformerOptions { Log = _options.Log });
@@ -107,6 +122,7 @@ public sealed class ServiceProxy
             foreach (var t in triggerTimes) Metrics.NetworkProgrammingDuration.Observe((done - t).TotalSeconds);
             Metrics.RecordSuccess(done);
             LastSync = result;
+            _programmedReady = view.ReadyIps();
             Interlocked.Increment(ref _syncs);
             if (health is not null) await health.SyncAsync(_proxier.HealthChecks);
             if (result.Operations > 0)

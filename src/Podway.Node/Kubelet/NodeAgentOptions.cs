@@ -3,6 +3,12 @@ namespace Podway.Node.Kubelet;
 /// <summary>Knobs of the node agent; defaults are the kubelet's.</summary>
 public sealed record NodeAgentOptions
 {
+    /// <summary>
+    /// Called with a terminating Pod's IP before its containers get SIGTERM, bounded by min(grace period, 2 s): the
+    /// node's service proxy uses it to finish steering new connections away first.
+    /// </summary>
+    public Func<string, TimeSpan, CancellationToken, Task>? BeforeStoppingPod { get; init; }
+
     /// <summary>nodeStatusUpdateFrequency.</summary>
     public TimeSpan StatusUpdateInterval { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>The Lease is renewed every 10 s (a quarter of its 40 s duration).</summary>

@@ -445,7 +445,14 @@ internal sealed class PodWorker
 
     async Task TerminateAsync(JsonObject pod, CancellationToken ct)
     {
-        await StopAllAsync(GracePeriod(pod), record: true);
+        var grace = GracePeriod(pod);
+        if (_ctx.Options.BeforeStoppingPod is { } drain && PodIp is { } ip)
+        {
+            var bound = grace < TimeSpan.FromSeconds(2) ? grace : TimeSpan.FromSeconds(2);
+            try { await drain(ip, bound, ct); }
+            catch (Exception e) when (e is not OperationCanceledException) { _ctx.Log($"pod {ObjectMeta.Key(pod)}: waiting for the proxy: {e.Message}"); }
+        }
+        await StopAllAsync(grace, record: true);
         await RemoveSandboxAsync(ct);
         try
         {

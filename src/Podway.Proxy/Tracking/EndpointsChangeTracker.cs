@@ -87,6 +87,10 @@ internal sealed class EndpointsChangeTracker(DateTimeOffset startTime)
 /// <summary>A snapshot of every Service's slices; resolves the endpoints of one Service port.</summary>
 internal sealed class EndpointsView(IReadOnlyDictionary<string, IReadOnlyList<EndpointsChangeTracker.SliceInfo>> slices)
 {
+    /// <summary>Addresses of every ready endpoint: where new connections may be sent once this view is programmed.</summary>
+    public HashSet<string> ReadyIps() =>
+        slices.Values.SelectMany(list => list).SelectMany(s => s.Endpoints).Where(e => e.Ready).Select(e => e.Ip).ToHashSet(StringComparer.Ordinal);
+
     public static readonly EndpointsView Empty = new(new Dictionary<string, IReadOnlyList<EndpointsChangeTracker.SliceInfo>>());
 
     /// <summary>Endpoints for a Service port by name and protocol, merged over slices (ip:port duplicates collapse, a ready copy wins).</summary>

@@ -36,20 +36,6 @@ internal static class AgentCommand
         var node = NodeLayout.For(config.Name, paths.DataDir, config.NodeCidr, config.PodCidr, config.ServiceCidr, index);
         var ca = X509CertificateLoader.LoadCertificateFromFile(paths.CaCert);
         using var client = new ApiClient(new Uri($"https://{node.HostIp}:{config.ApiPort}"), token, ca);
-        var agent = new NodeAgent(client, node, new PodSandboxes(node), new ImageCatalog(Environment.ProcessPath),
-            new NodeAgentOptions
-            {
-                // The kubelet's default is 110; a podway node is a whole machine and its /24 holds 254 Pod IPs.
-                MaxPods = 250,
-                Log = message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}"),
-            });
-
-        using var cts = new CancellationTokenSource();
-        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
-        using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
-        await using var kubelet = await KubeletServer.StartAsync(
-            new KubeletServerOptions { Address = node.NodeIp, Port = node.KubeletPort, Token = kubeletToken }, agent.Streams, cts.Token);
-        ctx.Out.WriteLine($"podway agent: node {node.NodeName} ({node.NodeIp}), kubelet on :{kubelet.Port}");
         // The service proxy programs this node's kernel (we run inside the node's network namespace).
         var proxy = new ServiceProxy(client,
             new ProxyNodeInfo
@@ -59,9 +45,26 @@ internal static class AgentCommand
             },
             new ProxyOptions
             {
+                // Syncs are partial and cheap at a node's scale; react quickly rather than kube-proxy's 1 s.
+                MinSyncInterval = TimeSpan.FromMilliseconds(100),
                 MetricsEndpoint = new System.Net.IPEndPoint(node.NodeIp, 10249),
                 Log = message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}"),
             });
+        var agent = new NodeAgent(client, node, new PodSandboxes(node), new ImageCatalog(Environment.ProcessPath),
+            new NodeAgentOptions
+            {
+                // The kubelet's default is 110; a podway node is a whole machine and its /24 holds 254 Pod IPs.
+                MaxPods = 250,
+                BeforeStoppingPod = proxy.WaitUntilNotRoutedAsync,
+                Log = message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}"),
+            });
+
+        using var cts = new CancellationTokenSource();
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
+        using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
+        await using var kubelet = await KubeletServer.StartAsync(
+            new KubeletServerOptions { Address = node.NodeIp, Port = node.KubeletPort, Token = kubeletToken }, agent.Streams, cts.Token);
+        ctx.Out.WriteLine($"podway agent: node {node.NodeName} ({node.NodeIp}), kubelet on :{kubelet.Port}");
         var proxyTask = proxy.RunAsync(cts.Token);
         try { await agent.RunAsync(cts.Token); }
         catch (OperationCanceledException) when (cts.IsCancellationRequested) { }
