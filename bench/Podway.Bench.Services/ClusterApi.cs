@@ -34,12 +34,17 @@ internal sealed class ClusterApi(HttpClient http)
         for (var i = 0; i < 120 && (await http.GetAsync($"/api/v1/namespaces/{ns}")).IsSuccessStatusCode; i++) await Task.Delay(500);
     }
 
-    /// <summary>The node's InternalIP (where the proxy serves /metrics on 10249).</summary>
+    /// <summary>The node's InternalIP (where the proxy serves /metrics on 10249); waits for the node to register.</summary>
     public async Task<string> NodeIpAsync()
     {
-        var nodes = await GetAsync("/api/v1/nodes");
-        return nodes["items"]!.AsArray()[0]!["status"]!["addresses"]!.AsArray()
-            .First(a => (string?)a!["type"] == "InternalIP")!["address"]!.GetValue<string>();
+        for (var attempt = 0; ; attempt++)
+        {
+            var nodes = (await GetAsync("/api/v1/nodes"))["items"]!.AsArray();
+            var address = nodes.FirstOrDefault()?["status"]?["addresses"]?.AsArray().FirstOrDefault(a => (string?)a!["type"] == "InternalIP");
+            if (address != null) return address["address"]!.GetValue<string>();
+            if (attempt == 300) throw new TimeoutException("no registered node with an InternalIP after 60 s");
+            await Task.Delay(200);
+        }
     }
 
     /// <summary>Polls until the Pod is Ready; returns it.</summary>
