@@ -100,10 +100,10 @@ public sealed class NftTracer(FakeTable table, IEnumerable<string> localAddresse
                 case "fib": // fib saddr|daddr type local
                     if (!_local.Contains(t[i + 1] == "saddr" ? p.Saddr : p.Daddr)) return Outcome.Continue;
                     i += 4; continue;
-                case "numgen": // numgen random mod N 0 <statements>: explore the matching branch on a copy, go on as if it missed
-                {
+                case "numgen" or "jhash": // numgen random mod N 0 <statements> / jhash ip saddr . udp sport mod N 0 <statements>:
+                {                         // explore the matching branch on a copy, go on as if it missed
                     var probe = Copy(p);
-                    Rule(t[(i + 5)..], probe);
+                    Rule(t[(i + (t[i] == "numgen" ? 5 : 9))..], probe);
                     p.Dnat.AddRange(probe.Dnat);
                     return Outcome.Continue;
                 }

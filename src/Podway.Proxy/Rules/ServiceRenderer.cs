@@ -123,8 +123,12 @@ internal sealed class ServiceRenderer(string nodeName, string podCidr)
         // every such vmap is an anonymous set and every chain is fetched by `nft` before each transaction (the
         // kernel's chain dump is quadratic in the number of chains), so without affinity the cascade DNATs directly.
         string Pick(EndpointInfo ep) => affinity ? $"goto {EndpointChain(sp.Id, ep.Ip, ep.Port)}" : $"meta l4proto {sp.Protocol} dnat to {ep.Ip}:{ep.Port}";
+        // UDP picks by a hash of the client's address and port instead: glibc sends a lookup's A and AAAA queries from
+        // one socket at once, and two simultaneous first packets DNATed to different endpoints clash in conntrack, which
+        // drops one (the classic 5 s DNS timeout in Kubernetes). Hashing sends both to the same endpoint.
+        var choose = sp.Protocol == "udp" ? "jhash ip saddr . udp sport" : "numgen random";
         for (var i = 0; i < eps.Count - 1; i++)
-            rules.Add($"numgen random mod {eps.Count - i} 0 {Pick(eps[i])}");
+            rules.Add($"{choose} mod {eps.Count - i} 0 {Pick(eps[i])}");
         rules.Add(Pick(eps[^1]));
     }
 
