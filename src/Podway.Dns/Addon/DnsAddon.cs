@@ -63,6 +63,10 @@ public static class DnsAddon
                         {
                             ["name"] = "dns",
                             ["image"] = Image,
+                            // The cluster network has no route off this machine (by design: no packet for a cluster
+                            // address leaves it), so a Pod forwarding to the host's resolvers would send cluster-sourced
+                            // packets out and wait for answers that cannot come back. Outside names get SERVFAIL at once.
+                            ["args"] = new JsonArray("--resolv-conf", "none"),
                             ["ports"] = new JsonArray(
                                 ContainerPort("dns", 53, "UDP"), ContainerPort("dns-tcp", 53, "TCP"), ContainerPort("metrics", MetricsPort, "TCP")),
                             ["env"] = new JsonArray(

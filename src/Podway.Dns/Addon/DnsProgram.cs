@@ -53,7 +53,8 @@ public static class DnsProgram
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
 
-        var upstreams = File.Exists(resolvConf) ? ResolvConf.Upstreams(File.ReadAllText(resolvConf), exclude) : [];
+        // "--resolv-conf none": no forwarding at all (names outside the cluster get SERVFAIL at once).
+        var upstreams = resolvConf != "none" && File.Exists(resolvConf) ? ResolvConf.Upstreams(File.ReadAllText(resolvConf), exclude) : [];
         Console.Out.WriteLine($"dns: upstreams [{string.Join(", ", upstreams)}] from {resolvConf}");
         using var client = new ApiClient(new Uri(server), token, ca);
         var zone = new ClusterZone(domain);
