@@ -4,8 +4,9 @@ using System.Text.Json;
 using Podway.Bench.Api;
 
 // Node benchmark on a running cluster:
-//  1. Pod startup latency: 100 Pods (built-in pause image, no probes) created 5 at a time; latency from the create
-//     call to the Ready condition seen through a watch, p50/p99 beside the Kubernetes SLO (p99 <= 5 s).
+//  1. Pod startup latency: 100 Pods (built-in pause image, no probes) created at a steady 5 per second, as the
+//     SLO's latency phase measures it (kube's density test creates its latency pods slowly, after saturation);
+//     latency from the create call to the Ready condition seen through a watch, p50/p99 beside the SLO (p99 <= 5 s).
 //  2. Memory per Pod: 200 Pods of a built-in image running at once; the proportional set size (PSS, shared pages
 //     split between their users) of every process in the Pods' network namespaces, divided by 200.
 if (args.Length < 2) throw new ArgumentException("usage: Podway.Bench.Pods <kubeconfig> <cluster-name> [startup-pods=100] [memory-pods=200]");
@@ -16,8 +17,8 @@ var memoryPods = args.Length > 3 ? int.Parse(args[3]) : 200;
 using var http = config.CreateClient();
 
 var latencies = await StartupLatencyAsync(startupPods);
-Console.WriteLine($"pod startup: {startupPods} Pods (registry.k8s.io/pause), create -> Ready: p50 {Pct(latencies, 50):F0} ms, p99 {Pct(latencies, 99):F0} ms, max {latencies[^1]:F0} ms   (Kubernetes SLO: p99 <= 5000 ms) {(Pct(latencies, 99) <= 5000 ? "MET" : "MISSED")}");
-foreach (var image in new[] { "registry.k8s.io/pause", "nginx:1.25-alpine", "registry.k8s.io/e2e-test-images/agnhost:2.53" })
+Console.WriteLine($"pod startup: {startupPods} Pods (registry.k8s.io/pause) at 5/s, create -> Ready: p50 {Pct(latencies, 50):F0} ms, p99 {Pct(latencies, 99):F0} ms, max {latencies[^1]:F0} ms   (Kubernetes SLO: p99 <= 5000 ms) {(Pct(latencies, 99) <= 5000 ? "MET" : "MISSED")}");
+foreach (var image in memoryPods > 0 ? new[] { "registry.k8s.io/pause", "nginx:1.25-alpine", "registry.k8s.io/e2e-test-images/agnhost:2.53" } : [])
 {
     var (perPod, pods) = await MemoryPerPodAsync(image, memoryPods);
     Console.WriteLine($"memory: {pods} Pods of {image} running: {perPod / 1024.0:F1} MiB PSS per Pod (sandbox holder + container processes)");
@@ -51,18 +52,17 @@ async Task<double[]> StartupLatencyAsync(int count)
             }
         }
     });
-    var next = -1;
-    await Task.WhenAll(Enumerable.Range(0, 5).Select(async _ =>
+    using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+    var creates = new List<Task>();
+    for (var i = 0; i < count; i++)
     {
-        int i;
-        while ((i = Interlocked.Increment(ref next)) < count)
-        {
-            var name = $"p{i}";
-            lock (created) created[name] = Stopwatch.GetTimestamp();
-            await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/pods",
-                $$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause"}]}}""");
-        }
-    }));
+        var name = $"p{i}";
+        lock (created) created[name] = Stopwatch.GetTimestamp();
+        creates.Add(SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/pods",
+            $$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause"}]}}"""));
+        await pace.WaitForNextTickAsync();
+    }
+    await Task.WhenAll(creates);
     await allReady.Task.WaitAsync(TimeSpan.FromMinutes(5));
     watchCts.Cancel();
     try { await watch; } catch (OperationCanceledException) { }
