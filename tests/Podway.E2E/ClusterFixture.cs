@@ -36,6 +36,15 @@ public sealed class ClusterFixture : IAsyncLifetime
         if (up.ExitCode != 0) throw new InvalidOperationException("podway up failed\n" + up);
     }
 
+    /// <summary>A fresh namespace for one test, so tests sharing the cluster never see each other's objects.</summary>
+    public async Task<string> NewNamespaceAsync(string prefix)
+    {
+        var ns = prefix + "-" + Guid.NewGuid().ToString("N")[..5];
+        var create = await KubectlAsync("create", "namespace", ns);
+        if (create.ExitCode != 0) throw new InvalidOperationException($"creating namespace {ns} failed\n{create}");
+        return ns;
+    }
+
     public Task<ProcessResult> UpAsync() => PodwayAsync("up", "--name", Name, "--data-dir", DataDir, "--api-port", ApiPort.ToString());
 
     public Task<ProcessResult> DownAsync(bool purge = false) =>

@@ -6,13 +6,6 @@ namespace Podway.E2E;
 [Collection("cluster")]
 public sealed class EndpointsTests(ClusterFixture cluster)
 {
-    async Task<string> NewNamespaceAsync(string prefix)
-    {
-        var ns = prefix + "-" + Guid.NewGuid().ToString("N")[..5];
-        Assert.Equal(0, (await cluster.KubectlAsync("create", "namespace", ns)).ExitCode);
-        return ns;
-    }
-
     async Task<List<string>> ReadyPodIpsAsync(string ns, string selector)
     {
         var result = await cluster.KubectlAsync("get", "pods", "-n", ns, "-l", selector, "-o", "json");
@@ -26,7 +19,7 @@ public sealed class EndpointsTests(ClusterFixture cluster)
     [Fact]
     public async Task WebSeed_EndpointsDescribeAndSlices_ListBothPodIps()
     {
-        var ns = await NewNamespaceAsync("ep");
+        var ns = await cluster.NewNamespaceAsync("ep");
         var apply = await cluster.KubectlAsync("apply", "-n", ns, "-f", Path.Combine(Paths.Manifests, "000-web-all.yaml"));
         Assert.True(apply.ExitCode == 0, apply.ToString());
         var ips = await Eventually.ValueAsync(() => ReadyPodIpsAsync(ns, "app=web"), l => l.Count == 2, "2 Ready web pods");
@@ -49,7 +42,7 @@ public sealed class EndpointsTests(ClusterFixture cluster)
     [Fact]
     public async Task Service_SelectorMatchesNothing_EndpointsShowNone()
     {
-        var ns = await NewNamespaceAsync("ep-none");
+        var ns = await cluster.NewNamespaceAsync("ep-none");
         var create = await cluster.KubectlAsync("create", "service", "clusterip", "ghost", "-n", ns, "--tcp=80:8080");
         Assert.True(create.ExitCode == 0, create.ToString());
 
@@ -60,7 +53,7 @@ public sealed class EndpointsTests(ClusterFixture cluster)
     [Fact]
     public async Task ReadinessProbe_Failing_LeavesEndpointsAndComesBack()
     {
-        var ns = await NewNamespaceAsync("ep-flip");
+        var ns = await cluster.NewNamespaceAsync("ep-flip");
         const string manifest = """
             apiVersion: v1
             kind: Pod

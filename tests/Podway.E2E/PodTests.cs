@@ -6,13 +6,6 @@ namespace Podway.E2E;
 [Collection("cluster")]
 public sealed class PodTests(ClusterFixture cluster)
 {
-    async Task<string> NewNamespaceAsync(string prefix)
-    {
-        var ns = prefix + "-" + Guid.NewGuid().ToString("N")[..5];
-        Assert.Equal(0, (await cluster.KubectlAsync("create", "namespace", ns)).ExitCode);
-        return ns;
-    }
-
     async Task<JsonArray> PodsAsync(string ns, string selector)
     {
         var result = await cluster.KubectlAsync("get", "pods", "-n", ns, "-l", selector, "-o", "json");
@@ -30,7 +23,7 @@ public sealed class PodTests(ClusterFixture cluster)
     [Fact]
     public async Task WebSeed_TwoNginxPodsRunReadyWithIpsAndReachEachOther()
     {
-        var ns = await NewNamespaceAsync("web");
+        var ns = await cluster.NewNamespaceAsync("web");
         var apply = await cluster.KubectlAsync("apply", "-n", ns, "-f", Path.Combine(Paths.Manifests, "000-web-all.yaml"));
         Assert.True(apply.ExitCode == 0, apply.ToString());
         await WaitReadyAsync(ns, "app=web", 2);
@@ -62,7 +55,7 @@ public sealed class PodTests(ClusterFixture cluster)
     [Fact]
     public async Task ReadinessProbe_Failing_FlipsReadyAndBack()
     {
-        var ns = await NewNamespaceAsync("probe");
+        var ns = await cluster.NewNamespaceAsync("probe");
         const string pod = """
             apiVersion: v1
             kind: Pod
@@ -90,7 +83,7 @@ public sealed class PodTests(ClusterFixture cluster)
     [Fact]
     public async Task CrashingContainer_RestartsWithBackOff()
     {
-        var ns = await NewNamespaceAsync("crash");
+        var ns = await cluster.NewNamespaceAsync("crash");
         var run = await cluster.KubectlAsync("run", "crasher", "-n", ns, "--image=busybox", "--restart=Always", "--", "sh", "-c", "echo dying; exit 3");
         Assert.True(run.ExitCode == 0, run.ToString());
         var shown = await Eventually.ValueAsync(() => cluster.KubectlAsync("get", "pod", "crasher", "-n", ns),
@@ -105,7 +98,7 @@ public sealed class PodTests(ClusterFixture cluster)
     [Fact]
     public async Task Scale_TwoFiveOne_PodCountFollows()
     {
-        var ns = await NewNamespaceAsync("scale");
+        var ns = await cluster.NewNamespaceAsync("scale");
         Assert.Equal(0, (await cluster.KubectlAsync("apply", "-n", ns, "-f", Path.Combine(Paths.Manifests, "000-deployment-web.yaml"))).ExitCode);
         await WaitReadyAsync(ns, "app=web", 3); // the seed asks for 3
         Assert.Equal(0, (await cluster.KubectlAsync("scale", "-n", ns, "deployment/web", "--replicas=2")).ExitCode);
@@ -121,7 +114,7 @@ public sealed class PodTests(ClusterFixture cluster)
     [Fact]
     public async Task RolloutUndo_RestoresThePreviousImage()
     {
-        var ns = await NewNamespaceAsync("undo");
+        var ns = await cluster.NewNamespaceAsync("undo");
         Assert.Equal(0, (await cluster.KubectlAsync("create", "deployment", "app", "-n", ns, "--image=nginx:1.25", "--replicas=2")).ExitCode);
         Assert.Contains("successfully rolled out", (await cluster.KubectlAsync("rollout", "status", "-n", ns, "deployment/app", "--timeout=90s")).Stdout);
         Assert.Equal(0, (await cluster.KubectlAsync("set", "image", "-n", ns, "deployment/app", "nginx=nginx:1.26")).ExitCode);

@@ -6,13 +6,6 @@ namespace Podway.E2E;
 [Collection("cluster")]
 public sealed class ServiceBackendsTests(ClusterFixture cluster)
 {
-    async Task<string> NewNamespaceAsync(string prefix)
-    {
-        var ns = prefix + "-" + Guid.NewGuid().ToString("N")[..5];
-        Assert.Equal(0, (await cluster.KubectlAsync("create", "namespace", ns)).ExitCode);
-        return ns;
-    }
-
     async Task ClientAsync(string ns)
     {
         Assert.Equal(0, (await cluster.KubectlAsync("run", "client", "-n", ns, "--image=nicolaka/netshoot", "--", "sleep", "3600")).ExitCode);
@@ -22,7 +15,7 @@ public sealed class ServiceBackendsTests(ClusterFixture cluster)
     [Fact]
     public async Task RollingUpdate_UnderSteadyRequests_NoConnectionIsRefused()
     {
-        var ns = await NewNamespaceAsync("steady");
+        var ns = await cluster.NewNamespaceAsync("steady");
         const string app = """
             apiVersion: apps/v1
             kind: Deployment
@@ -73,7 +66,7 @@ public sealed class ServiceBackendsTests(ClusterFixture cluster)
     [Fact]
     public async Task HandWrittenEndpointSlice_IsHonouredByProxyAndDns()
     {
-        var ns = await NewNamespaceAsync("manual");
+        var ns = await cluster.NewNamespaceAsync("manual");
         Assert.Equal(0, (await cluster.KubectlAsync("run", "backend", "-n", ns, "--image=nginx")).ExitCode);
         Assert.Equal(0, (await cluster.KubectlAsync("wait", "-n", ns, "--for=condition=Ready", "pod/backend", "--timeout=90s")).ExitCode);
         var backendIp = (await cluster.KubectlAsync("get", "pod", "backend", "-n", ns, "-o", "jsonpath={.status.podIP}")).Stdout.Trim();

@@ -4,13 +4,6 @@ namespace Podway.E2E;
 [Collection("cluster")]
 public sealed class ServiceProxyTests(ClusterFixture cluster)
 {
-    async Task<string> NewNamespaceAsync(string prefix)
-    {
-        var ns = prefix + "-" + Guid.NewGuid().ToString("N")[..5];
-        Assert.Equal(0, (await cluster.KubectlAsync("create", "namespace", ns)).ExitCode);
-        return ns;
-    }
-
     async Task<string> ClientPodAsync(string ns)
     {
         var run = await cluster.KubectlAsync("run", "client", "-n", ns, "--image=curlimages/curl", "--command", "--", "sleep", "3600");
@@ -34,7 +27,7 @@ public sealed class ServiceProxyTests(ClusterFixture cluster)
     [Fact]
     public async Task ClusterIp_FromPod_ReachesNginx()
     {
-        var ns = await NewNamespaceAsync("proxy");
+        var ns = await cluster.NewNamespaceAsync("proxy");
         await WebReadyAsync(ns);
         var client = await ClientPodAsync(ns);
         var ip = await ClusterIpAsync(ns, "web");
@@ -90,7 +83,7 @@ public sealed class ServiceProxyTests(ClusterFixture cluster)
     [Fact]
     public async Task ServiceWithoutEndpoints_FromPod_RefusedAtOnce()
     {
-        var ns = await NewNamespaceAsync("proxy-rej");
+        var ns = await cluster.NewNamespaceAsync("proxy-rej");
         var client = await ClientPodAsync(ns);
         Assert.Equal(0, (await cluster.KubectlAsync("create", "service", "clusterip", "nothing", "-n", ns, "--tcp=80:80")).ExitCode);
         var ip = await ClusterIpAsync(ns, "nothing");

@@ -6,13 +6,6 @@ namespace Podway.E2E;
 [Collection("cluster")]
 public sealed class WorkloadTests(ClusterFixture cluster)
 {
-    async Task<string> NewNamespaceAsync(string prefix)
-    {
-        var ns = prefix + "-" + Guid.NewGuid().ToString("N")[..5];
-        Assert.Equal(0, (await cluster.KubectlAsync("create", "namespace", ns)).ExitCode);
-        return ns;
-    }
-
     async Task<List<string>> PodNamesAsync(string ns, string selector)
     {
         var r = await cluster.KubectlAsync("get", "pods", "-n", ns, "-l", selector, "-o", "jsonpath={.items[*].metadata.name}");
@@ -22,7 +15,7 @@ public sealed class WorkloadTests(ClusterFixture cluster)
     [Fact]
     public async Task StatefulSet_OrdinalPodsWithStableHostnames_ScaleInOrder()
     {
-        var ns = await NewNamespaceAsync("sts");
+        var ns = await cluster.NewNamespaceAsync("sts");
         const string manifest = """
             apiVersion: v1
             kind: Service
@@ -66,7 +59,7 @@ public sealed class WorkloadTests(ClusterFixture cluster)
     [Fact]
     public async Task AgentRestart_RunningPodsKeepRunning_DeletedOnesAreCleanedUp()
     {
-        var ns = await NewNamespaceAsync("agent");
+        var ns = await cluster.NewNamespaceAsync("agent");
         foreach (var name in new[] { "keeper", "goner" })
         {
             Assert.Equal(0, (await cluster.KubectlAsync("run", name, "-n", ns, "--image=busybox", "--", "sleep", "3600")).ExitCode);
