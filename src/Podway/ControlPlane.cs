@@ -66,6 +66,7 @@ public static class ControlPlane
             ListenAddresses = options.Api.ListenAddresses.Append(hostIp).Distinct().ToList(),
         };
 
+        await using var relay = StartDnsRelay(options, nodes[0], hostIp);
         await using var store = await SqliteObjectStore.OpenAsync(Path.Combine(api.DataDir, "store.db"), new StoreOptions());
         await using var server = await ApiServerHost.StartAsync(api, store, ct);
 
@@ -79,7 +80,7 @@ public static class ControlPlane
         var running = new List<Task> { controllers.RunAsync(ct) };
         await Task.WhenAny(controllers.Ready, running[0]);
         // The cluster DNS add-on (kube-dns Service, podway-dns Deployment); its Pods reach us through the host bridge.
-        await Podway.Dns.Addon.DnsAddon.EnsureAsync(client, $"https://{hostIp}:{server.Url.Port}", dnsToken, ct);
+        await Podway.Dns.Addon.DnsAddon.EnsureAsync(client, $"https://{hostIp}:{server.Url.Port}", dnsToken, hostIp, ct);
 
         var secrets = new Dictionary<string, string>
         {
@@ -92,6 +93,29 @@ public static class ControlPlane
         await WaitForNodesAsync(client, nodes, ct);
         onReady();
         await Task.WhenAll(running);
+    }
+
+    /// <summary>
+    /// The node resolver on the bridge (kind's nodes have Docker's DNS): where the cluster DNS forwards outside names
+    /// and where Pods with dnsPolicy Default ask. A cluster whose port 53 is taken still runs, without it: those
+    /// lookups then fail at once (port unreachable) instead of the whole cluster failing.
+    /// </summary>
+    static Podway.Dns.Relay.HostDnsRelay? StartDnsRelay(ControlPlaneOptions options, NodeIdentity node, IPAddress hostIp)
+    {
+        var upstreams = Podway.Dns.Relay.HostDnsRelay.UpstreamsFrom(options.ResolvConf, hostIp, node.ClusterDns);
+        try
+        {
+            var relay = new Podway.Dns.Relay.HostDnsRelay(new IPEndPoint(hostIp, 53), upstreams, node.ClusterDomain);
+            relay.Start();
+            Console.Error.WriteLine($"podway: node resolver on {relay.LocalEndPoint} forwards to [{string.Join(", ", upstreams)}] " +
+                $"(from {(options.ResolvConf is "" ? "no resolv.conf" : options.ResolvConf)})");
+            return relay;
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            Console.Error.WriteLine($"podway: cannot serve the node resolver on {hostIp}:53 ({e.Message}); names outside the cluster will not resolve in Pods");
+            return null;
+        }
     }
 
     /// <summary>`up` returns once the cluster can run Pods: every node registered and Ready (or a clear note in the log after a minute).</summary>

@@ -11,6 +11,11 @@ public sealed record ControlPlaneOptions
     /// <summary>The cluster's Pod range, e.g. 10.244.0.0/16, a /24 per node.</summary>
     public required string PodCidr { get; init; }
     public int Nodes { get; init; } = 1;
+    /// <summary>
+    /// The host resolv.conf whose resolvers the node resolver (the host DNS relay) forwards to, as the kubelet's
+    /// --resolv-conf; empty: none (names outside the cluster get SERVFAIL at once).
+    /// </summary>
+    public string ResolvConf { get; init; } = "/etc/resolv.conf";
     /// <summary>The podway executable the node agents are started from.</summary>
     public string PodwayExecutable { get; init; } = Environment.ProcessPath ?? "podway";
 }

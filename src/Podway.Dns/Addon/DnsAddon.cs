@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Podway.Api.Errors;
@@ -22,7 +23,8 @@ public static class DnsAddon
     static JsonObject Labels() => new() { ["k8s-app"] = "kube-dns", ["kubernetes.io/name"] = "PodwayDNS" };
 
     /// <summary>Secret with the DNS Pods' API token, Service kube-dns (10.96.0.10) and Deployment podway-dns, in creation order.</summary>
-    public static IReadOnlyList<JsonObject> Objects(string apiServerUrl, string token) =>
+    /// <param name="nodeResolver">Where the DNS Pods forward names outside the cluster: the host relay on the bridge (see <see cref="Relay.HostDnsRelay"/>).</param>
+    public static IReadOnlyList<JsonObject> Objects(string apiServerUrl, string token, IPAddress nodeResolver) =>
     [
         new JsonObject
         {
@@ -64,9 +66,12 @@ public static class DnsAddon
                             ["name"] = "dns",
                             ["image"] = Image,
                             // The cluster network has no route off this machine (by design: no packet for a cluster
-                            // address leaves it), so a Pod forwarding to the host's resolvers would send cluster-sourced
-                            // packets out and wait for answers that cannot come back. Outside names get SERVFAIL at once.
-                            ["args"] = new JsonArray("--resolv-conf", "none"),
+                            // address leaves it), so the Pods do not ask the host's resolvers themselves: they ask the
+                            // host relay on the bridge, which asks them from the host's own sockets (CoreDNS's
+                            // `forward . /etc/resolv.conf` with kind's node resolver). It answers SERVFAIL at once when
+                            // the host has no resolvers, within its budget when they are silent; we wait a little longer.
+                            ["args"] = new JsonArray("--upstream", nodeResolver.ToString(),
+                                "--forward-budget", Relay.HostDnsRelay.ClientBudget.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                             ["ports"] = new JsonArray(
                                 ContainerPort("dns", 53, "UDP"), ContainerPort("dns-tcp", 53, "TCP"), ContainerPort("metrics", MetricsPort, "TCP")),
                             ["env"] = new JsonArray(
@@ -105,9 +110,9 @@ public static class DnsAddon
         new() { ["name"] = name, ["containerPort"] = port, ["protocol"] = protocol };
 
     /// <summary>Creates the add-on's objects, or replaces them when they exist (the token changes every start).</summary>
-    public static async Task EnsureAsync(ApiClient client, string apiServerUrl, string token, CancellationToken ct)
+    public static async Task EnsureAsync(ApiClient client, string apiServerUrl, string token, IPAddress nodeResolver, CancellationToken ct)
     {
-        foreach (var obj in Objects(apiServerUrl, token))
+        foreach (var obj in Objects(apiServerUrl, token, nodeResolver))
         {
             var type = (string?)obj["kind"] switch
             {

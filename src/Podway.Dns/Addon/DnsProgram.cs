@@ -12,8 +12,10 @@ namespace Podway.Dns.Addon;
 /// `podway image dns`: the cluster DNS Pod. Reads the API server URL, token and CA from the environment (see
 /// <see cref="DnsAddon"/>), syncs its Service and EndpointSlice informers, serves DNS on UDP and TCP, and only then
 /// reports ready on :8181/ready, so readiness gates its endpoints as CoreDNS's ready plugin does.
-/// Flags: --listen ADDR:PORT (0.0.0.0:53), --resolv-conf PATH (/etc/resolv.conf), --domain (cluster.local),
-/// --ready-port (8181), --health-port (8080), --exclude-upstream IP (the cluster DNS address, 10.96.0.10).
+/// Flags: --listen ADDR:PORT (0.0.0.0:53), --resolv-conf PATH (/etc/resolv.conf; "none" forwards nothing),
+/// --upstream IP[:PORT] (repeatable; instead of the resolv.conf: the add-on names the node resolver, the host relay),
+/// --forward-budget SECONDS (2), --domain (cluster.local), --ready-port (8181), --health-port (8080),
+/// --exclude-upstream IP (the cluster DNS address, 10.96.0.10).
 /// </summary>
 public static class DnsProgram
 {
@@ -23,20 +25,32 @@ public static class DnsProgram
         string resolvConf = "/etc/resolv.conf", domain = "cluster.local";
         int readyPort = DnsAddon.ReadyPort, healthPort = DnsAddon.HealthPort;
         var exclude = new List<IPAddress> { IPAddress.Parse(DnsAddon.ClusterIP) };
+        var explicitUpstreams = new List<IPEndPoint>();
+        var budget = TimeSpan.FromSeconds(2);
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            switch (args[i])
+            try
             {
-                case "--listen": listen = IPEndPoint.Parse(Next()); break;
-                case "--resolv-conf": resolvConf = Next(); break;
-                case "--domain": domain = Next(); break;
-                case "--ready-port": readyPort = int.Parse(Next()); break;
-                case "--health-port": healthPort = int.Parse(Next()); break;
-                case "--exclude-upstream": exclude.Add(IPAddress.Parse(Next())); break;
-                default:
-                    Console.Error.WriteLine($"dns: unknown flag {args[i]}");
-                    return 2;
+                switch (args[i])
+                {
+                    case "--listen": listen = IPEndPoint.Parse(Next()); break;
+                    case "--resolv-conf": resolvConf = Next(); break;
+                    case "--upstream": explicitUpstreams.Add(Upstream(Next())); break;
+                    case "--forward-budget": budget = Seconds(Next()); break;
+                    case "--domain": domain = Next(); break;
+                    case "--ready-port": readyPort = int.Parse(Next()); break;
+                    case "--health-port": healthPort = int.Parse(Next()); break;
+                    case "--exclude-upstream": exclude.Add(IPAddress.Parse(Next())); break;
+                    default:
+                        Console.Error.WriteLine($"dns: unknown flag {args[i]}");
+                        return 2;
+                }
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
+            {
+                Console.Error.WriteLine($"dns: {args[i]}: {e.Message}");
+                return 2;
             }
         }
         var server = Environment.GetEnvironmentVariable(DnsAddon.ApiServerVariable);
@@ -53,9 +67,11 @@ public static class DnsProgram
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
 
-        // "--resolv-conf none": no forwarding at all (names outside the cluster get SERVFAIL at once).
-        var upstreams = resolvConf != "none" && File.Exists(resolvConf) ? ResolvConf.Upstreams(File.ReadAllText(resolvConf), exclude) : [];
-        Console.Out.WriteLine($"dns: upstreams [{string.Join(", ", upstreams)}] from {resolvConf}");
+        // --upstream names the node resolver (the host relay) outright; else the resolv.conf, where "none" means no
+        // forwarding at all (names outside the cluster get SERVFAIL at once).
+        IReadOnlyList<IPEndPoint> upstreams = explicitUpstreams.Count > 0 ? explicitUpstreams
+            : resolvConf != "none" && File.Exists(resolvConf) ? ResolvConf.Upstreams(File.ReadAllText(resolvConf), exclude) : [];
+        Console.Out.WriteLine($"dns: upstreams [{string.Join(", ", upstreams)}] from {(explicitUpstreams.Count > 0 ? "--upstream" : resolvConf)}, {budget.TotalSeconds:0.##} s budget");
         using var client = new ApiClient(new Uri(server), token, ca);
         var zone = new ClusterZone(domain);
         var factory = new SharedInformerFactory(client, log: m => Console.Error.WriteLine($"dns: {m}"));
@@ -65,7 +81,7 @@ public static class DnsProgram
         using var readiness = new ProbeEndpoint(readyPort, () => Volatile.Read(ref ready));
         var probes = Task.WhenAll(health.RunAsync(stop.Token), readiness.RunAsync(stop.Token));
 
-        await using var dns = new DnsServer(zone, new UpstreamForwarder(upstreams), listen);
+        await using var dns = new DnsServer(zone, new UpstreamForwarder(upstreams, budget), listen);
         dns.Start();
         Console.Out.WriteLine($"dns: serving {domain} on {dns.LocalEndPoint} (udp, tcp); syncing with {server}");
         factory.Start(stop.Token);
@@ -81,4 +97,15 @@ public static class DnsProgram
         await probes;
         return 0;
     }
+
+    /// <summary>"10.250.0.1" (port 53) or "10.250.0.1:5353".</summary>
+    static IPEndPoint Upstream(string text) =>
+        IPAddress.TryParse(text, out var ip) ? new IPEndPoint(ip, 53)
+        : IPEndPoint.TryParse(text, out var endpoint) ? endpoint
+        : throw new FormatException($"\"{text}\" is not an IP address or IP:PORT");
+
+    static TimeSpan Seconds(string text) =>
+        double.TryParse(text.TrimEnd('s'), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0 && s <= 60
+            ? TimeSpan.FromSeconds(s)
+            : throw new FormatException($"\"{text}\" is not a number of seconds between 0 and 60");
 }

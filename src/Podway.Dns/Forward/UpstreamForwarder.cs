@@ -9,7 +9,9 @@ namespace Podway.Dns.Forward;
 /// so a client hears SERVFAIL quickly (instead of waiting out its own 5 s timeout) when none answer or there are none.
 /// A UDP answer with TC set is retried over TCP when the client itself asked over TCP.
 /// </summary>
-public sealed class UpstreamForwarder(IReadOnlyList<IPEndPoint> upstreams, TimeSpan? budget = null)
+/// <param name="budget">The whole forward, all upstreams together (default 2 s).</param>
+/// <param name="perUpstream">One upstream's share; default: the budget split evenly between the upstreams.</param>
+public sealed class UpstreamForwarder(IReadOnlyList<IPEndPoint> upstreams, TimeSpan? budget = null, TimeSpan? perUpstream = null)
 {
     readonly TimeSpan _budget = budget ?? TimeSpan.FromSeconds(2);
 
@@ -22,7 +24,7 @@ public sealed class UpstreamForwarder(IReadOnlyList<IPEndPoint> upstreams, TimeS
         var id = BinaryPrimitives.ReadUInt16BigEndian(query.Span);
         using var total = CancellationTokenSource.CreateLinkedTokenSource(ct);
         total.CancelAfter(_budget);
-        var perServer = TimeSpan.FromTicks(_budget.Ticks / upstreams.Count);
+        var perServer = perUpstream ?? TimeSpan.FromTicks(_budget.Ticks / upstreams.Count);
         foreach (var upstream in upstreams)
         {
             if (total.IsCancellationRequested) break;

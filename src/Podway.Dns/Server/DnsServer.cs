@@ -35,8 +35,12 @@ public sealed class DnsServer : IAsyncDisposable
     /// <param name="listen">Address and port for both UDP and TCP; port 0 picks a free one (see <see cref="LocalEndPoint"/>).</param>
     /// <param name="udpLoops">Receive loops (and sockets); default: one per core.</param>
     public DnsServer(ClusterZone zone, UpstreamForwarder forwarder, IPEndPoint listen, int? udpLoops = null)
+        : this([new KubernetesHandler(zone)], forwarder, listen, udpLoops) { }
+
+    /// <summary>A server with its own handler chain; what no handler answers goes to <paramref name="forwarder"/>.</summary>
+    internal DnsServer(IQueryHandler[] chain, UpstreamForwarder forwarder, IPEndPoint listen, int? udpLoops = null)
     {
-        _chain = [new KubernetesHandler(zone)];
+        _chain = chain;
         _forwarder = forwarder;
         int loops = Math.Max(1, udpLoops ?? Environment.ProcessorCount);
         var first = UdpSocket(listen);

@@ -24,5 +24,10 @@ public sealed record NodeAgentOptions
     public string RuntimeVersion { get; init; } = "0.1.0";
     /// <summary>The host resolv.conf that dnsPolicy Default copies and ClusterFirst appends searches from.</summary>
     public string HostResolvConf { get; init; } = "/etc/resolv.conf";
+    /// <summary>
+    /// The node resolver (podway's host DNS relay on the cluster bridge): the nameserver of Pods with dnsPolicy
+    /// Default, instead of the host file's (see PodDns.ResolvConf). Null: the host file's nameservers.
+    /// </summary>
+    public System.Net.IPAddress? NodeResolver { get; init; }
     public Action<string>? Log { get; init; }
 }

@@ -205,7 +205,7 @@ internal sealed class PodWorker
             Name = ObjectMeta.Name(pod),
             Hostname = hostname,
             Subdomain = spec["subdomain"]?.GetValue<string>(),
-            ResolvConf = PodDns.ResolvConf(spec, ObjectMeta.Namespace(pod), _ctx.Node.ClusterDns, _ctx.Node.ClusterDomain, hostResolv),
+            ResolvConf = PodDns.ResolvConf(spec, ObjectMeta.Namespace(pod), _ctx.Node.ClusterDns, _ctx.Node.ClusterDomain, hostResolv, _ctx.Options.NodeResolver),
             HostAliases = [.. (spec["hostAliases"] as JsonArray ?? []).OfType<JsonObject>().Select(a =>
                 (a["ip"]?.GetValue<string>() ?? "", (IReadOnlyList<string>)[.. (a["hostnames"] as JsonArray ?? []).Select(n => n?.GetValue<string>() ?? "")]))],
             HostPorts = [.. (spec["containers"] as JsonArray ?? []).OfType<JsonObject>()

@@ -16,9 +16,17 @@ public static class PodDns
     const int MaxSearchPathLength = 253;
     static readonly string[] DefaultOptions = ["ndots:5"];
 
-    public static string ResolvConf(JsonObject podSpec, string ns, IPAddress clusterDns, string clusterDomain, string hostResolvConf)
+    /// <param name="nodeResolver">
+    /// The node's resolver (the host DNS relay on the cluster bridge), which replaces the host file's nameservers
+    /// where a Pod would copy them: those are often loopback stubs (127.0.0.53), or addresses a cluster packet must
+    /// not be sent to, while the relay asks them from the host. kind's node resolv.conf points at Docker's DNS alike.
+    /// Null: the host's nameservers as they are.
+    /// </param>
+    public static string ResolvConf(JsonObject podSpec, string ns, IPAddress clusterDns, string clusterDomain, string hostResolvConf,
+        IPAddress? nodeResolver = null)
     {
         var (hostServers, hostSearches, hostOptions) = Parse(hostResolvConf);
+        if (nodeResolver is not null) hostServers = [nodeResolver.ToString()];
         List<string> servers, searches, options;
         var hostNetwork = podSpec["hostNetwork"]?.GetValue<bool>() == true;
         switch (podSpec["dnsPolicy"]?.GetValue<string>() ?? "ClusterFirst")

@@ -55,6 +55,8 @@ internal static class AgentCommand
             {
                 // The kubelet's default is 110; a podway node is a whole machine and its /24 holds 254 Pod IPs.
                 MaxPods = 250,
+                // The control plane's DNS relay on the host bridge: the node resolver of dnsPolicy Default Pods.
+                NodeResolver = node.HostIp,
                 BeforeStoppingPod = proxy.WaitUntilNotRoutedAsync,
                 Log = message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}"),
             });

@@ -19,7 +19,9 @@ internal static class CommandSpecs
     static readonly FlagSpec ApiPort = new("--api-port", "P", "HTTPS port of the API server on 127.0.0.1 (default 6443)");
 
     public static readonly CommandSpec Up = new("up", "start a cluster (installs prerequisites, writes certificates and kubeconfig)",
-        [Name, DataDir, ApiPort, new("--foreground", null, "run the cluster in this process until Ctrl-C or SIGTERM")]);
+        [Name, DataDir, ApiPort,
+            new("--resolv-conf", "F", "host resolv.conf whose resolvers Pods reach for outside names (default /etc/resolv.conf; \"\" for none); kept for restarts"),
+            new("--foreground", null, "run the cluster in this process until Ctrl-C or SIGTERM")]);
     public static readonly CommandSpec Down = new("down", "stop a cluster and remove its kernel objects",
         [Name, DataDir, new("--purge", null, "also delete the data directory and the cluster's kubeconfig entries")]);
     public static readonly CommandSpec Status = new("status", "show whether a cluster is running (exit 0 running, 3 stopped)", [Name, DataDir]);

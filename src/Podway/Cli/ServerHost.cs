@@ -13,6 +13,7 @@ internal static class ServerHost
         Api = ApiOptionsFor(paths, config, creds),
         NodeCidr = config.NodeCidr,
         PodCidr = config.PodCidr,
+        ResolvConf = ResolvConfFlag.Effective(config.ResolvConf),
     };
 
     static ApiServerOptions ApiOptionsFor(ClusterPaths paths, ClusterConfig config, ClusterCredentials creds) => new()

@@ -13,6 +13,7 @@ internal static class UpCommand
     {
         var paths = ClusterTarget.Resolve(cmd, ctx.DataRoot);
         var portFlag = ClusterTarget.ApiPortFlag(cmd);
+        var resolvConfFlag = ResolvConfFlag.Parse(cmd);
         var foreground = cmd.Has("--foreground");
         ctx.RequireRoot("up", "it creates network namespaces and nftables rules");
 
@@ -21,6 +22,9 @@ internal static class UpCommand
             var existing = ClusterConfig.Load(paths.ConfigFile);
             if (portFlag is { } p && existing is not null && p != existing.ApiPort)
                 throw new CliException($"cluster {paths.Name} is already running on port {existing.ApiPort}, not {p}");
+            if (resolvConfFlag is { } rc && existing is not null && rc != ResolvConfFlag.Effective(existing.ResolvConf))
+                throw new CliException($"cluster {paths.Name} is already running with --resolv-conf \"{ResolvConfFlag.Effective(existing.ResolvConf)}\"; " +
+                    $"stop it with podway down --name {paths.Name} to change it");
             ctx.Out.WriteLine($"cluster {paths.Name} is already running (pid {running}, https://127.0.0.1:{existing?.ApiPort}); nothing changed");
             return 0;
         }
@@ -28,6 +32,8 @@ internal static class UpCommand
         DataDir.Ensure(paths);
         ClusterTarget.Remember(paths, ctx.DataRoot);
         var config = ClusterConfigResolver.Resolve(paths, portFlag, ClusterConfigResolver.OthersUnder(ctx.DataRoot, paths), DateTimeOffset.UtcNow);
+        // Unlike the port, the resolvers may change between runs (a new network); the stored value holds until then.
+        if (resolvConfFlag is not null) config = config with { ResolvConf = resolvConfFlag };
         if (!PortProbe.IsFree(config.ApiPort))
             throw new CliException(!File.Exists(paths.ConfigFile)
                 ? $"port {config.ApiPort} is already in use; choose another with --api-port"

@@ -20,6 +20,8 @@ internal sealed record ClusterConfig
     /// <summary>The host's address on the node network: where nodes and Pods reach the API server.</summary>
     public required string AdvertiseAddress { get; init; }
     public required DateTimeOffset Created { get; init; }
+    /// <summary>`up --resolv-conf`: the host resolv.conf the node resolver forwards to; "" none; null (older configs) /etc/resolv.conf.</summary>
+    public string? ResolvConf { get; init; }
 
     [JsonIgnore] public IPAddress Advertise => IPAddress.Parse(AdvertiseAddress);
 
