@@ -11,8 +11,9 @@ public sealed class DnsAddonTests : IClassFixture<RealApiServer>
     [Fact]
     public async Task EnsureAsync_TwiceWithNewToken_KubeDnsServiceDeploymentAndSecretAccepted()
     {
-        await DnsAddon.EnsureAsync(_api.Client, "https://10.250.9.1:6443", "first", default);
-        await DnsAddon.EnsureAsync(_api.Client, "https://10.250.9.1:6443", "second", default);
+        var nodeResolver = System.Net.IPAddress.Parse("10.250.9.1");
+        await DnsAddon.EnsureAsync(_api.Client, "https://10.250.9.1:6443", "first", nodeResolver, default);
+        await DnsAddon.EnsureAsync(_api.Client, "https://10.250.9.1:6443", "second", nodeResolver, default);
 
         var service = await _api.Client.GetAsync(BuiltinResources.Service, "kube-system", "kube-dns");
         Assert.Equal("10.96.0.10", (string?)service["spec"]!["clusterIP"]);
@@ -25,6 +26,9 @@ public sealed class DnsAddonTests : IClassFixture<RealApiServer>
         Assert.Equal("Default", (string?)pod["dnsPolicy"]);
         Assert.Equal("podway/dns", (string?)pod["containers"]![0]!["image"]);
         Assert.Equal(8181, (int?)pod["containers"]![0]!["readinessProbe"]!["httpGet"]!["port"]);
+        // Outside names go to the node resolver (the host relay), waited for a little longer than its own budget.
+        Assert.Equal(["--upstream", "10.250.9.1", "--forward-budget", "3.5"],
+            pod["containers"]![0]!["args"]!.AsArray().Select(a => (string?)a));
 
         var secret = await _api.Client.GetAsync(BuiltinResources.Secret, "kube-system", "podway-dns");
         Assert.Equal("second", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)secret["data"]!["token"]!)));
