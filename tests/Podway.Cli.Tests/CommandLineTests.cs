@@ -16,6 +16,9 @@ public sealed class CommandLineTests
         new(["status", "extra"], "error: unexpected argument \"extra\" for podway status"),
         new(["up", "--api-port", "http"], "error: invalid value \"http\" for --api-port: must be a port number from 1 to 65535"),
         new(["up", "--api-port=70000"], "error: invalid value \"70000\" for --api-port: must be a port number from 1 to 65535"),
+        new(["up", "--resolv-conf", "/nonexistent/podway/resolv.conf"],
+            "error: invalid value \"/nonexistent/podway/resolv.conf\" for --resolv-conf: no such file (give \"\" for no upstream resolvers)"),
+        new(["up", "--resolv-conf", "/tmp"], "error: invalid value \"/tmp\" for --resolv-conf: no such file (give \"\" for no upstream resolvers)"),
         new(["status", "--name", "Bad_Name"], "error: invalid cluster name \"Bad_Name\""),
         new(["status", "--name", "muchtoolongname"], "error: invalid cluster name \"muchtoolongname\""),
     ];

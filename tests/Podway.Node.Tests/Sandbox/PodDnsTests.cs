@@ -31,6 +31,22 @@ public sealed class PodDnsTests
     public void ResolvConf_Policy_FormsWhatTheKubeletWrites(string podSpec, string expected) =>
         Assert.Equal(expected, Resolv(podSpec));
 
+    static string ResolvWithNodeResolver(string podSpecJson) =>
+        PodDns.ResolvConf(JsonNode.Parse(podSpecJson)!.AsObject(), "team-a", IPAddress.Parse("10.96.0.10"), "cluster.local",
+            "nameserver 127.0.0.53\nnameserver 192.0.2.53\nsearch example.com\noptions edns0\n", IPAddress.Parse("10.250.3.1"));
+
+    // The host's nameservers (a loopback stub here) are unreachable from a Pod: the node resolver replaces them,
+    // search and options stay the host's; Pods that ask the cluster DNS are unchanged.
+    [Theory]
+    [InlineData("""{"dnsPolicy":"Default"}""", "search example.com\nnameserver 10.250.3.1\noptions edns0\n")]
+    [InlineData("""{"dnsPolicy":"ClusterFirst","hostNetwork":true}""", "search example.com\nnameserver 10.250.3.1\noptions edns0\n")]
+    [InlineData("""{"dnsPolicy":"Default","dnsConfig":{"nameservers":["192.0.2.9"]}}""",
+        "search example.com\nnameserver 10.250.3.1\nnameserver 192.0.2.9\noptions edns0\n")]
+    [InlineData("{}", "search team-a.svc.cluster.local svc.cluster.local cluster.local example.com\nnameserver 10.96.0.10\noptions ndots:5\n")]
+    [InlineData("""{"dnsPolicy":"None"}""", "")]
+    public void ResolvConf_NodeResolver_ReplacesTheHostsNameservers(string podSpec, string expected) =>
+        Assert.Equal(expected, ResolvWithNodeResolver(podSpec));
+
     [Fact]
     public void ResolvConf_MoreThan32SearchPaths_KeepsTheFirst32()
     {
