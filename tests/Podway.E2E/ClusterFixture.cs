@@ -5,7 +5,8 @@ namespace Podway.E2E;
 
 /// <summary>
 /// A real cluster of its own for the tests: `./podway up` with a unique name, data dir and port, driven by the
-/// machine's kubectl through the kubeconfig podway wrote; `./podway down --purge` afterwards.
+/// machine's kubectl through the kubeconfig podway wrote; `./podway down --purge` afterwards. Its "host
+/// resolvers" are one <see cref="LoopbackResolver"/> (`up --resolv-conf`), so Pods' outside names never leave the machine.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
@@ -14,6 +15,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     public string UserKubeconfig { get; }
     public int ApiPort { get; } = FreePort();
     public string Kubeconfig => Path.Combine(DataDir, "kubeconfig");
+    /// <summary>The resolver the cluster's node resolver forwards to, named by <see cref="ResolvConf"/>.</summary>
+    public LoopbackResolver Resolver { get; private set; } = null!;
+    public string ResolvConf => Path.Combine(Path.GetDirectoryName(DataDir)!, "resolv.conf");
 
     public ClusterFixture()
     {
@@ -32,6 +36,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(UserKubeconfig)!);
+        Resolver = new LoopbackResolver();
+        File.WriteAllText(ResolvConf, $"# podway E2E: the host's resolvers, on loopback\nsearch podway-e2e.test\nnameserver {Resolver.Address}\noptions edns0\n");
         var up = await UpAsync();
         if (up.ExitCode != 0) throw new InvalidOperationException("podway up failed\n" + up);
     }
@@ -45,7 +51,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         return ns;
     }
 
-    public Task<ProcessResult> UpAsync() => PodwayAsync("up", "--name", Name, "--data-dir", DataDir, "--api-port", ApiPort.ToString());
+    public Task<ProcessResult> UpAsync() =>
+        PodwayAsync("up", "--name", Name, "--data-dir", DataDir, "--api-port", ApiPort.ToString(), "--resolv-conf", ResolvConf);
 
     public Task<ProcessResult> DownAsync(bool purge = false) =>
         purge ? PodwayAsync("down", "--name", Name, "--purge") : PodwayAsync("down", "--name", Name);
@@ -72,6 +79,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await DownAsync(purge: true);
+        if (Resolver is not null) await Resolver.DisposeAsync();
         try { Directory.Delete(Path.GetDirectoryName(DataDir)!, recursive: true); } catch (IOException) { }
     }
 

@@ -63,6 +63,56 @@ public sealed class DnsTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task OutsideNames_ForwardedThroughTheNodeResolver_ClusterNamesStayInside()
+    {
+        var (ns, client) = await SetUpAsync();
+        var clusterIp = (await cluster.KubectlAsync("get", "svc", "web", "-n", ns, "-o", "jsonpath={.spec.clusterIP}")).Stdout.Trim();
+        var answer = LoopbackResolver.Answer.ToString();
+
+        // Pod -> kube-dns (podway-dns) -> node resolver on the bridge -> the host's resolver (on loopback here).
+        var dig = await Eventually.ValueAsync(() => ExecAsync(ns, client, "dig", "+short", LoopbackResolver.Name),
+            r => r.Stdout.Trim() == answer, "dig example.test through kube-dns");
+        Assert.Equal(answer, dig.Stdout.Trim());
+        Assert.Contains(answer, (await ExecAsync(ns, client, "nslookup", LoopbackResolver.Name)).Stdout);
+        Assert.Equal(answer, (await ExecAsync(ns, client, "dig", "+tcp", "+short", LoopbackResolver.Name)).Stdout.Trim());
+        Assert.Contains("status: NXDOMAIN", (await ExecAsync(ns, client, "dig", "nothing-here.test")).Stdout);
+        // A silent host resolver: SERVFAIL at the relay's timeout, passed on by kube-dns before the client gives up.
+        Assert.Contains("status: SERVFAIL", (await ExecAsync(ns, client, "dig", "+tries=1", LoopbackResolver.SilentName)).Stdout);
+        // Cluster names still resolve, and none of them was ever sent to the host's resolver.
+        Assert.Equal(clusterIp, (await ExecAsync(ns, client, "dig", "+short", $"web.{ns}.svc.cluster.local")).Stdout.Trim());
+        Assert.StartsWith(clusterIp, (await ExecAsync(ns, client, "getent", "hosts", "web")).Stdout.Trim());
+        Assert.DoesNotContain(cluster.Resolver.Asked, n => n.EndsWith("cluster.local", StringComparison.Ordinal));
+        Assert.Contains(LoopbackResolver.Name, cluster.Resolver.Asked);
+    }
+
+    [Fact]
+    public async Task DefaultPolicyPod_AsksTheNodeResolver()
+    {
+        var ns = await cluster.NewNamespaceAsync("dnsdef");
+        const string pod = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: host-dns}
+            spec:
+              dnsPolicy: Default
+              containers: [{name: c, image: nicolaka/netshoot, command: [sleep, "3600"]}]
+            """;
+        Assert.Equal(0, (await cluster.KubectlStdinAsync(pod, "apply", "-n", ns, "-f", "-")).ExitCode);
+        var ready = await cluster.KubectlAsync("wait", "-n", ns, "--for=condition=Ready", "pod/host-dns", "--timeout=90s");
+        Assert.True(ready.ExitCode == 0, ready.ToString());
+        var bridge = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(cluster.DataDir, "cluster.json")))
+            .RootElement.GetProperty("advertiseAddress").GetString();
+
+        // The --resolv-conf file, its nameservers (loopback: unreachable from a Pod) replaced by the node resolver.
+        var resolv = (await ExecAsync(ns, "host-dns", "cat", "/etc/resolv.conf")).Stdout;
+        Assert.Equal($"search podway-e2e.test\nnameserver {bridge}\noptions edns0\n", resolv);
+        var dig = await ExecAsync(ns, "host-dns", "dig", "+short", LoopbackResolver.Name);
+        Assert.Equal(LoopbackResolver.Answer.ToString(), dig.Stdout.Trim());
+        // The node resolver keeps cluster names to itself.
+        Assert.Contains("status: REFUSED", (await ExecAsync(ns, "host-dns", "dig", "kubernetes.default.svc.cluster.local")).Stdout);
+    }
+
+    [Fact]
     public async Task HeadlessService_AnswersOneRecordPerReadyPod_AndSrv()
     {
         var (ns, client) = await SetUpAsync();

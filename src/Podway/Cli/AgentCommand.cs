@@ -55,7 +55,9 @@ internal static class AgentCommand
             {
                 // The kubelet's default is 110; a podway node is a whole machine and its /24 holds 254 Pod IPs.
                 MaxPods = 250,
-                // The control plane's DNS relay on the host bridge: the node resolver of dnsPolicy Default Pods.
+                // As the kubelet's --resolv-conf: the file dnsPolicy Default copies searches and options from; its
+                // nameservers give way to the control plane's DNS relay on the host bridge, the node resolver.
+                HostResolvConf = ResolvConfFlag.Effective(config.ResolvConf),
                 NodeResolver = node.HostIp,
                 BeforeStoppingPod = proxy.WaitUntilNotRoutedAsync,
                 Log = message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}"),
