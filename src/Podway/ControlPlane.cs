@@ -102,12 +102,11 @@ public static class ControlPlane
     /// </summary>
     static Podway.Dns.Relay.HostDnsRelay? StartDnsRelay(ControlPlaneOptions options, NodeIdentity node, IPAddress hostIp)
     {
-        var upstreams = Podway.Dns.Relay.HostDnsRelay.UpstreamsFrom(options.ResolvConf, hostIp, node.ClusterDns);
         try
         {
-            var relay = new Podway.Dns.Relay.HostDnsRelay(new IPEndPoint(hostIp, 53), upstreams, node.ClusterDomain);
+            var relay = Podway.Dns.Relay.HostDnsRelay.ForResolvConf(new IPEndPoint(hostIp, 53), options.ResolvConf, node.ClusterDomain, node.ClusterDns);
             relay.Start();
-            Console.Error.WriteLine($"podway: node resolver on {relay.LocalEndPoint} forwards to [{string.Join(", ", upstreams)}] " +
+            Console.Error.WriteLine($"podway: node resolver on {relay.LocalEndPoint} forwards to [{string.Join(", ", relay.Upstreams)}] " +
                 $"(from {(options.ResolvConf is "" ? "no resolv.conf" : options.ResolvConf)})");
             return relay;
         }

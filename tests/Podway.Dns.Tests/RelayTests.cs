@@ -175,14 +175,14 @@ public sealed class RelayTests
     }
 
     [Fact]
-    public void UpstreamsFrom_HostResolvConf_KeepsLoopbackStubsButNotTheRelayOrTheClusterDns()
+    public void HostResolvConf_File_KeepsLoopbackStubsButNotTheRelayOrTheClusterDns()
     {
         var file = Path.GetTempFileName();
         try
         {
             File.WriteAllText(file, "nameserver 127.0.0.53\nnameserver 10.250.3.1\nnameserver 10.96.0.10\nnameserver 192.0.2.1\noptions edns0\n");
 
-            var upstreams = HostDnsRelay.UpstreamsFrom(file, IPAddress.Parse("10.250.3.1"), IPAddress.Parse("10.96.0.10"));
+            var upstreams = new HostResolvConf(file, [IPAddress.Parse("10.250.3.1"), IPAddress.Parse("10.96.0.10")]).Current();
 
             Assert.Equal(["127.0.0.53:53", "192.0.2.1:53"], upstreams.Select(u => u.ToString()));
         }
@@ -191,18 +191,61 @@ public sealed class RelayTests
 
     [Theory]
     [InlineData("")]
+    [InlineData(null)]
     [InlineData("/nonexistent/podway-test/resolv.conf")]
-    public void UpstreamsFrom_NoFile_None(string path) =>
-        Assert.Empty(HostDnsRelay.UpstreamsFrom(path));
+    public void HostResolvConf_NoFile_None(string? path) =>
+        Assert.Empty(new HostResolvConf(path, []).Current());
 
     [Fact]
-    public void UpstreamsFrom_FileWithoutNameservers_None()
+    public void HostResolvConf_FileWithoutNameservers_None()
     {
         var file = Path.GetTempFileName();
         try
         {
             File.WriteAllText(file, "# nothing here\nsearch example.com\n");
-            Assert.Empty(HostDnsRelay.UpstreamsFrom(file));
+            Assert.Empty(new HostResolvConf(file, []).Current());
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void HostResolvConf_FileRewritten_FollowsIt()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var conf = new HostResolvConf(file, [], checkEvery: TimeSpan.Zero);
+            File.WriteAllText(file, "nameserver 192.0.2.1\n");
+            Assert.Equal(["192.0.2.1:53"], conf.Current().Select(u => u.ToString()));
+
+            File.WriteAllText(file, "nameserver 192.0.2.10\nnameserver 192.0.2.11\n");
+            Assert.Equal(["192.0.2.10:53", "192.0.2.11:53"], conf.Current().Select(u => u.ToString()));
+
+            File.Delete(file);
+            Assert.Empty(conf.Current());
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public async Task Relay_ResolvConfGainsAResolver_ForwardsToIt()
+    {
+        using var upstream = new FakeUpstream("127.0.0.30");
+        var file = Path.GetTempFileName();
+        try
+        {
+            // resolv.conf resolvers are on port 53; the stand-in's port comes in through the upstream list instead.
+            var conf = new HostResolvConf(file, [], checkEvery: TimeSpan.Zero);
+            await using var relay = new HostDnsRelay(Listen,
+                () => conf.Current().Count == 0 ? [] : [upstream.EndPoint], "cluster.local");
+            relay.Start();
+            var before = await AskUdpAsync(relay.LocalEndPoint, DnsMessages.Query("example.test", RecordType.A), TimeSpan.FromSeconds(10));
+
+            File.WriteAllText(file, "nameserver 127.0.0.30\n");
+            var after = await AskUdpAsync(relay.LocalEndPoint, DnsMessages.Query("example.test", RecordType.A), TimeSpan.FromSeconds(10));
+
+            Assert.Equal(Rcode.ServFail, DnsMessages.Decode(before!).Rcode);
+            Assert.Equal(["example.test. 60 IN A 192.0.2.53"], DnsMessages.Decode(after!).Answers);
         }
         finally { File.Delete(file); }
     }

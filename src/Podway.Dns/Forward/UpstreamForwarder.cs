@@ -9,22 +9,36 @@ namespace Podway.Dns.Forward;
 /// so a client hears SERVFAIL quickly (instead of waiting out its own 5 s timeout) when none answer or there are none.
 /// A UDP answer with TC set is retried over TCP when the client itself asked over TCP.
 /// </summary>
-/// <param name="budget">The whole forward, all upstreams together (default 2 s).</param>
-/// <param name="perUpstream">One upstream's share; default: the budget split evenly between the upstreams.</param>
-public sealed class UpstreamForwarder(IReadOnlyList<IPEndPoint> upstreams, TimeSpan? budget = null, TimeSpan? perUpstream = null)
+public sealed class UpstreamForwarder
 {
-    readonly TimeSpan _budget = budget ?? TimeSpan.FromSeconds(2);
+    readonly Func<IReadOnlyList<IPEndPoint>> _upstreams;
+    readonly TimeSpan _budget;
+    readonly TimeSpan? _perUpstream;
 
-    public IReadOnlyList<IPEndPoint> Upstreams => upstreams;
+    /// <param name="budget">The whole forward, all upstreams together (default 2 s).</param>
+    /// <param name="perUpstream">One upstream's share; default: the budget split evenly between the upstreams.</param>
+    public UpstreamForwarder(IReadOnlyList<IPEndPoint> upstreams, TimeSpan? budget = null, TimeSpan? perUpstream = null)
+        : this(() => upstreams, budget, perUpstream) { }
+
+    /// <param name="upstreams">Asked once per query: the list may change while we run (a re-read resolv.conf).</param>
+    public UpstreamForwarder(Func<IReadOnlyList<IPEndPoint>> upstreams, TimeSpan? budget = null, TimeSpan? perUpstream = null)
+    {
+        _upstreams = upstreams;
+        _budget = budget ?? TimeSpan.FromSeconds(2);
+        _perUpstream = perUpstream;
+    }
+
+    public IReadOnlyList<IPEndPoint> Upstreams => _upstreams();
 
     /// <summary>Writes the upstream's answer into <paramref name="response"/> and returns its length, or 0 when none answered.</summary>
     public async Task<int> ForwardAsync(ReadOnlyMemory<byte> query, Memory<byte> response, bool overTcp, CancellationToken ct)
     {
+        var upstreams = _upstreams();
         if (upstreams.Count == 0 || query.Length < 12) return 0;
         var id = BinaryPrimitives.ReadUInt16BigEndian(query.Span);
         using var total = CancellationTokenSource.CreateLinkedTokenSource(ct);
         total.CancelAfter(_budget);
-        var perServer = perUpstream ?? TimeSpan.FromTicks(_budget.Ticks / upstreams.Count);
+        var perServer = _perUpstream ?? TimeSpan.FromTicks(_budget.Ticks / upstreams.Count);
         foreach (var upstream in upstreams)
         {
             if (total.IsCancellationRequested) break;
