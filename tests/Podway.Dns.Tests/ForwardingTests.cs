@@ -17,19 +17,20 @@ public sealed class ForwardingTests
         var clock = Stopwatch.StartNew();
         var output = await Dig.RunAsync(server.LocalEndPoint, "+time=8", "example.org", "A");
         Assert.Contains("status: SERVFAIL", output);
-        Assert.InRange(clock.Elapsed.TotalSeconds, 1.5, 4);
+        // It waited for the silent upstream (dig's own 8 s timeout bounds the other side).
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1.5), $"answered after {clock.Elapsed}, before the upstream's 2 s");
         Assert.True(silent.Received >= 1);
     }
 
     [Fact]
     public async Task Forward_NoUpstreams_ServFailAtOnce()
     {
-        await using var server = new DnsServer(TestObjects.Zone(), new UpstreamForwarder([]), new IPEndPoint(IPAddress.Loopback, 0));
+        // A 60 s budget: dig (5 s, one try) gets SERVFAIL only if the forwarder does not wait when there is no one to ask.
+        await using var server = new DnsServer(TestObjects.Zone(), new UpstreamForwarder([], budget: TimeSpan.FromSeconds(60)),
+            new IPEndPoint(IPAddress.Loopback, 0));
         server.Start();
-        var clock = Stopwatch.StartNew();
         var output = await Dig.RunAsync(server.LocalEndPoint, "example.org", "A");
         Assert.Contains("status: SERVFAIL", output);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
     }
 
     [Fact]
