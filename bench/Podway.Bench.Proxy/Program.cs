@@ -10,12 +10,13 @@ using Podway.Proxy.Tracking;
 // namespace named after a throwaway cluster (podway-NAME-bench), deleted afterwards.
 var services = args.Length > 0 ? int.Parse(args[0]) : 10_000;
 var endpointsPer = args.Length > 1 ? int.Parse(args[1]) : 10;
+var shards = args.Length > 2 ? int.Parse(args[2]) : ProxyNodeInfo.DefaultShards;
 var cluster = "pb" + Guid.NewGuid().ToString("N")[..5];
 var netns = $"podway-{cluster}-bench";
 Run("ip", "netns", "add", netns);
 try
 {
-    var node = new ProxyNodeInfo { NodeName = "node-a", NodeIps = ["192.168.0.2"], ClusterPodCidr = "10.244.0.0/16", TableName = ProxyNodeInfo.TableFor(cluster) };
+    var node = new ProxyNodeInfo { NodeName = "node-a", NodeIps = ["192.168.0.2"], ClusterPodCidr = "10.244.0.0/16", TableName = ProxyNodeInfo.TableFor(cluster), Shards = shards };
     var svc = new ServiceChangeTracker();
     var eps = new EndpointsChangeTracker(DateTimeOffset.UtcNow);
     for (var i = 0; i < services; i++) { svc.Update(null, Service(i)); eps.Update(Slice(i, endpointsPer, 0), removed: false); }
@@ -29,21 +30,23 @@ try
         return await proxier.SyncAsync(s, v, a.Concat(b).ToHashSet(), default);
     }
 
-    Console.WriteLine($"podway proxy sync benchmark: {services} Services x {endpointsPer} endpoints, real nft {NftVersion()} in netns {netns}");
+    Console.WriteLine($"podway proxy sync benchmark: {services} Services x {endpointsPer} endpoints over {shards} shard tables, real nft {NftVersion()} in netns {netns}");
     var full = await Sync();
     Report("full sync", full, nft, "kube-proxy nftables: minutes at this size (KEP-3866 scale notes)");
-    svc.Update(null, Service(services));
-    eps.Update(Slice(services, endpointsPer, 0), removed: false);
-    var added = await Sync();
-    Report("one Service added", added, nft, "kube-proxy nftables: ~141 ms for one added Service at 10k Services");
-    eps.Update(Slice(7, endpointsPer, 1000), removed: false);
-    var changed = await Sync();
-    Report("one Service's endpoints changed", changed, nft, "");
-    svc.Update(Service(services), null);
-    eps.Update(Slice(services, endpointsPer, 0), removed: true);
-    var deleted = await Sync();
-    Report("one Service deleted", deleted, nft, "");
-    var rules = Run("ip", "netns", "exec", netns, "sh", "-c", $"nft list table ip {node.TableName} | wc -l").Trim();
+    // Three rounds, so one run shows the spread of the partial syncs.
+    for (var round = 0; round < 3; round++)
+    {
+        var n = services + round;
+        svc.Update(null, Service(n));
+        eps.Update(Slice(n, endpointsPer, 0), removed: false);
+        Report("one Service added", await Sync(), nft, "kube-proxy nftables: ~141 ms for one added Service at 10k Services");
+        eps.Update(Slice(7 + round, endpointsPer, 1000), removed: false);
+        Report("one Service's endpoints changed", await Sync(), nft, "");
+        svc.Update(Service(n), null);
+        eps.Update(Slice(n, endpointsPer, 0), removed: true);
+        Report("one Service deleted", await Sync(), nft, "");
+    }
+    var rules = Run("ip", "netns", "exec", netns, "sh", "-c", "nft list ruleset | wc -l").Trim();
     if (Environment.GetEnvironmentVariable("PODWAY_BENCH_PROBE") is not null)
     {
         foreach (var probe in new[] { $"list table ip {node.TableName} >/dev/null", $"-f - <<< 'add element ip {node.TableName} cluster-ips {{ 10.99.0.1 }}'", $"-f - <<< 'add chain ip {node.TableName} probe'" })
@@ -53,11 +56,13 @@ try
             Console.WriteLine($"probe nft {probe}: {sw.Elapsed.TotalMilliseconds:F0} ms");
         }
     }
-    Console.WriteLine($"table {node.TableName} has {rules} lines in `nft list table`");
+    Console.WriteLine($"tables {node.TableName} and its {shards} shards have {rules} lines in `nft list ruleset`");
 }
 finally
 {
-    Run("ip", "netns", "delete", netns);
+    // PODWAY_BENCH_KEEP leaves the netns for probing by hand (delete it with `ip netns delete`).
+    if (Environment.GetEnvironmentVariable("PODWAY_BENCH_KEEP") is null) Run("ip", "netns", "delete", netns);
+    else Console.WriteLine($"kept netns {netns}");
 }
 
 static void Report(string what, SyncResult r, CountingNftables nft, string peer) =>

@@ -15,7 +15,8 @@ public sealed record ProxyNodeInfo
     /// Shard tables `TableName-sNN` the Services' DNAT rules are spread over (1..99): a partial sync commits to one
     /// shard, and the kernel re-validates only that shard's rules (see Rules/TableLayout).
     /// </summary>
-    public int Shards { get; init; } = 16;
+    public int Shards { get; init; } = DefaultShards;
+    public const int DefaultShards = 16;
 
     public static string TableFor(string clusterName) => $"podway-{clusterName}";
 }

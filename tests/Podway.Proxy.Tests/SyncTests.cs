@@ -105,6 +105,22 @@ public sealed class SyncTests
     }
 
     [Fact]
+    public async Task PartialSync_NftFails_RetryStillFlushesGoneUdpEndpoint()
+    {
+        var h = new ProxyHarness();
+        h.Add(Service("kube-system", "dns", "10.96.0.10", [new("dns", 53, "UDP", NodePort: 0)]));
+        h.Add(Slice("kube-system", "dns", "dns-1", [("dns", 53, "UDP")], [new("10.244.0.3"), new("10.244.0.4")]));
+        await h.SyncAsync();
+        h.Add(Slice("kube-system", "dns", "dns-1", [("dns", 53, "UDP")], [new("10.244.0.4")]));
+        h.Fake!.FailNext = "Error: Could not process rule: Cannot allocate memory";
+        await Assert.ThrowsAsync<NftException>(h.SyncAsync);
+        Assert.Empty(h.Conntrack.Calls);
+        Assert.True((await h.SyncAsync()).Full);
+        Assert.Equal(["nat 10.96.0.10 -> 10.244.0.3"], h.Conntrack.Calls);
+        Assert.Equal("ACCEPT", h.Trace("10.244.0.9", "10.96.0.10", "udp", 53).Verdict);
+    }
+
+    [Fact]
     public async Task SyncAsync_ExternalTrafficPolicyLocal_ReportsLocalEndpointsForHealthCheck()
     {
         var h = new ProxyHarness();
@@ -150,6 +166,7 @@ public sealed class SyncTests
         await before.SyncAsync();
         var foreign = new NftTransaction("ip", "podway-testx-s03");
         foreign.AddTable();
+        foreign.On("podway-test-s77").AddTable(); // as if an earlier version ran 78 shards
         await fake.RunAsync(foreign);
 
         var after = new ProxyHarness(fake, ProxyHarness.Node with { Shards = 2 });

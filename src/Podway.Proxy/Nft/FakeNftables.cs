@@ -23,11 +23,6 @@ public sealed partial class FakeNftables : INftables
 
     public FakeTable? Table(string family, string name) { lock (_gate) return _tables.GetValueOrDefault($"{family} {name}"); }
 
-    public Task<IReadOnlyList<string>> ListTablesAsync(string family, CancellationToken ct = default)
-    {
-        lock (_gate) return Task.FromResult<IReadOnlyList<string>>([.. _tables.Values.Where(t => t.Family == family).Select(t => t.Name)]);
-    }
-
     public Task RunAsync(NftTransaction tx, CancellationToken ct = default)
     {
         if (tx.Error is not null) throw new NftException($"transaction not run: {tx.Error}");

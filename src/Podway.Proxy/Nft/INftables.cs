@@ -4,8 +4,6 @@ namespace Podway.Proxy.Nft;
 public interface INftables
 {
     Task RunAsync(NftTransaction tx, CancellationToken ct = default);
-    /// <summary>The names of the tables of <paramref name="family"/> ("ip").</summary>
-    Task<IReadOnlyList<string>> ListTablesAsync(string family, CancellationToken ct = default);
 }
 
 /// <summary>nft rejected a transaction (nothing of it applied).</summary>

@@ -22,15 +22,6 @@ public sealed class RealNftables(string? netns = null) : INftables
         return code == 0 ? output : null;
     }
 
-    public async Task<IReadOnlyList<string>> ListTablesAsync(string family, CancellationToken ct = default)
-    {
-        var (code, output, err) = await RunNftAsync(null, ct, "list", "tables", family);
-        if (code != 0) throw new NftException($"nft list tables {family} failed ({code}): {err.Trim()}");
-        // "table ip NAME" per line.
-        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(l => l.Split(' ')).Where(f => f.Length == 3 && f[0] == "table" && f[1] == family).Select(f => f[2])];
-    }
-
     async Task<(int Code, string Out, string Err)> RunNftAsync(string? stdin, CancellationToken ct, params string[] args)
     {
         var psi = new ProcessStartInfo(netns is null ? "nft" : "ip")

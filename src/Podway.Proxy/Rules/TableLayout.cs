@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using static Podway.Proxy.Rules.ProxyNames;
 
 namespace Podway.Proxy.Rules;
@@ -12,7 +11,7 @@ namespace Podway.Proxy.Rules;
 /// shard and the kernel walks only that shard's rules. The main table keeps the shared parts: the filter chains
 /// (no-endpoint REJECT/DROP, firewall, Service CIDR checks), masquerading and the hairpin set.
 /// </summary>
-internal sealed partial class TableLayout
+internal sealed class TableLayout
 {
     public TableLayout(string mainTable, int shardCount)
     {
@@ -27,6 +26,8 @@ internal sealed partial class TableLayout
     /// <summary>Shard table names, index = shard number.</summary>
     public IReadOnlyList<string> Shards { get; }
     public IEnumerable<string> All => Shards.Prepend(Main);
+    /// <summary>Every shard name any shard count could have used (s00..s98), for deleting an earlier layout's shards.</summary>
+    public IEnumerable<string> AllPossibleShards => Enumerable.Range(0, 99).Select(i => $"{Main}-s{i:D2}");
 
     /// <summary>The shard of a Service ("namespace/name"): FNV-1a of its key, so every process agrees.</summary>
     public int ShardOf(string serviceKey)
@@ -45,16 +46,9 @@ internal sealed partial class TableLayout
     /// </summary>
     public static int NatPriority(int shard) => -100 + shard;
 
-    /// <summary>Whether a table of the node is a shard of this proxy's main table (of any shard count).</summary>
-    public bool IsShardOfMain(string table) =>
-        table.StartsWith(Main + "-s", StringComparison.Ordinal) && ShardSuffix().IsMatch(table.AsSpan(Main.Length));
-
     /// <summary>Per-Service objects in the main table: firewall chains (reached from filter chains there).</summary>
     public static bool ChainInMain(string chain) => chain.StartsWith("firewall-", StringComparison.Ordinal);
 
     /// <summary>The DNAT dispatch maps are per shard; every other set or map is in the main table.</summary>
     public static bool SetInShard(string set) => set is ServiceIpsMap or ServiceNodePortsMap;
-
-    [GeneratedRegex(@"^-s\d+$")]
-    private static partial Regex ShardSuffix();
 }
