@@ -49,6 +49,7 @@ internal sealed class TableLayout
     /// <summary>Per-Service objects in the main table: firewall chains (reached from filter chains there).</summary>
     public static bool ChainInMain(string chain) => chain.StartsWith("firewall-", StringComparison.Ordinal);
 
-    /// <summary>The DNAT dispatch maps are per shard; every other set or map is in the main table.</summary>
+    /// <summary>Of the maps and sets Services add elements to, the DNAT dispatch maps are per shard, the rest in the
+    /// main table. (A Service's own affinity sets are in its shard, beside the chains that use them.)</summary>
     public static bool SetInShard(string set) => set is ServiceIpsMap or ServiceNodePortsMap;
 }
