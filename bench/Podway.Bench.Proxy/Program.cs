@@ -10,12 +10,13 @@ using Podway.Proxy.Tracking;
 // namespace named after a throwaway cluster (podway-NAME-bench), deleted afterwards.
 var services = args.Length > 0 ? int.Parse(args[0]) : 10_000;
 var endpointsPer = args.Length > 1 ? int.Parse(args[1]) : 10;
+var shards = args.Length > 2 ? int.Parse(args[2]) : ProxyNodeInfo.DefaultShards;
 var cluster = "pb" + Guid.NewGuid().ToString("N")[..5];
 var netns = $"podway-{cluster}-bench";
 Run("ip", "netns", "add", netns);
 try
 {
-    var node = new ProxyNodeInfo { NodeName = "node-a", NodeIps = ["192.168.0.2"], ClusterPodCidr = "10.244.0.0/16", TableName = ProxyNodeInfo.TableFor(cluster) };
+    var node = new ProxyNodeInfo { NodeName = "node-a", NodeIps = ["192.168.0.2"], ClusterPodCidr = "10.244.0.0/16", TableName = ProxyNodeInfo.TableFor(cluster), Shards = shards };
     var svc = new ServiceChangeTracker();
     var eps = new EndpointsChangeTracker(DateTimeOffset.UtcNow);
     for (var i = 0; i < services; i++) { svc.Update(null, Service(i)); eps.Update(Slice(i, endpointsPer, 0), removed: false); }
@@ -29,23 +30,27 @@ try
         return await proxier.SyncAsync(s, v, a.Concat(b).ToHashSet(), default);
     }
 
-    Console.WriteLine($"podway proxy sync benchmark: {services} Services x {endpointsPer} endpoints, real nft {NftVersion()} in netns {netns}");
+    Console.WriteLine($"podway proxy sync benchmark: {services} Services x {endpointsPer} endpoints over {shards} shard tables, real nft {NftVersion()} in netns {netns}");
     var full = await Sync();
     Report("full sync", full, nft, "kube-proxy nftables: minutes at this size (KEP-3866 scale notes)");
-    svc.Update(null, Service(services));
-    eps.Update(Slice(services, endpointsPer, 0), removed: false);
-    var added = await Sync();
-    Report("one Service added", added, nft, "kube-proxy nftables: ~141 ms for one added Service at 10k Services");
-    eps.Update(Slice(7, endpointsPer, 1000), removed: false);
-    var changed = await Sync();
-    Report("one Service's endpoints changed", changed, nft, "");
-    svc.Update(Service(services), null);
-    eps.Update(Slice(services, endpointsPer, 0), removed: true);
-    var deleted = await Sync();
-    Report("one Service deleted", deleted, nft, "");
-    var rules = Run("ip", "netns", "exec", netns, "sh", "-c", $"nft list table ip {node.TableName} | wc -l").Trim();
+    // Five rounds, so one run shows the spread of the partial syncs.
+    for (var round = 0; round < 5; round++)
+    {
+        var n = services + round;
+        svc.Update(null, Service(n));
+        eps.Update(Slice(n, endpointsPer, 0), removed: false);
+        Report("one Service added", await Sync(), nft, "kube-proxy nftables: ~141 ms for one added Service at 10k Services");
+        eps.Update(Slice(7 + round, endpointsPer, 1000), removed: false);
+        Report("one Service's endpoints changed", await Sync(), nft, "");
+        svc.Update(Service(n), null);
+        eps.Update(Slice(n, endpointsPer, 0), removed: true);
+        Report("one Service deleted", await Sync(), nft, "");
+    }
     if (Environment.GetEnvironmentVariable("PODWAY_BENCH_PROBE") is not null)
     {
+        // `nft list ruleset` alone takes tens of seconds at this size on a busy machine.
+        var rules = Run("ip", "netns", "exec", netns, "sh", "-c", "nft list ruleset | wc -l").Trim();
+        Console.WriteLine($"tables {node.TableName} and its {shards} shards have {rules} lines in `nft list ruleset`");
         foreach (var probe in new[] { $"list table ip {node.TableName} >/dev/null", $"-f - <<< 'add element ip {node.TableName} cluster-ips {{ 10.99.0.1 }}'", $"-f - <<< 'add chain ip {node.TableName} probe'" })
         {
             var sw = Stopwatch.StartNew();
@@ -53,15 +58,16 @@ try
             Console.WriteLine($"probe nft {probe}: {sw.Elapsed.TotalMilliseconds:F0} ms");
         }
     }
-    Console.WriteLine($"table {node.TableName} has {rules} lines in `nft list table`");
 }
 finally
 {
-    Run("ip", "netns", "delete", netns);
+    // PODWAY_BENCH_KEEP leaves the netns for probing by hand (delete it with `ip netns delete`).
+    if (Environment.GetEnvironmentVariable("PODWAY_BENCH_KEEP") is null) Run("ip", "netns", "delete", netns);
+    else Console.WriteLine($"kept netns {netns}");
 }
 
 static void Report(string what, SyncResult r, CountingNftables nft, string peer) =>
-    Console.WriteLine($"{what,-34} {r.Duration.TotalMilliseconds,10:F1} ms total, nft {nft.LastNft.TotalMilliseconds,9:F1} ms, {r.Operations,8} nft operations, script {nft.LastBytes / 1024.0,9:F0} KiB   {peer}");
+    Console.WriteLine($"{what,-34} {r.Duration.TotalMilliseconds,10:F1} ms total, nft {nft.LastNft.TotalMilliseconds,9:F1} ms (cpu {nft.LastCpu.TotalMilliseconds,7:F1} ms), {r.Operations,8} nft operations, script {nft.LastBytes / 1024.0,9:F0} KiB   {peer}");
 
 static JsonObject Service(int i) => new()
 {
@@ -106,14 +112,29 @@ static string Run(string file, params string[] args)
 sealed class CountingNftables(INftables inner) : INftables
 {
     public TimeSpan LastNft { get; private set; }
+    /// <summary>User + system CPU of the nft process (and the kernel commit it runs): unlike wall time, barely
+    /// moved by other load on the machine. Children's rusage counts once they are reaped, as nft is here.</summary>
+    public TimeSpan LastCpu { get; private set; }
     public int LastBytes { get; private set; }
     public async Task RunAsync(NftTransaction tx, CancellationToken ct = default)
     {
+        var cpu = ChildrenCpu();
         var sw = Stopwatch.StartNew();
         await inner.RunAsync(tx, ct);
         LastNft = sw.Elapsed;
+        LastCpu = ChildrenCpu() - cpu;
         LastBytes = tx.Script.Length;
     }
+
+    static TimeSpan ChildrenCpu()
+    {
+        var usage = new long[18]; // struct rusage: ru_utime, ru_stime (timeval: sec, usec), then 14 longs
+        if (GetRusage(-1 /* RUSAGE_CHILDREN */, usage) != 0) return TimeSpan.Zero;
+        return TimeSpan.FromMicroseconds((usage[0] + usage[2]) * 1_000_000.0 + usage[1] + usage[3]);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getrusage")]
+    static extern int GetRusage(int who, [System.Runtime.InteropServices.Out] long[] usage);
 }
 
 sealed class NoConntrack : IConntrack

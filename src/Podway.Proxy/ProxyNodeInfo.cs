@@ -11,6 +11,12 @@ public sealed record ProxyNodeInfo
     public string ServiceCidr { get; init; } = "10.96.0.0/12";
     /// <summary>The nft table (family ip), e.g. "podway-&lt;cluster&gt;"; never a table the host owns.</summary>
     public required string TableName { get; init; }
+    /// <summary>
+    /// Shard tables `TableName-sNN` the Services' DNAT rules are spread over (1..99): a partial sync commits to one
+    /// shard, and the kernel re-validates only that shard's rules (see Rules/TableLayout).
+    /// </summary>
+    public int Shards { get; init; } = DefaultShards;
+    public const int DefaultShards = 16;
 
     public static string TableFor(string clusterName) => $"podway-{clusterName}";
 }

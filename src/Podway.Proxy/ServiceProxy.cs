@@ -10,8 +10,9 @@ namespace Podway.Proxy;
 
 /// <summary>
 /// The service proxy of one node (kube-proxy in nftables mode): watches Services and EndpointSlices, and keeps
-/// the node's table `ip &lt;TableName&gt;` in step: a full sync on start and after any failure, partial syncs of
-/// only the changed Services otherwise, at most once per MinSyncInterval and at least once per SyncPeriod.
+/// the node's table `ip &lt;TableName&gt;` and its shards `ip &lt;TableName&gt;-sNN` in step: a full sync on start and
+/// after any failure, partial syncs of only the changed Services otherwise, at most once per MinSyncInterval and at
+/// least once per SyncPeriod.
 /// </summary>
 public sealed class ServiceProxy
 {

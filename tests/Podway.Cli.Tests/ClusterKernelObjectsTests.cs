@@ -10,6 +10,7 @@ public sealed class ClusterKernelObjectsTests
     [InlineData("podway-dev-br", true)]
     [InlineData("pwdev", true)]
     [InlineData("pwdev-n1", true)]
+    [InlineData("podway-dev-s07", true)] // a service proxy shard table
     [InlineData("podway-devx", false)] // cluster "devx"
     [InlineData("pwdevx-n1", false)]
     [InlineData("eth0", false)]
@@ -40,6 +41,8 @@ public sealed class ClusterKernelObjectsTests
         {
             Must("nft", "add", "table", "inet", "podway-kt1");
             Must("nft", "add", "table", "inet", "podway-kt12");
+            Must("nft", "add", "table", "ip", "podway-kt1-s03"); // the service proxy's shards
+            Must("nft", "add", "table", "ip", "podway-kt12-s03");
         }
         try
         {
@@ -56,6 +59,8 @@ public sealed class ClusterKernelObjectsTests
                 Assert.Contains("nft table inet podway-kt1", removed);
                 Assert.DoesNotContain("table inet podway-kt1", Lines("nft", "list", "tables"));
                 Assert.Contains("table inet podway-kt12", Lines("nft", "list", "tables"));
+                Assert.DoesNotContain("table ip podway-kt1-s03", Lines("nft", "list", "tables"));
+                Assert.Contains("table ip podway-kt12-s03", Lines("nft", "list", "tables"));
             }
             Assert.Empty(ClusterKernelObjects.RemoveAll("kt1")); // idempotent
         }

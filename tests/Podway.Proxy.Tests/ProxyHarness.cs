@@ -45,10 +45,22 @@ public sealed class ProxyHarness
         return await Proxier.SyncAsync(services, view, svcChanged.Concat(epChanged).ToHashSet(), default);
     }
 
-    public FakeTable Table => Fake!.Table("ip", Node.TableName) ?? throw new InvalidOperationException("no table");
+    /// <summary>The proxy's main table.</summary>
+    public FakeTable Table => Fake!.Table("ip", Proxier.Layout.Main) ?? throw new InvalidOperationException("no table");
 
-    public TraceResult Trace(string src, string dst, string proto, int port) =>
-        new NftTracer(Table, [.. Node.NodeIps, "127.0.0.1"]).Trace(src, dst, proto, port);
+    /// <summary>The main table and every shard, in name order.</summary>
+    public IReadOnlyList<FakeTable> Tables =>
+        [.. Proxier.Layout.All.Order(StringComparer.Ordinal).Select(t => Fake!.Table("ip", t) ?? throw new InvalidOperationException($"no table {t}"))];
+
+    /// <summary>The shard table a Service ("namespace/name") lives in.</summary>
+    public FakeTable ShardOf(string service) => Fake!.Table("ip", Proxier.Layout.ShardTableOf(service)) ?? throw new InvalidOperationException("no shard");
+
+    /// <summary>Every table's canonical dump, for golden comparisons.</summary>
+    public string Dump() => string.Concat(Tables.Select(t => t.Dump()));
+
+    public NftTracer Tracer() => new(Tables, [.. Node.NodeIps, "127.0.0.1"]);
+
+    public TraceResult Trace(string src, string dst, string proto, int port) => Tracer().Trace(src, dst, proto, port);
 }
 
 internal sealed class RecordingConntrack : IConntrack

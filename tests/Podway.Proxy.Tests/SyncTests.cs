@@ -60,7 +60,7 @@ public sealed class SyncTests
         var full = Cluster(40);
         change.Apply(full);
         await full.SyncAsync();
-        Assert.Equal(full.Table.Dump(), partial.Table.Dump());
+        Assert.Equal(full.Dump(), partial.Dump());
     }
 
     [Fact]
@@ -105,6 +105,22 @@ public sealed class SyncTests
     }
 
     [Fact]
+    public async Task PartialSync_NftFails_RetryStillFlushesGoneUdpEndpoint()
+    {
+        var h = new ProxyHarness();
+        h.Add(Service("kube-system", "dns", "10.96.0.10", [new("dns", 53, "UDP", NodePort: 0)]));
+        h.Add(Slice("kube-system", "dns", "dns-1", [("dns", 53, "UDP")], [new("10.244.0.3"), new("10.244.0.4")]));
+        await h.SyncAsync();
+        h.Add(Slice("kube-system", "dns", "dns-1", [("dns", 53, "UDP")], [new("10.244.0.4")]));
+        h.Fake!.FailNext = "Error: Could not process rule: Cannot allocate memory";
+        await Assert.ThrowsAsync<NftException>(h.SyncAsync);
+        Assert.Empty(h.Conntrack.Calls);
+        Assert.True((await h.SyncAsync()).Full);
+        Assert.Equal(["nat 10.96.0.10 -> 10.244.0.3"], h.Conntrack.Calls);
+        Assert.Equal("ACCEPT", h.Trace("10.244.0.9", "10.96.0.10", "udp", 53).Verdict);
+    }
+
+    [Fact]
     public async Task SyncAsync_ExternalTrafficPolicyLocal_ReportsLocalEndpointsForHealthCheck()
     {
         var h = new ProxyHarness();
@@ -119,17 +135,87 @@ public sealed class SyncTests
     }
 
     [Fact]
-    public async Task FullSync_Table_IsTheClustersOwnAndHasKubeProxyStructure()
+    public async Task FullSync_Tables_AreTheClustersOwnAndHaveKubeProxyStructure()
     {
         var h = Cluster(1);
         await h.SyncAsync();
-        var table = Assert.Single(h.Fake!.Tables.Values);
-        Assert.Equal("ip podway-test", $"{table.Family} {table.Name}");
-        foreach (var map in new[] { "service-ips", "service-nodeports", "no-endpoint-services", "no-endpoint-nodeports", "cluster-ips", "nodeport-ips", "firewall-ips" })
-            Assert.Contains(map, table.Sets.Keys);
-        Assert.Equal("goto service-" , table.Sets["service-ips"].Elements["10.96.1.0 . tcp . 80"]![..13]);
-        Assert.Equal(["jump services"], table.Chains["nat-prerouting"].Rules);
-        Assert.Equal(new BaseChain("nat", "postrouting", 100), table.Chains["nat-postrouting"].Hook);
+        Assert.Equal(["podway-test", .. Enumerable.Range(0, 16).Select(i => $"podway-test-s{i:D2}")],
+            h.Fake!.Tables.Values.Select(t => $"{t.Name}").Order(StringComparer.Ordinal));
+        Assert.All(h.Fake.Tables.Values, t => Assert.Equal("ip", t.Family));
+        var main = h.Table;
+        foreach (var map in new[] { "no-endpoint-services", "no-endpoint-nodeports", "cluster-ips", "nodeport-ips", "firewall-ips", "hairpin-endpoints" })
+            Assert.Contains(map, main.Sets.Keys);
+        Assert.DoesNotContain(main.Chains.Values, c => c.Hook?.Type == "nat" && c.Hook.Hook != "postrouting");
+        Assert.Equal(new BaseChain("nat", "postrouting", 100), main.Chains["nat-postrouting"].Hook);
+
+        var shard = h.ShardOf("ns0/svc0");
+        Assert.Equal("goto service-", shard.Sets["service-ips"].Elements["10.96.1.0 . tcp . 80"]![..13]);
+        Assert.Equal(["jump services"], shard.Chains["nat-prerouting"].Rules);
+        Assert.DoesNotContain(shard.Chains.Values, c => c.Hook?.Type == "filter");
+        // Every shard's nat chains have their own priority, so the kernel runs them in one fixed order.
+        var priorities = h.Tables.Where(t => t.Name != "podway-test").Select(t => t.Chains["nat-output"].Hook!.Priority).ToList();
+        Assert.Equal(priorities.Distinct().Count(), priorities.Count);
+    }
+
+    [Fact]
+    public async Task FullSync_ShardsOfAnotherCount_AreDeletedAndOtherTablesKept()
+    {
+        var fake = new FakeNftables();
+        var before = new ProxyHarness(fake, ProxyHarness.Node with { Shards = 4 });
+        before.Add(Service("ns0", "web", "10.96.1.1", [new("http", 80)]));
+        await before.SyncAsync();
+        var foreign = new NftTransaction("ip", "podway-testx-s03");
+        foreign.AddTable();
+        foreign.On("podway-test-s77").AddTable(); // as if an earlier version ran 78 shards
+        await fake.RunAsync(foreign);
+
+        var after = new ProxyHarness(fake, ProxyHarness.Node with { Shards = 2 });
+        after.Add(Service("ns0", "web", "10.96.1.1", [new("http", 80)]));
+        Assert.True((await after.SyncAsync()).Full);
+        Assert.Equal(["podway-test", "podway-test-s00", "podway-test-s01", "podway-testx-s03"], fake.Tables.Values.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("REJECT", after.Trace("10.244.0.9", "10.96.1.1", "tcp", 80).Verdict);
+    }
+
+    [Fact]
+    public async Task PartialSync_OneService_ChangesOnlyItsShardAndTheMainTable()
+    {
+        var h = Cluster(40);
+        await h.SyncAsync();
+        h.Add(Slice("ns1", "svc1", "svc1-1", [("http", 8080, "TCP")], [new("10.244.0.2"), new("10.244.9.9")]));
+        await h.SyncAsync();
+        var touched = h.Proxier.LastScript.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[3]).ToHashSet();
+        Assert.Equal(new HashSet<string> { "podway-test", h.Proxier.Layout.ShardTableOf("ns1/svc1") }, touched);
+    }
+
+    [Fact]
+    public async Task PartialSync_ExternalIpOwnerInOtherShardDeleted_HeirInItsShardTakesOver()
+    {
+        var layout = new Rules.TableLayout("podway-test", 16);
+        var second = Enumerable.Range(0, 100).Select(i => $"b{i}").First(n => layout.ShardOf($"ns/{n}") != layout.ShardOf("ns/a"));
+        static System.Text.Json.Nodes.JsonObject WithIp(string name, string ip) =>
+            Service("ns", name, ip, [new("", 80)], spec: s => s["externalIPs"] = new System.Text.Json.Nodes.JsonArray("198.51.100.7"));
+        var h = new ProxyHarness();
+        h.Add(WithIp("a", "10.96.4.1")).Add(Slice("ns", "a", "a-1", [("", 80, "TCP")], [new("10.244.0.5")]));
+        h.Add(WithIp(second, "10.96.4.2")).Add(Slice("ns", second, $"{second}-1", [("", 80, "TCP")], [new("10.244.0.6")]));
+        await h.SyncAsync();
+        Assert.Equal(["10.244.0.5:80"], h.Trace("203.0.113.9", "198.51.100.7", "tcp", 80).Endpoints);
+
+        h.Remove(WithIp("a", "10.96.4.1")).Remove(Slice("ns", "a", "a-1", [], []));
+        Assert.False((await h.SyncAsync()).Full);
+        Assert.Equal(["10.244.0.6:80"], h.Trace("203.0.113.9", "198.51.100.7", "tcp", 80).Endpoints);
+        var full = new ProxyHarness();
+        full.Add(WithIp(second, "10.96.4.2")).Add(Slice("ns", second, $"{second}-1", [("", 80, "TCP")], [new("10.244.0.6")]));
+        await full.SyncAsync();
+        Assert.Equal(full.Dump(), h.Dump());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100)]
+    public void Proxier_ShardCountOutOfRange_ClearError(int shards)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new ProxyHarness(node: ProxyHarness.Node with { Shards = shards }));
+        Assert.Contains("shard count must be 1..99", e.Message);
     }
 }
 

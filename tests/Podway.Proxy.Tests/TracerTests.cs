@@ -94,13 +94,36 @@ public sealed class TracerTests
         }));
         h.Add(Slice("ns", "sticky", "s1", [("", 80, "TCP")], [new("10.244.0.5"), new("10.244.0.6")]));
         await h.SyncAsync();
-        var tracer = new Nft.NftTracer(h.Table, ProxyHarness.Node.NodeIps);
+        var tracer = h.Tracer();
         var first = tracer.Trace(PodIp, "10.96.0.90", "tcp", 80);
         Assert.Equal(2, first.Endpoints.Count); // a fresh client may land on either endpoint
         var second = tracer.Trace(PodIp, "10.96.0.90", "tcp", 80);
         Assert.Single(second.Endpoints); // the affinity set now sends it straight to one endpoint
-        var affinity = h.Table.Sets.Values.Where(s => s.Name.StartsWith("affinity-")).ToList();
+        var affinity = h.ShardOf("ns/sticky").Sets.Values.Where(s => s.Name.StartsWith("affinity-")).ToList();
         Assert.Equal(2, affinity.Count); // one per endpoint, as kube-proxy's nftables mode
         Assert.All(affinity, s => Assert.Equal(60, s.TimeoutSeconds));
+    }
+
+    [Fact]
+    public async Task Trace_TwoTablesDnatSameAddress_FirstNatChainByPriorityWins()
+    {
+        var fake = new Nft.FakeNftables();
+        var tx = new Nft.NftTransaction("ip", "late");
+        foreach (var (table, priority, endpoint) in new[] { ("late", -70, "10.244.0.6"), ("early", -80, "10.244.0.5") })
+        {
+            var t = tx.On(table);
+            t.AddTable();
+            t.AddChain("pre", new Nft.BaseChain("nat", "prerouting", priority));
+            t.AddRule("pre", $"ip daddr 10.96.9.9 tcp dport 80 dnat to {endpoint}:8080");
+        }
+        // A filter chain at -90 runs after nf_nat's hook (-100): it sees the endpoint, not the Service address.
+        var guard = tx.On("guard");
+        guard.AddTable();
+        guard.AddChain("guard", new Nft.BaseChain("filter", "prerouting", -90));
+        guard.AddRule("guard", "ip daddr 10.96.9.9 drop");
+        await fake.RunAsync(tx);
+        var r = new Nft.NftTracer(fake.Tables.Values, []).Trace(PodIp, "10.96.9.9", "tcp", 80);
+        Assert.Equal("ACCEPT", r.Verdict);
+        Assert.Equal(["10.244.0.5:8080"], r.Endpoints);
     }
 }

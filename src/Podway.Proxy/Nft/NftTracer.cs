@@ -9,23 +9,31 @@ public sealed record TraceResult(string Verdict, IReadOnlyList<string> Endpoints
 }
 
 /// <summary>
-/// Walks a new connection's first packet through a <see cref="FakeNftables"/> table the way the kernel would
+/// Walks a new connection's first packet through <see cref="FakeNftables"/> tables the way the kernel would
 /// (kube-proxy's nftables tracer in proxier_test.go): from a node address it takes the output path, otherwise
-/// prerouting then input (to a node address) or forward; hooked chains run in priority order; DNAT rewrites
-/// the destination for later hooks; `numgen` choices are all explored so every possible endpoint is reported.
-/// Dynamic sets (session affinity) are updated in the tracer's own state, so a second trace sees them.
+/// prerouting then input (to a node address) or forward; the hooked chains of all tables run in priority order;
+/// DNAT rewrites the destination for later hooks; `numgen` choices are all explored so every possible endpoint is
+/// reported. Nat chains run as the kernel runs them: inside nf_nat's own hook (priority -100 for DNAT, 100 for
+/// SNAT), ordered among themselves by their priority, and once one of them bound the connection (dnat,
+/// masquerade) the others of that hook are skipped. Dynamic sets (session affinity) are updated in the tracer's
+/// own state, so a second trace sees them.
 /// </summary>
-public sealed class NftTracer(FakeTable table, IEnumerable<string> localAddresses)
+public sealed class NftTracer(IEnumerable<FakeTable> tables, IEnumerable<string> localAddresses)
 {
+    readonly IReadOnlyList<FakeTable> _tables = [.. tables];
     readonly HashSet<string> _local = [.. localAddresses];
     readonly Dictionary<string, HashSet<string>> _dynamic = new(StringComparer.Ordinal);
+    /// <summary>The table of the base chain being walked (a jump or goto never leaves it).</summary>
+    FakeTable _table = null!;
+
+    public NftTracer(FakeTable table, IEnumerable<string> localAddresses) : this([table], localAddresses) { }
 
     enum Outcome { Continue, Return, Accept, Drop, Reject }
 
     sealed class Packet
     {
         public required string Saddr; public required string Daddr; public required string Proto; public required int Dport;
-        public uint Mark; public bool Masquerade; public bool Probe; public readonly List<string> Dnat = []; public readonly List<string> Chains = [];
+        public uint Mark; public bool Masquerade; public bool Probe; public bool Bound; public readonly List<string> Dnat = []; public readonly List<string> Chains = [];
     }
 
     public TraceResult Trace(string sourceIp, string destIp, string protocol, int destPort)
@@ -41,18 +49,28 @@ public sealed class NftTracer(FakeTable table, IEnumerable<string> localAddresse
 
     Outcome Hook(string hook, Packet p)
     {
-        foreach (var chain in table.Chains.Values.Where(c => c.Hook?.Hook == hook).OrderBy(c => c.Hook!.Priority))
+        var chains = _tables
+            .SelectMany(t => t.Chains.Values.Where(c => c.Hook?.Hook == hook).Select(c => (Table: t, Chain: c)))
+            .OrderBy(x => RunsAt(x.Chain.Hook!)).ThenBy(x => x.Chain.Hook!.Priority).ThenBy(x => x.Table.Name, StringComparer.Ordinal)
+            .ToList();
+        p.Bound = false;
+        foreach (var (t, chain) in chains)
         {
+            if (chain.Hook!.Type == "nat" && p.Bound) continue; // nf_nat_inet_fn: the connection already has its binding
+            _table = t;
             var o = Run(chain.Name, p);
             if (o is Outcome.Drop or Outcome.Reject) return o;
         }
         return Outcome.Accept;
     }
 
+    /// <summary>Where a base chain runs in the hook: nat chains inside nf_nat's hook (NF_IP_PRI_NAT_DST / _SRC).</summary>
+    static int RunsAt(BaseChain c) => c.Type != "nat" ? c.Priority : c.Hook is "prerouting" or "output" ? -100 : 100;
+
     Outcome Run(string chainName, Packet p)
     {
-        p.Chains.Add(chainName);
-        foreach (var rule in table.Chains[chainName].Rules)
+        p.Chains.Add(_tables.Count > 1 ? $"{_table.Name}:{chainName}" : chainName);
+        foreach (var rule in _table.Chains[chainName].Rules)
         {
             var o = Rule(rule.Split(' ', StringSplitOptions.RemoveEmptyEntries), p);
             if (o != Outcome.Continue) return o == Outcome.Return ? Outcome.Continue : o;
@@ -109,7 +127,7 @@ public sealed class NftTracer(FakeTable table, IEnumerable<string> localAddresse
                 }
                 case "update" when p.Probe: i += 6; continue; // a branch not taken leaves no affinity behind
                 case "update": // update @set { ip saddr }
-                    (_dynamic.TryGetValue(t[i + 1][1..], out var s) ? s : _dynamic[t[i + 1][1..]] = []).Add(p.Saddr);
+                    (_dynamic.TryGetValue(DynamicKey(t[i + 1][1..]), out var s) ? s : _dynamic[DynamicKey(t[i + 1][1..])] = []).Add(p.Saddr);
                     i += 6; continue;
                 case "dnat": // dnat to ip:port
                     var target = t[i + 2];
@@ -117,8 +135,9 @@ public sealed class NftTracer(FakeTable table, IEnumerable<string> localAddresse
                     var colon = target.LastIndexOf(':');
                     p.Daddr = target[..colon];
                     p.Dport = int.Parse(target[(colon + 1)..]);
+                    p.Bound = true;
                     return Outcome.Accept;
-                case "masquerade": p.Masquerade = true; return Outcome.Accept;
+                case "masquerade": p.Masquerade = true; p.Bound = true; return Outcome.Accept;
                 default: return Verdict(string.Join(' ', t[i..]), p);
             }
         }
@@ -130,8 +149,8 @@ public sealed class NftTracer(FakeTable table, IEnumerable<string> localAddresse
         if (t[j].StartsWith('@'))
         {
             var name = t[j][1..];
-            var inSet = (table.Sets.TryGetValue(name, out var set) && set.Elements.ContainsKey(addr))
-                || (_dynamic.TryGetValue(name, out var dyn) && dyn.Contains(addr));
+            var inSet = (_table.Sets.TryGetValue(name, out var set) && set.Elements.ContainsKey(addr))
+                || (_dynamic.TryGetValue(DynamicKey(name), out var dyn) && dyn.Contains(addr));
             return (inSet, j + 1);
         }
         if (t[j] == "{")
@@ -161,7 +180,9 @@ public sealed class NftTracer(FakeTable table, IEnumerable<string> localAddresse
 
     /// <summary>A map's value for the key; with <paramref name="present"/>, "" for a set element that exists.</summary>
     string? Lookup(string setRef, string key, bool present = false) =>
-        table.Sets.TryGetValue(setRef.TrimStart('@'), out var map) && map.Elements.TryGetValue(key, out var v) ? (present ? v ?? "" : v) : null;
+        _table.Sets.TryGetValue(setRef.TrimStart('@'), out var map) && map.Elements.TryGetValue(key, out var v) ? (present ? v ?? "" : v) : null;
+
+    string DynamicKey(string set) => $"{_table.Name} {set}";
 
     static Packet Copy(Packet p)
     {

@@ -3,26 +3,46 @@ using System.Text;
 namespace Podway.Proxy.Nft;
 
 /// <summary>
-/// One atomic nftables change to one table, in knftables' style: callers add operations, the first invalid
-/// one is kept as the error (later operations are ignored), and <see cref="Script"/> is exactly what `nft -f -`
-/// receives. Every line is one operation, so <see cref="Operations"/> is what a sync "sent".
+/// One atomic nftables change, in knftables' style: callers add operations, the first invalid one is kept as the
+/// error (later operations are ignored), and <see cref="Script"/> is exactly what `nft -f -` receives. Every line
+/// is one operation, so <see cref="Operations"/> is what a sync "sent". <see cref="On"/> gives a view of the same
+/// transaction that writes to another table, so one commit can change several tables atomically.
 /// </summary>
 public sealed class NftTransaction
 {
-    readonly StringBuilder _script = new();
+    sealed class Batch
+    {
+        public readonly StringBuilder Script = new();
+        public int Operations;
+        public string? Error;
+    }
 
-    public NftTransaction(string family, string table)
+    readonly Batch _batch;
+
+    public NftTransaction(string family, string table) : this(family, table, new Batch()) { }
+
+    NftTransaction(string family, string table, Batch batch)
     {
         Family = family;
         Table = table;
+        _batch = batch;
     }
 
     public string Family { get; }
     public string Table { get; }
-    public int Operations { get; private set; }
+    public int Operations => _batch.Operations;
     /// <summary>The first invalid operation; a transaction with an error must not be run.</summary>
-    public string? Error { get; private set; }
-    public string Script => _script.ToString();
+    public string? Error => _batch.Error;
+    public string Script => _batch.Script.ToString();
+
+    /// <summary>The same transaction (same script, same error), writing to <paramref name="table"/> of the same family.</summary>
+    public NftTransaction On(string table)
+    {
+        if (table == Table) return this;
+        var other = new NftTransaction(Family, table, _batch);
+        other.CheckName(table);
+        return other;
+    }
 
     public void AddTable(string? comment = null) =>
         Emit($"add table {Family} {Table}" + (comment is null ? "" : $" {{ comment \"{comment}\" ; }}"));
@@ -77,13 +97,13 @@ public sealed class NftTransaction
         return false;
     }
 
-    void Fail(string message) => Error ??= message;
+    void Fail(string message) => _batch.Error ??= message;
 
     void Emit(string line)
     {
-        if (Error is not null) return;
-        _script.Append(line).Append('\n');
-        Operations++;
+        if (_batch.Error is not null) return;
+        _batch.Script.Append(line).Append('\n');
+        _batch.Operations++;
     }
 }
 

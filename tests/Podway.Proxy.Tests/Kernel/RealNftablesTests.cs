@@ -90,4 +90,64 @@ public sealed class RealNftablesTests(KernelLab lab) : IClassFixture<KernelLab>
         Assert.True(again.Full);
         Assert.Equal("p2", (await lab.ConnectAsync("c", "10.96.0.20", 80)).Output);
     }
+
+    [Fact]
+    public async Task FullSync_NodeToClusterIpInLastShard_PassesPostDnatCheck()
+    {
+        // The last shard's nat chains have the highest priority (-85), above filter-output-post-dnat (-90); they
+        // still run inside nf_nat's hook at -100, so the post-DNAT check sees the endpoint, not the ClusterIP.
+        var h = NewHarness();
+        var layout = h.Proxier.Layout;
+        var name = Enumerable.Range(0, 500).Select(i => $"last{i}").First(n => layout.ShardOf($"shop/{n}") == layout.ShardCount - 1);
+        h.Add(Service("shop", name, "10.96.0.21", [new("http", 80)]));
+        h.Add(Slice("shop", name, $"{name}-1", [("http", 8080, "TCP")], [new("10.244.0.6")]));
+        await h.SyncAsync();
+        Assert.Equal("p2", (await lab.ConnectAsync("node", "10.96.0.21", 80)).Output);
+        Assert.Equal("p2", (await lab.ConnectAsync("c", "10.96.0.21", 80)).Output);
+    }
+
+    [Fact]
+    public async Task FullSync_StaleShardsInKernel_DeletedAndAllShardsPresent()
+    {
+        KernelLab.Run("ip", "netns", "exec", lab.NodeNs, "nft", "add", "table", "ip", $"{lab.Table}-s77");
+        var h = WithWeb(NewHarness(), "10.244.0.5");
+        await h.SyncAsync();
+        var tables = KernelLab.Run("ip", "netns", "exec", lab.NodeNs, "nft", "list", "tables", "ip").Out
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[2]).Where(t => t.StartsWith(lab.Table)).Order(StringComparer.Ordinal);
+        Assert.Equal(h.Proxier.Layout.All.Order(StringComparer.Ordinal), tables);
+    }
+
+    [Fact]
+    public async Task Kernel_TwoTablesDnatSameAddress_LowerPriorityNatChainWinsAndLaterSkipped()
+    {
+        // What sharding relies on (nf_nat_inet_fn): nat chains run in nf_nat's hook in priority order, not creation
+        // order, and once one bound the connection the others are skipped; a filter chain at -90 runs after all of
+        // them even when a nat chain's own priority is higher.
+        var tables = new[] { $"podway-{lab.Name}-natb", $"podway-{lab.Name}-nata", $"podway-{lab.Name}-guard" };
+        var script = $$"""
+            add table ip {{tables[0]}}
+            add chain ip {{tables[0]}} pre { type nat hook prerouting priority -70 ; }
+            add rule ip {{tables[0]}} pre ip daddr 10.96.9.9 tcp dport 80 dnat to 10.244.0.6:8080
+            add table ip {{tables[1]}}
+            add chain ip {{tables[1]}} pre { type nat hook prerouting priority -80 ; }
+            add rule ip {{tables[1]}} pre ip daddr 10.96.9.9 tcp dport 80 dnat to 10.244.0.5:8080
+            add table ip {{tables[2]}}
+            add chain ip {{tables[2]}} guard { type filter hook prerouting priority -90 ; }
+            add rule ip {{tables[2]}} guard ip daddr 10.96.9.9 drop
+            add rule ip {{tables[2]}} guard ip daddr 10.244.0.6 drop
+
+            """;
+        try
+        {
+            var file = lab.HoldFile("nat-order.nft");
+            File.WriteAllText(file, script);
+            var (code, _, err) = KernelLab.Run("ip", "netns", "exec", lab.NodeNs, "nft", "-f", file);
+            Assert.True(code == 0, err);
+            for (var i = 0; i < 5; i++) Assert.Equal("p1", (await lab.ConnectAsync("c", "10.96.9.9", 80)).Output);
+        }
+        finally
+        {
+            foreach (var t in tables) KernelLab.Run("ip", "netns", "exec", lab.NodeNs, "nft", "delete", "table", "ip", t);
+        }
+    }
 }
