@@ -8,11 +8,52 @@ namespace Podway.Edge.Routing;
 /// </summary>
 public sealed class EdgeConfig : IEdgeRoutes
 {
+    static readonly RouteDecision.NotFound NotFound = new();
+
+    readonly HostMap<HostRoutes> _hosts;
+    readonly HostRoutes _anyHost;
+    readonly PathRoute? _catchAll;
+    readonly HostMap<X509Certificate2> _certificates;
+    readonly HostMap<object> _tlsHosts;
+
+    internal EdgeConfig(HostMap<HostRoutes> hosts, HostRoutes anyHost, PathRoute? catchAll,
+        HostMap<X509Certificate2> certificates, HostMap<object> tlsHosts, X509Certificate2 defaultCertificate)
+    {
+        _hosts = hosts;
+        _anyHost = anyHost;
+        _catchAll = catchAll;
+        _certificates = certificates;
+        _tlsHosts = tlsHosts;
+        DefaultCertificate = defaultCertificate;
+    }
+
+    /// <summary>A snapshot that serves nothing (every request 404) until the first build.</summary>
+    public static EdgeConfig Empty(X509Certificate2 defaultCertificate) =>
+        new(new HostMap<HostRoutes>(), new HostRoutes(), null, new HostMap<X509Certificate2>(), new HostMap<object>(), defaultCertificate);
+
     // CONTRACT (filled in by the routing work): the forwarder calls only these members.
 
-    public RouteDecision Route(string host, string path, bool isHttps) => throw new NotImplementedException();
+    /// <summary>
+    /// Host first (exact, else one-label wildcard, else the rules without host), then the longest matching path of
+    /// that host, then that host's default backend, then the catch-all default backend, else NotFound. A plain-HTTP
+    /// request for a TLS host (or to a force-ssl-redirect Ingress) gets Redirect to `https://host/path`; the forwarder
+    /// appends `?query` itself.
+    /// </summary>
+    public RouteDecision Route(string host, string path, bool isHttps)
+    {
+        if (path.Length == 0) path = "/";
+        var route = (_hosts.Find(host) ?? _anyHost).Match(path) ?? _catchAll;
+        if (route is null) return NotFound;
+        if (!isHttps && (route.ForceSslRedirect || route.SslRedirect && _tlsHosts.Find(host) is not null))
+            return new RouteDecision.Redirect(string.Concat("https://", host, path));
+        return route.Forward;
+    }
 
-    public X509Certificate2 CertificateFor(string? serverName) => throw new NotImplementedException();
+    public X509Certificate2 CertificateFor(string? serverName) =>
+        string.IsNullOrEmpty(serverName) ? DefaultCertificate : _certificates.Find(serverName.ToLowerInvariant()) ?? DefaultCertificate;
+
+    /// <summary>Served when no `spec.tls` entry matches or its Secret is unusable.</summary>
+    public X509Certificate2 DefaultCertificate { get; }
 
     /// <summary>Ingresses this edge serves (their class resolved to one of ours), for status and describe.</summary>
     public IReadOnlyList<IngressRef> ServedIngresses { get; init; } = [];
