@@ -1,0 +1,179 @@
+using System.Text.Json.Nodes;
+using Podway.Edge.Routing;
+using static Podway.Edge.Tests.EdgeObjects;
+
+namespace Podway.Edge.Tests;
+
+/// <summary>Host and path matching as the Ingress API defines it, stated as (host, path) → verdict tables.</summary>
+public class RouteTableTests
+{
+    static readonly EdgeConfig Config = Build(
+    [
+        Ingress("shop", "paths", 60,
+        [
+            Rule("paths.example.com",
+                Path("/", "Prefix", Backend("root", 80)),
+                Path("/aaa/", "Prefix", Backend("aaa", 80)),
+                Path("/aaa/bbb", "Prefix", Backend("bbb", 80)),
+                Path("/exact", "Exact", Backend("exact", 80)),
+                Path("/len", "Prefix", Backend("plen", 80)),
+                Path("/len", "Exact", Backend("elen", 80)),
+                Path("/docs", "ImplementationSpecific", Backend("docs", 80)),
+                Path("/foo/", "Exact", Backend("fooslash", 80)),
+                Path("/Case", "Prefix", Backend("case", 80))),
+        ]),
+        Ingress("other", "merge-old", 45,
+        [
+            Rule("paths.example.com", Path("/merged", "Prefix", Backend("m-old", 80)), Path("/conflict", "Prefix", Backend("c-old", 80))),
+        ]),
+        Ingress("zzz", "merge-new", 5,
+        [
+            Rule("paths.example.com", Path("/conflict/", "Prefix", Backend("c-new", 80)), Path("/newpath", "Prefix", Backend("n-new", 80))),
+        ]),
+        Ingress("b", "tie", 7, [Rule("tie.example.com", Path("/", "Prefix", Backend("b-svc", 80)))]),
+        Ingress("a", "tie", 7, [Rule("tie.example.com", Path("/", "Prefix", Backend("a-svc", 80)))]),
+        Ingress("shop", "hosts", 50,
+        [
+            Rule("app.example.com", Path("/", "Prefix", Backend("app", 80))),
+            Rule("*.example.com", Path("/", "Prefix", Backend("wild", 80))),
+            Rule("only-api.example.com", Path("/api", "Prefix", Backend("only-api", 80))),
+        ]),
+        Ingress("other", "anyhost", 40, [Rule(null, Path("/any", "Prefix", Backend("any", 80)))]),
+        Ingress("shop", "fallback", 30, [], defaultBackend: Backend("fallback", 80)),
+        Ingress("shop", "fallback-younger", 20, [], defaultBackend: Backend("fallback2", 80)),
+        Ingress("shop", "own-default", 10, [Rule("own.example.com", Path("/api", "Prefix", Backend("ownapi", 80)))],
+            defaultBackend: Backend("owndefault", 80)),
+        Ingress("shop", "foreign", 100, [Rule("foreign.test", Path("/", "Prefix", Backend("foreign", 80)))], className: "traefik"),
+        Ingress("shop", "legacy", 100, [Rule("legacy.example.com", Path("/", "Prefix", Backend("legacy", 80)))], className: null,
+            annotations: new() { ["kubernetes.io/ingress.class"] = "nginx" }),
+    ]);
+
+    public static TheoryData<string, string, string> Rows => new()
+    {
+        // Prefix is element-wise; trailing slashes on the rule are ignored; "/" matches everything.
+        { "paths.example.com", "/", "shop/paths→root:80" },
+        { "paths.example.com", "", "shop/paths→root:80" },
+        { "paths.example.com", "/aaa", "shop/paths→aaa:80" },
+        { "paths.example.com", "/aaa/", "shop/paths→aaa:80" },
+        { "paths.example.com", "/aaa/ccc", "shop/paths→aaa:80" },
+        { "paths.example.com", "/aaaccc", "shop/paths→root:80" },
+        { "paths.example.com", "/aaa/bbb", "shop/paths→bbb:80" },
+        { "paths.example.com", "/aaa/bbb/", "shop/paths→bbb:80" },
+        { "paths.example.com", "/aaa/bbb/ccc", "shop/paths→bbb:80" },
+        { "paths.example.com", "/aaa/bbbxyz", "shop/paths→aaa:80" },
+        // Exact is exact: no trailing slash tolerance, no children; case-sensitive everywhere.
+        { "paths.example.com", "/exact", "shop/paths→exact:80" },
+        { "paths.example.com", "/exact/", "shop/paths→root:80" },
+        { "paths.example.com", "/exact/x", "shop/paths→root:80" },
+        { "paths.example.com", "/foo/", "shop/paths→fooslash:80" },
+        { "paths.example.com", "/foo", "shop/paths→root:80" },
+        { "paths.example.com", "/case", "shop/paths→root:80" },
+        { "paths.example.com", "/Case/x", "shop/paths→case:80" },
+        // Equal length: Exact beats Prefix.
+        { "paths.example.com", "/len", "shop/paths→elen:80" },
+        { "paths.example.com", "/len/x", "shop/paths→plen:80" },
+        // ImplementationSpecific is Prefix.
+        { "paths.example.com", "/docs/x", "shop/paths→docs:80" },
+        { "paths.example.com", "/docsx", "shop/paths→root:80" },
+        // Rules of one host from several Ingresses merge; the same path conflicts go to the older Ingress.
+        { "paths.example.com", "/merged/x", "other/merge-old→m-old:80" },
+        { "paths.example.com", "/conflict", "other/merge-old→c-old:80" },
+        { "paths.example.com", "/newpath", "zzz/merge-new→n-new:80" },
+        { "tie.example.com", "/", "a/tie→a-svc:80" },
+        // Hosts: exact beats wildcard; a wildcard matches exactly one label.
+        { "app.example.com", "/x", "shop/hosts→app:80" },
+        { "foo.example.com", "/x", "shop/hosts→wild:80" },
+        { "paths.example.com.", "/aaa", "shop/paths→aaa:80" },
+        { "a.b.example.com", "/any/1", "other/anyhost→any:80" },
+        { "example.com", "/any", "other/anyhost→any:80" },
+        // A host with rules does not fall through to the host-less rules: its default, then the catch-all.
+        { "only-api.example.com", "/api", "shop/hosts→only-api:80" },
+        { "only-api.example.com", "/any", "shop/fallback→fallback:80" },
+        { "own.example.com", "/api/v1", "shop/own-default→ownapi:80" },
+        { "own.example.com", "/other", "shop/own-default→owndefault:80" },
+        // Unknown hosts: host-less rules, then the oldest Ingress's defaultBackend.
+        { "unknown.test", "/any", "other/anyhost→any:80" },
+        { "unknown.test", "/else", "shop/fallback→fallback:80" },
+        // Classes: a foreign class is not served; the legacy annotation is.
+        { "foreign.test", "/", "shop/fallback→fallback:80" },
+        { "legacy.example.com", "/", "shop/legacy→legacy:80" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public void Route_Table_MatchesIngressSemantics(string host, string path, string expected) =>
+        Assert.Equal(expected, Show(Config.Route(host, path, isHttps: true)));
+
+    [Fact]
+    public void Route_NoRuleNoDefaultBackend_NotFound()
+    {
+        var config = Build([Ingress("shop", "web", 1, [Rule("web.example.com", Path("/app", "Prefix", Backend("web", 80)))])]);
+        Assert.Equal("404", Show(config.Route("web.example.com", "/", true)));
+        Assert.Equal("404", Show(config.Route("other.example.com", "/app", true)));
+        Assert.Equal("shop/web→web:80", Show(config.Route("web.example.com", "/app", true)));
+    }
+
+    [Fact]
+    public void ServedIngresses_ForeignClassLeftOut_OldestFirst()
+    {
+        var served = Config.ServedIngresses.Select(i => i.ToString()).ToList();
+        Assert.DoesNotContain("shop/foreign", served);
+        Assert.Equal(["shop/legacy", "shop/paths", "shop/hosts"], served.Take(3));
+    }
+
+    [Fact]
+    public void Route_SameDecisionTwice_NoNewForwardAllocated() =>
+        Assert.Same(Config.Route("paths.example.com", "/aaa/x", true), Config.Route("paths.example.com", "/aaa/y", true));
+
+    public static TheoryData<string, string, bool, string> RedirectRows => new()
+    {
+        { "secure.example.com", "/a/b", false, "redirect https://secure.example.com/a/b" },
+        { "secure.example.com", "/a/b", true, "tls/secure→s:80" },
+        { "optout.example.com", "/", false, "tls/optout→o:80" },
+        { "forced.example.com", "/x", false, "redirect https://forced.example.com/x" },
+        { "forced.example.com", "/x", true, "tls/forced→f:80" },
+        { "a.wild.example.com", "/", false, "redirect https://a.wild.example.com/" },
+        { "plain.example.com", "/", false, "tls/plain→p:80" },
+        { "plain.example.com", "/", true, "tls/plain→p:80" },
+    };
+
+    static readonly EdgeConfig TlsConfig = Build(
+    [
+        Ingress("tls", "secure", 5, [Rule("secure.example.com", Path("/", "Prefix", Backend("s", 80)))], tls: [Tls("absent", "secure.example.com")]),
+        Ingress("tls", "optout", 5, [Rule("optout.example.com", Path("/", "Prefix", Backend("o", 80)))], tls: [Tls("absent", "optout.example.com")],
+            annotations: new() { [EdgeConfigBuilder.SslRedirectAnnotation] = "false" }),
+        Ingress("tls", "forced", 5, [Rule("forced.example.com", Path("/", "Prefix", Backend("f", 80)))],
+            annotations: new() { [EdgeConfigBuilder.ForceSslRedirectAnnotation] = "true" }),
+        Ingress("tls", "wild", 5, [Rule("*.wild.example.com", Path("/", "Prefix", Backend("w", 80)))], tls: [Tls("absent", "*.wild.example.com")]),
+        Ingress("tls", "plain", 5, [Rule("plain.example.com", Path("/", "Prefix", Backend("p", 80)))]),
+    ]);
+
+    [Theory]
+    [MemberData(nameof(RedirectRows))]
+    public void Route_PlainHttpToTlsHost_RedirectsUnlessOptedOut(string host, string path, bool https, string expected) =>
+        Assert.Equal(expected, Show(TlsConfig.Route(host, path, https)));
+
+    [Fact]
+    public void Build_IngressWithoutClassAndDefaultClassOurs_Served()
+    {
+        var ing = Ingress("default", "app", 1, [Rule("app.example.com", Path("/", "Prefix", Backend("my-service", 80)))], className: null);
+        Assert.Equal("default/app→my-service:80", Show(Build([ing], classes: [NginxClass(isDefault: true)]).Route("app.example.com", "/", true)));
+        Assert.Equal("404", Show(Build([ing], classes: [NginxClass()]).Route("app.example.com", "/", true)));
+    }
+
+    [Fact]
+    public void Build_MalformedIngressFields_IgnoredWithoutThrowing()
+    {
+        var bad = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "bad", ["namespace"] = "x" },
+            ["spec"] = new JsonObject
+            {
+                ["ingressClassName"] = "nginx",
+                ["rules"] = new JsonArray(new JsonObject { ["host"] = 5, ["http"] = new JsonObject { ["paths"] = "nope" } }, "str"),
+                ["tls"] = new JsonArray(new JsonObject { ["hosts"] = new JsonArray(1, "ok.example.com") }),
+            },
+        };
+        Assert.Equal("404", Show(Build([bad]).Route("ok.example.com", "/", true)));
+    }
+}
