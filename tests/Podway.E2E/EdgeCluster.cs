@@ -14,8 +14,12 @@ internal static class EdgeCluster
             async () => (await cluster.KubectlAsync("get", "ingress", ingress, "-n", ns, "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}")).Stdout.Trim(),
             ip => ip.Length > 0, $"ingress {ns}/{ingress} gets an ADDRESS");
 
-    public static Task<ProcessResult> CurlAsync(params string[] args) =>
-        Processes.RunAsync("curl", ["-sS", "--max-time", "10", .. args]);
+    /// <summary>curl with stdout trimmed (the process runner collects output line by line).</summary>
+    public static async Task<ProcessResult> CurlAsync(params string[] args)
+    {
+        var result = await Processes.RunAsync("curl", ["-sS", "--max-time", "10", .. args]);
+        return result with { Stdout = result.Stdout.Trim() };
+    }
 
     /// <summary>curl until the answer satisfies <paramref name="done"/> (routes reach the edge Pods shortly after apply).</summary>
     public static Task<ProcessResult> CurlUntilAsync(Func<ProcessResult, bool> done, string what, params string[] args) =>
