@@ -13,7 +13,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Podway.Edge.Tests.Serving;
 
 /// <summary>
-/// A real Kestrel upstream on 127.0.0.1 (random port). Paths: <c>/echo</c> streams the request body back,
+/// A real Kestrel upstream on 127.0.0.1 (random port). Paths: <c>/echo</c> streams the request body back as it arrives, <c>/sha256</c>
+/// reads the whole body and answers its hash,
 /// <c>/headers</c> answers the request's protocol and headers as JSON, <c>/slow</c> answers after 10 s,
 /// <c>/big?bytes=N</c> sends N bytes, <c>/ws</c> is a WebSocket echo; anything else answers the backend's name.
 /// </summary>
@@ -54,6 +55,15 @@ internal sealed class Backend : IAsyncDisposable
             case "/echo":
                 context.Response.ContentType = "application/octet-stream";
                 await request.Body.CopyToAsync(context.Response.Body);
+                break;
+            case "/sha256":
+                using (var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256))
+                {
+                    var buffer = new byte[64 * 1024];
+                    int read;
+                    while ((read = await request.Body.ReadAsync(buffer)) > 0) hash.AppendData(buffer, 0, read);
+                    await context.Response.WriteAsync(Convert.ToHexString(hash.GetHashAndReset()));
+                }
                 break;
             case "/headers":
                 var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());

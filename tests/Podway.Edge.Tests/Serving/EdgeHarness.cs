@@ -39,9 +39,13 @@ internal sealed class EdgeHarness : IAsyncDisposable
     public string Http(string host, string pathAndQuery = "/") => $"http://127.0.0.1:{Server.HttpPort}{pathAndQuery}";
 
     /// <summary>An HTTP/1.1 client to the cleartext port that sends <paramref name="host"/> as Host.</summary>
-    public static HttpRequestMessage Get(EdgeHarness edge, string host, string pathAndQuery = "/")
+    public static HttpRequestMessage Get(EdgeHarness edge, string host, string pathAndQuery = "/", Version? version = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, edge.Http(host, pathAndQuery));
+        var request = new HttpRequestMessage(HttpMethod.Get, edge.Http(host, pathAndQuery))
+        {
+            Version = version ?? HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
         request.Headers.Host = host;
         return request;
     }
