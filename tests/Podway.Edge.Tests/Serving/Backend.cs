@@ -54,6 +54,7 @@ internal sealed class Backend : IAsyncDisposable
         {
             case "/echo":
                 context.Response.ContentType = "application/octet-stream";
+                context.Response.ContentLength = request.ContentLength;
                 await request.Body.CopyToAsync(context.Response.Body);
                 break;
             case "/sha256":
