@@ -177,3 +177,34 @@ public class RouteTableTests
         Assert.Equal("404", Show(Build([bad]).Route("ok.example.com", "/", true)));
     }
 }
+
+public class RouteAllocationTests
+{
+    [Fact]
+    public void Route_ForwardAndNotFound_AllocatesNothing()
+    {
+        var config = EdgeObjects.Build(
+        [
+            EdgeObjects.Ingress("shop", "web", 1,
+            [
+                EdgeObjects.Rule("web.example.com", EdgeObjects.Path("/api", "Prefix", EdgeObjects.Backend("api", 80)), EdgeObjects.Path("/", "Prefix", EdgeObjects.Backend("web", 80))),
+                EdgeObjects.Rule("*.example.com", EdgeObjects.Path("/x", "Exact", EdgeObjects.Backend("wild", 80))),
+            ], tls: [EdgeObjects.Tls("none", "web.example.com")]),
+        ]);
+        void Run()
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                config.Route("web.example.com", "/api/v1/items", true);
+                config.Route("foo.example.com", "/x", false);
+                config.Route("foo.example.com", "/y", true);
+                config.Route("unknown.test", "/", false);
+                config.CertificateFor("web.example.com");
+            }
+        }
+        Run(); // JIT and tiering first
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Run();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}

@@ -49,8 +49,21 @@ public sealed class EdgeConfig : IEdgeRoutes
         return route.Forward;
     }
 
-    public X509Certificate2 CertificateFor(string? serverName) =>
-        string.IsNullOrEmpty(serverName) ? DefaultCertificate : _certificates.Find(serverName.ToLowerInvariant()) ?? DefaultCertificate;
+    public X509Certificate2 CertificateFor(string? serverName)
+    {
+        if (string.IsNullOrEmpty(serverName)) return DefaultCertificate;
+        // SNI is case-insensitive; lower only when needed so a handshake usually allocates nothing here.
+        var name = HasUpper(serverName) ? serverName.ToLowerInvariant() : serverName;
+        return _certificates.Find(name) ?? DefaultCertificate;
+    }
+
+    static bool HasUpper(string s)
+    {
+        foreach (var c in s)
+            if (char.IsAsciiLetterUpper(c) || c > 0x7f)
+                return true;
+        return false;
+    }
 
     /// <summary>Served when no `spec.tls` entry matches or its Secret is unusable.</summary>
     public X509Certificate2 DefaultCertificate { get; }
