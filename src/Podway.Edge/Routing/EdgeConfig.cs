@@ -46,7 +46,8 @@ public sealed class EdgeConfig : IEdgeRoutes
         if (path.Length == 0) path = "/";
         var route = (_hosts.Find(host) ?? _anyHost).Match(path) ?? _catchAll;
         if (route is null) return NotFound;
-        if (!isHttps && (route.ForceSslRedirect || route.SslRedirect && _tlsHosts.Find(host) is not null))
+        // No Host header, no https://host to send the client to: forward instead.
+        if (!isHttps && host.Length > 0 && (route.ForceSslRedirect || route.SslRedirect && _tlsHosts.Find(host) is not null))
             return new RouteDecision.Redirect(string.Concat("https://", host, path));
         return route.Forward;
     }
