@@ -177,3 +177,85 @@ public class RouteTableTests
         Assert.Equal("404", Show(Build([bad]).Route("ok.example.com", "/", true)));
     }
 }
+
+public class RouteAllocationTests
+{
+    [Fact]
+    public void Route_ForwardAndNotFound_AllocatesNothing()
+    {
+        var config = EdgeObjects.Build(
+        [
+            EdgeObjects.Ingress("shop", "web", 1,
+            [
+                EdgeObjects.Rule("web.example.com", EdgeObjects.Path("/api", "Prefix", EdgeObjects.Backend("api", 80)), EdgeObjects.Path("/", "Prefix", EdgeObjects.Backend("web", 80))),
+                EdgeObjects.Rule("*.example.com", EdgeObjects.Path("/x", "Exact", EdgeObjects.Backend("wild", 80))),
+            ], tls: [EdgeObjects.Tls("none", "web.example.com")]),
+        ]);
+        void Run()
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                config.Route("web.example.com", "/api/v1/items", true);
+                config.Route("foo.example.com", "/x", false);
+                config.Route("foo.example.com", "/y", true);
+                config.Route("unknown.test", "/", false);
+                config.CertificateFor("web.example.com");
+            }
+        }
+        Run(); // JIT and tiering first
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Run();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
+
+/// <summary>The seed guide's `store` Ingress (../shared/manifests/001-ingress-store.yaml) as the edge routes it.</summary>
+public class SeedStoreIngressTests
+{
+    static readonly (string Crt, string Key) Shop = EdgeObjects.Pem(ecdsa: false, "shop.example.com");
+
+    static readonly EdgeConfig Config = EdgeObjects.Build(
+        [
+            EdgeObjects.Ingress("shop", "store", 1,
+            [
+                EdgeObjects.Rule("shop.example.com",
+                    EdgeObjects.Path("/api", "Prefix", EdgeObjects.Backend("api", 80)),
+                    EdgeObjects.Path("/", "Prefix", EdgeObjects.Backend("web", 80))),
+            ], tls: [EdgeObjects.Tls("shop-tls", "shop.example.com")]),
+        ],
+        services: [EdgeObjects.Service("shop", "api", ("", 80)), EdgeObjects.Service("shop", "web", ("http", 80))],
+        slices: [EdgeObjects.Ready("shop", "api-1", "api", "", 8080, "10.244.0.10"), EdgeObjects.Ready("shop", "web-1", "web", "http", 80, "10.244.0.11")],
+        secrets: [EdgeObjects.TlsSecret("shop", "shop-tls", Shop.Crt, Shop.Key)]);
+
+    [Theory]
+    [InlineData("shop.example.com", "/api/orders", true, "shop/store→api:80 10.244.0.10:8080")]
+    [InlineData("shop.example.com", "/apiary", true, "shop/store→web:80 10.244.0.11:80")]
+    [InlineData("shop.example.com", "/", true, "shop/store→web:80 10.244.0.11:80")]
+    [InlineData("shop.example.com", "/api", false, "redirect https://shop.example.com/api")]
+    [InlineData("", "/api", false, "404")]
+    [InlineData("demo.example.com", "/", true, "404")]
+    public void Route_SeedStore_ApiThenWebOverTls(string host, string path, bool https, string expected)
+    {
+        var d = Config.Route(host, path, https);
+        Assert.Equal(expected, d is RouteDecision.Forward f ? $"{EdgeObjects.Show(d)} {string.Join(",", f.Backend.Usable)}" : EdgeObjects.Show(d));
+    }
+
+    [Fact]
+    public void CertificateFor_SeedStore_ShopTlsSecret()
+    {
+        Assert.Equal("CN=shop.example.com", Config.CertificateFor("shop.example.com").Subject);
+        Assert.Empty(Config.Problems);
+    }
+}
+
+public class EmptyHostTests
+{
+    [Fact]
+    public void Route_NoHostForceSslRedirect_ForwardsInsteadOfBrokenRedirect()
+    {
+        var config = EdgeObjects.Build([EdgeObjects.Ingress("shop", "any", 1, [EdgeObjects.Rule(null, EdgeObjects.Path("/", "Prefix", EdgeObjects.Backend("web", 80)))],
+            annotations: new() { [EdgeConfigBuilder.ForceSslRedirectAnnotation] = "true" })]);
+        Assert.Equal("shop/any→web:80", EdgeObjects.Show(config.Route("", "/", false)));
+        Assert.Equal("redirect https://x.test/", EdgeObjects.Show(config.Route("x.test", "/", false)));
+    }
+}

@@ -113,3 +113,63 @@ public class TlsSelectionTests
         Assert.Equal(subject, seen!.Subject);
     }
 }
+
+public class TlsChainTests
+{
+    [Fact]
+    public async Task ServedCertificateFor_ChainInTlsCrt_HandshakeSendsIntermediate()
+    {
+        using var rootKey = System.Security.Cryptography.ECDsa.Create();
+        var rootReq = new CertificateRequest("CN=test-root", rootKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        rootReq.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var root = rootReq.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10));
+        using var midKey = System.Security.Cryptography.ECDsa.Create();
+        var midReq = new CertificateRequest("CN=test-intermediate", midKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        midReq.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        using var mid = midReq.Create(root, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(5), [1, 2, 3]).CopyWithPrivateKey(midKey);
+        using var leafKey = System.Security.Cryptography.ECDsa.Create();
+        var leafReq = new CertificateRequest("CN=chain.example.com", leafKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var leaf = leafReq.Create(mid, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(2), [4, 5, 6]);
+        var config = Build(
+            [Ingress("shop", "chain", 1, [], tls: [Tls("chain-tls", "chain.example.com")], defaultBackend: Backend("web", 80))],
+            services: [Service("shop", "web", ("http", 80))],
+            secrets: [TlsSecret("shop", "chain-tls", leaf.ExportCertificatePem() + "\n" + mid.ExportCertificatePem(), leafKey.ExportPkcs8PrivateKeyPem())]);
+        Assert.Empty(config.Problems);
+        var served = config.ServedCertificateFor("chain.example.com");
+        Assert.Equal("CN=test-intermediate", Assert.Single(served.Intermediates).Subject);
+
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var serve = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptTcpClientAsync();
+            await using var tls = new SslStream(socket.GetStream());
+            await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificateContext = served.Context });
+        });
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
+        var sent = new List<string>();
+        await using var stream = new SslStream(client.GetStream(), false, (_, _, chain, _) =>
+        {
+            sent.AddRange(chain!.ChainPolicy.ExtraStore.Select(c => c.Subject));
+            return true;
+        });
+        await stream.AuthenticateAsClientAsync("chain.example.com");
+        await serve;
+        Assert.Contains("CN=test-intermediate", sent);
+    }
+}
+
+public class TlsParseOnceTests
+{
+    [Fact]
+    public void Build_SameSecretInstanceTwice_CertificateParsedOnce()
+    {
+        var (crt, key) = Pem(ecdsa: true, "once.example.com");
+        var secret = TlsSecret("shop", "once", crt, key);
+        var ingress = Ingress("shop", "once", 1, [], tls: [Tls("once", "once.example.com")], defaultBackend: Backend("web", 80));
+        var first = Build([ingress], secrets: [secret]).CertificateFor("once.example.com");
+        Assert.Same(first, Build([ingress], secrets: [secret]).CertificateFor("once.example.com"));
+        Assert.NotSame(first, Build([ingress], secrets: [TlsSecret("shop", "once", crt, key)]).CertificateFor("once.example.com"));
+    }
+}

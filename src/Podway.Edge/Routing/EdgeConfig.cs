@@ -13,23 +13,25 @@ public sealed class EdgeConfig : IEdgeRoutes
     readonly HostMap<HostRoutes> _hosts;
     readonly HostRoutes _anyHost;
     readonly PathRoute? _catchAll;
-    readonly HostMap<X509Certificate2> _certificates;
+    readonly HostMap<ServedCertificate> _certificates;
+    readonly ServedCertificate _default;
     readonly HostMap<object> _tlsHosts;
 
     internal EdgeConfig(HostMap<HostRoutes> hosts, HostRoutes anyHost, PathRoute? catchAll,
-        HostMap<X509Certificate2> certificates, HostMap<object> tlsHosts, X509Certificate2 defaultCertificate)
+        HostMap<ServedCertificate> certificates, HostMap<object> tlsHosts, ServedCertificate defaultCertificate)
     {
         _hosts = hosts;
         _anyHost = anyHost;
         _catchAll = catchAll;
         _certificates = certificates;
         _tlsHosts = tlsHosts;
-        DefaultCertificate = defaultCertificate;
+        _default = defaultCertificate;
     }
 
     /// <summary>A snapshot that serves nothing (every request 404) until the first build.</summary>
     public static EdgeConfig Empty(X509Certificate2 defaultCertificate) =>
-        new(new HostMap<HostRoutes>(), new HostRoutes(), null, new HostMap<X509Certificate2>(), new HostMap<object>(), defaultCertificate);
+        new(new HostMap<HostRoutes>(), new HostRoutes(), null, new HostMap<ServedCertificate>(), new HostMap<object>(),
+            ServedCertificate.Of(defaultCertificate));
 
     // CONTRACT (filled in by the routing work): the forwarder calls only these members.
 
@@ -44,16 +46,34 @@ public sealed class EdgeConfig : IEdgeRoutes
         if (path.Length == 0) path = "/";
         var route = (_hosts.Find(host) ?? _anyHost).Match(path) ?? _catchAll;
         if (route is null) return NotFound;
-        if (!isHttps && (route.ForceSslRedirect || route.SslRedirect && _tlsHosts.Find(host) is not null))
+        // No Host header, no https://host to send the client to: forward instead.
+        if (!isHttps && host.Length > 0 && (route.ForceSslRedirect || route.SslRedirect && _tlsHosts.Find(host) is not null))
             return new RouteDecision.Redirect(string.Concat("https://", host, path));
         return route.Forward;
     }
 
-    public X509Certificate2 CertificateFor(string? serverName) =>
-        string.IsNullOrEmpty(serverName) ? DefaultCertificate : _certificates.Find(serverName.ToLowerInvariant()) ?? DefaultCertificate;
+    public X509Certificate2 CertificateFor(string? serverName) => ServedCertificateFor(serverName).Certificate;
+
+    /// <summary>As <see cref="CertificateFor"/>, with the intermediates from tls.crt and the SslStream context sending
+    /// them (use <c>ServerCertificateContext</c> to serve a full chain).</summary>
+    public ServedCertificate ServedCertificateFor(string? serverName)
+    {
+        if (string.IsNullOrEmpty(serverName)) return _default;
+        // SNI is case-insensitive; lower only when needed so a handshake usually allocates nothing here.
+        var name = HasUpper(serverName) ? serverName.ToLowerInvariant() : serverName;
+        return _certificates.Find(name) ?? _default;
+    }
+
+    static bool HasUpper(string s)
+    {
+        foreach (var c in s)
+            if (char.IsAsciiLetterUpper(c) || c > 0x7f)
+                return true;
+        return false;
+    }
 
     /// <summary>Served when no `spec.tls` entry matches or its Secret is unusable.</summary>
-    public X509Certificate2 DefaultCertificate { get; }
+    public X509Certificate2 DefaultCertificate => _default.Certificate;
 
     /// <summary>Ingresses this edge serves (their class resolved to one of ours), for status and describe.</summary>
     public IReadOnlyList<IngressRef> ServedIngresses { get; init; } = [];

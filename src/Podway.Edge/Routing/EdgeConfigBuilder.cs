@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 
 namespace Podway.Edge.Routing;
@@ -66,7 +65,7 @@ public static class EdgeConfigBuilder
         anyHost.Seal();
 
         var (certificates, tlsHosts) = Certificates(served, inputs.Secrets, problems);
-        return new EdgeConfig(hosts, anyHost, catchAll, certificates, tlsHosts, inputs.DefaultCertificate)
+        return new EdgeConfig(hosts, anyHost, catchAll, certificates, tlsHosts, ServedCertificate.Of(inputs.DefaultCertificate))
         {
             ServedIngresses = [.. served.Select(s => new IngressRef(s.Age.Namespace, s.Age.Name))],
             Problems = problems.Distinct().ToList(),
@@ -75,13 +74,13 @@ public static class EdgeConfigBuilder
 
     /// <summary>SNI host → certificate from the oldest Ingress listing the host, and every TLS host (for redirects).
     /// A host whose Secret is unusable stays a TLS host and gets the default certificate.</summary>
-    static (HostMap<X509Certificate2>, HostMap<object>) Certificates(
+    static (HostMap<ServedCertificate>, HostMap<object>) Certificates(
         List<(JsonObject Ingress, IngressAge Age)> served, IReadOnlyList<JsonObject> secrets, List<IngressProblem> problems)
     {
         var byKey = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         foreach (var s in secrets) byKey[$"{Json.Namespace(s)}/{Json.Name(s)}"] = s;
-        var loaded = new Dictionary<string, (X509Certificate2? Cert, string? Error)>(StringComparer.Ordinal);
-        var certificates = new HostMap<X509Certificate2>();
+        var loaded = new Dictionary<string, (ServedCertificate? Cert, string? Error)>(StringComparer.Ordinal);
+        var certificates = new HostMap<ServedCertificate>();
         var tlsHosts = new HostMap<object>();
 
         foreach (var (ingress, age) in served)
@@ -95,7 +94,11 @@ public static class EdgeConfigBuilder
                 if (!loaded.TryGetValue(key, out var entry))
                 {
                     if (!byKey.TryGetValue(key, out var secret)) entry = (null, $"Secret \"{key}\" for TLS not found");
-                    else entry = (TlsSecrets.Load(secret, out var error), error);
+                    else
+                    {
+                        var parsed = TlsSecrets.LoadOnce(secret);
+                        entry = (parsed.Served, parsed.Error);
+                    }
                     loaded[key] = entry;
                 }
                 if (entry.Cert is null)

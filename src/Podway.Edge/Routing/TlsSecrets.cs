@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -10,8 +11,16 @@ internal static class TlsSecrets
 {
     public const string TlsType = "kubernetes.io/tls";
 
+    // Informer caches replace an object on every change, so an instance is one version of a Secret: parse it once,
+    // not on every rebuild (rebuilds follow every EndpointSlice change).
+    static readonly ConditionalWeakTable<JsonObject, ServedCertificateOrError> Parsed = new();
+
+    /// <summary><see cref="Load"/>, remembered for this Secret instance.</summary>
+    public static ServedCertificateOrError LoadOnce(JsonObject secret) =>
+        Parsed.GetValue(secret, s => Load(s, out var error) is { } served ? new(served, null) : new(null, error));
+
     /// <summary>The certificate in <paramref name="secret"/>, or null and <paramref name="error"/> for the Event.</summary>
-    public static X509Certificate2? Load(JsonObject secret, out string? error)
+    public static ServedCertificate? Load(JsonObject secret, out string? error)
     {
         var id = $"{Json.Namespace(secret)}/{Json.Name(secret)}";
         var type = Json.Text(secret["type"]);
@@ -29,9 +38,12 @@ internal static class TlsSecrets
         }
         try
         {
-            using var loaded = X509Certificate2.CreateFromPem(crt, key);
+            using var loaded = X509Certificate2.CreateFromPem(crt, key); // the first certificate, with the key
+            var chain = new X509Certificate2Collection();
+            chain.ImportFromPem(crt);
+            chain.RemoveAt(0);
             error = null;
-            return Persistable(loaded);
+            return new ServedCertificate(Persistable(loaded), chain);
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
@@ -55,3 +67,5 @@ internal static class TlsSecrets
         catch (FormatException) { return null; }
     }
 }
+
+internal sealed record ServedCertificateOrError(ServedCertificate? Served, string? Error);

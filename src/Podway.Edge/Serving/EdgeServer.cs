@@ -43,7 +43,11 @@ public sealed class EdgeServer : IAsyncDisposable
             // Bodies are streamed through, not held: the upstream decides what is too large or too slow.
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MinRequestBodyDataRate = null;
-            kestrel.Listen(options.Http, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            kestrel.Listen(options.Http, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                if (CleartextHttp2Detection.Supported) listen.Use(CleartextHttp2Detection.Middleware);
+            });
             if (options.Https is { } https)
                 kestrel.Listen(https, listen =>
                 {
