@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a throwaway podway cluster and measures the edge (podway's Ingress controller):
-#  1. wrk at 1, 16 and 64 connections through the edge (the Ingress ADDRESS), through Debian's nginx as a reverse
+#  1. wrk at 1, 16 and 64 connections through the edge (the Ingress ADDRESS; and one edge Pod's IP, without the
+#     LoadBalancer hop), through Debian's nginx as a reverse
 #     proxy to the same Pod IPs (on a loopback port, config generated under a temp dir), and straight to one Pod;
 #     prints requests/s, p50/p99 and the edge/nginx ratios;
 #  2. `kubectl rollout restart deploy/web` under steady wrk load through the Ingress, counting every non-2xx answer
@@ -39,6 +40,8 @@ done
 [ -n "$edge" ] || { echo "the Ingress got no ADDRESS" >&2; exit 1; }
 pods=$(k get endpointslices -l kubernetes.io/service-name=web -o 'jsonpath={.items[*].endpoints[?(@.conditions.ready==true)].addresses[0]}')
 pod=${pods%% *}
+# One edge Pod straight, without the LoadBalancer hop (nft DNAT to one of the two edge Pods): what the hop costs.
+edge_pod=$(k -n podway-edge get pods -l app.kubernetes.io/name=podway-edge -o 'jsonpath={.items[0].status.podIP}')
 for _ in $(seq 1 60); do
   curl -fsS -o /dev/null -H 'Host: bench.local' "http://$edge/" && break
   sleep 1
@@ -64,13 +67,15 @@ measure() { # url connections -> "rps p50ms p99ms"
     $1 == "99%" { p99 = ms($2) }
     END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }'
 }
-echo "podway edge at $edge, nginx $(nginx -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$nginx_port, Pods: $pods, wrk ${seconds}s, $cores cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "podway edge at $edge (edge Pod $edge_pod), nginx $(nginx -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$nginx_port, Pods: $pods, wrk ${seconds}s, $cores cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%12s %-10s %12s %9s %9s\n' connections target requests/s "p50 ms" "p99 ms"
 for c in 1 16 64; do
   read -r er ep50 ep99 <<<"$(measure "http://$edge/" "$c")"
+  read -r dr dp50 dp99 <<<"$(measure "http://$edge_pod/" "$c")"
   read -r nr np50 np99 <<<"$(measure "http://127.0.0.1:$nginx_port/" "$c")"
   read -r pr pp50 pp99 <<<"$(measure "http://$pod/" "$c")"
   printf '%12s %-10s %12s %9s %9s\n' "$c" "edge" "$er" "$ep50" "$ep99"
+  printf '%12s %-10s %12s %9s %9s\n' "$c" "edge Pod" "$dr" "$dp50" "$dp99"
   printf '%12s %-10s %12s %9s %9s\n' "$c" "nginx" "$nr" "$np50" "$np99"
   printf '%12s %-10s %12s %9s %9s\n' "$c" "one Pod" "$pr" "$pp50" "$pp99"
   awk -v er="$er" -v nr="$nr" -v ep50="$ep50" -v np50="$np50" -v ep99="$ep99" -v np99="$np99" \
