@@ -5,9 +5,9 @@
 #     proxy to the same Pod IPs (on a loopback port, config generated under a temp dir), and straight to one Pod;
 #     prints requests/s, p50/p99 and the edge/nginx ratios;
 #  2. `kubectl rollout restart deploy/web` under steady wrk load through the Ingress, counting every non-2xx answer
-#     and every socket error (goal: zero).
+#     and every socket error (goal: zero); then the same for a restart of the edge's own Deployment.
 # Removes the cluster and stops its nginx (by pid) on exit, also on failure.
-# Needs: root, wrk, nginx (apt-get install wrk nginx). Usage: sudo bench/edge.sh [wrk-seconds=10] [rollout-connections=8]
+# Needs: root, wrk, nginx (apt-get install wrk nginx). Usage: sudo bench/edge.sh [wrk-seconds=10 (0 skips part 1)] [rollout-connections=8]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-10}
@@ -67,6 +67,7 @@ measure() { # url connections -> "rps p50ms p99ms"
     $1 == "99%" { p99 = ms($2) }
     END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }'
 }
+if [ "$seconds" -gt 0 ]; then
 echo "podway edge at $edge (edge Pod $edge_pod), nginx $(nginx -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$nginx_port, Pods: $pods, wrk ${seconds}s, $cores cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%12s %-10s %12s %9s %9s\n' connections target requests/s "p50 ms" "p99 ms"
 for c in 1 16 64; do
@@ -81,19 +82,27 @@ for c in 1 16 64; do
   awk -v er="$er" -v nr="$nr" -v ep50="$ep50" -v np50="$np50" -v ep99="$ep99" -v np99="$np99" \
     'BEGIN { printf "%12s edge/nginx: throughput %.2f, p50 %.2f, p99 %.2f\n", "", er / nr, ep50 / np50, ep99 / np99 }'
 done
+fi
 kill "$nginx_pid" 2>/dev/null || true
 wait "$nginx_pid" 2>/dev/null || true
 nginx_pid=""
 
 # Rolling update under steady load: wrk runs through the restart and the script counts every failure.
-window=$(( seconds * 6 ))
-wrk -t 2 -c "$rollout_connections" -d "${window}s" -s "$root/bench/edge/count-errors.lua" -H 'Host: bench.local' "http://$edge/" > "$data/rollout.txt" &
-wrk_pid=$!
-sleep 3
-started=$(date +%s.%N)
-k rollout restart deploy/web >/dev/null
-k rollout status deploy/web --timeout=300s >/dev/null
-finished=$(date +%s.%N)
-wait "$wrk_pid"
-awk -v s="$started" -v f="$finished" 'BEGIN { printf "rollout restart of 3 replicas took %.1f s inside a %s s wrk run at '"$rollout_connections"' connections\n", f - s, "'"$window"'" }'
-grep '^ROLLOUT' "$data/rollout.txt" | sed 's/^ROLLOUT //'
+window=60
+rollout_under_load() { # namespace deployment
+  wrk -t 2 -c "$rollout_connections" -d "${window}s" -s "$root/bench/edge/count-errors.lua" -H 'Host: bench.local' "http://$edge/" > "$data/rollout.txt" &
+  local wrk_pid=$!
+  sleep 3
+  local started finished
+  started=$(date +%s.%N)
+  k -n "$1" rollout restart "deploy/$2" >/dev/null
+  k -n "$1" rollout status "deploy/$2" --timeout=300s >/dev/null
+  finished=$(date +%s.%N)
+  wait "$wrk_pid"
+  awk -v s="$started" -v f="$finished" -v what="$1/$2" -v w="$window" -v c="$rollout_connections" \
+    'BEGIN { printf "rollout restart of %s took %.1f s inside a %s s wrk run at %s connections: ", what, f - s, w, c }'
+  grep '^ROLLOUT' "$data/rollout.txt" | sed 's/^ROLLOUT //'
+}
+rollout_under_load default web
+# The edge's own Pods: the old one turns unready on SIGTERM, serves while the proxies drop it, then drains.
+rollout_under_load podway-edge edge

@@ -135,5 +135,11 @@ public sealed class EdgeRoutingTests(ClusterFixture cluster)
             return string.Join(", ", answers.Distinct().Order());
         }, answers => pods.All(answers.Contains), $"every replica of {string.Join(", ", pods)} answers");
         Assert.All(pods, pod => Assert.Contains(pod, seen));
+
+        // The edge Pods' access log is what kubectl logs shows: one line per request, naming the Ingress.
+        var logs = await Eventually.ValueAsync(
+            async () => (await cluster.KubectlAsync("logs", "-n", "podway-edge", "-l", "app.kubernetes.io/name=podway-edge", "--tail=-1")).Stdout,
+            s => s.Contains($"ingress={ns}/spread"), "access log lines for the Ingress");
+        Assert.Matches($@"""GET / HTTP/1\.1"" 200 \d+ .*ingress={ns}/spread", logs);
     }
 }

@@ -69,7 +69,12 @@ public static class EdgeProgram
         factory.Start(run.Token);
         var feeding = feed.RunAsync(run.Token);
 
-        var options = new EdgeServerOptions { Http = http, Https = https, AccessLog = accessLog ? Console.OpenStandardOutput() : null };
+        var draining = false;
+        var options = new EdgeServerOptions
+        {
+            Http = http, Https = https, AccessLog = accessLog ? Console.OpenStandardOutput() : null,
+            Draining = () => Volatile.Read(ref draining),
+        };
         var edge = new EdgeServer(() => feed.Current, options);
         try
         {
@@ -82,8 +87,10 @@ public static class EdgeProgram
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
 
         // Unready first: the endpoint turns terminating and the proxies stop choosing it; requests still arriving in
-        // the meantime are served. Disposing the server then drains in-flight requests.
+        // the meantime are served, and keep-alive clients are told to reconnect elsewhere (Connection: close).
+        // Disposing the server then drains in-flight requests.
         Volatile.Write(ref ready, false);
+        Volatile.Write(ref draining, true);
         Log($"shutting down (draining {drainSeconds}s)");
         await Task.Delay(TimeSpan.FromSeconds(drainSeconds));
         await edge.DisposeAsync();

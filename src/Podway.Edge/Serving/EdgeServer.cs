@@ -59,6 +59,15 @@ public sealed class EdgeServer : IAsyncDisposable
                 });
         });
         _app = builder.Build();
+        if (options.Draining is { } draining)
+            _app.Use((context, next) =>
+            {
+                // While the Pod drains, HTTP/1.1 clients are told to reconnect (through the Service, to another edge
+                // Pod) rather than race the final close of their idle keep-alive connection.
+                if (draining() && context.Request.Protocol == "HTTP/1.1")
+                    context.Response.OnStarting(() => { context.Response.Headers.Connection = "close"; return Task.CompletedTask; });
+                return next(context);
+            });
         _app.Run(handler.HandleAsync);
     }
 

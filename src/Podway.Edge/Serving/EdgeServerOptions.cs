@@ -23,6 +23,9 @@ public sealed record EdgeServerOptions
     /// <summary>Attempts per request across distinct endpoints (connect failures, idempotent requests).</summary>
     public int MaxAttempts { get; init; } = 3;
 
+    /// <summary>True while the edge Pod drains before shutdown: HTTP/1.1 responses then carry `Connection: close`.</summary>
+    public Func<bool>? Draining { get; init; }
+
     /// <summary>Where the nginx-like access log goes (one line per request); null logs nothing.</summary>
     public Stream? AccessLog { get; init; }
 }
