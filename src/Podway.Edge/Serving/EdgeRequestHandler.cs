@@ -60,6 +60,7 @@ internal sealed class EdgeRequestHandler(Func<IEdgeRoutes> routes, HttpForwarder
     /// <summary>The Host header (HTTP/2: :authority) in lower case without port.</summary>
     internal static string HostOf(HttpRequest request)
     {
+        if (!request.Host.HasValue) return ""; // HTTP/1.0 without Host
         var host = request.Host.Host;
         foreach (var c in host)
             if (char.IsAsciiLetterUpper(c)) return host.ToLowerInvariant();
