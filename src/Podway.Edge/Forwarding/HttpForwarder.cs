@@ -8,7 +8,7 @@ namespace Podway.Edge.Forwarding;
 
 /// <summary>
 /// Forwards one request to one of a pool's usable endpoints and streams the answer back (the steps of YARP's
-/// HttpForwarder, without its transforms): pick an endpoint, build the upstream request with the body streamed from
+/// HttpForwarder, without its transforms): pick an endpoint (power of two choices), build the upstream request with the body streamed from
 /// the client, send it, copy status and headers, then either tunnel an upgrade or stream the body and trailers.
 /// A failed connect moves on to another endpoint whatever the method; an idempotent request without body also
 /// moves on when the connection failed before any response byte. Errors before the response starts become
@@ -16,9 +16,11 @@ namespace Podway.Edge.Forwarding;
 /// </summary>
 internal sealed class HttpForwarder(HttpMessageInvoker client, TimeSpan responseHeaderTimeout, int maxAttempts)
 {
+    readonly EndpointPicker _picker = new();
+
     const string H2c = "kubernetes.io/h2c";
 
-    public async Task<ForwardOutcome> ForwardAsync(HttpContext context, BackendPool pool)
+    public async Task<ForwardOutcome> ForwardAsync(HttpContext context, BackendPool pool, string clientIp)
     {
         var usable = pool.Usable;
         var request = context.Request;
@@ -27,54 +29,60 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, TimeSpan response
         var body = upgrade.IsNone && HasBody(context) ? request.Body : null;
         var canRetryAfterSend = body is null && upgrade.IsNone && IsIdempotent(request.Method);
         var upstreamHttp2 = upgrade.IsNone && string.Equals(pool.AppProtocol, H2c, StringComparison.Ordinal);
-        var clientIp = RequestHeaders.ClientIp(context);
         var target = Target(context);
 
         Upstream? upstream = null;
         var attempts = Math.Min(maxAttempts, usable.Count);
         int[]? tried = null; // allocated on the first retry only
-        var first = Random.Shared.Next(usable.Count);
         for (var attempt = 0; attempt < attempts; attempt++)
         {
-            var index = attempt == 0 ? first : Pick(usable.Count, tried!.AsSpan(0, attempt));
+            var index = _picker.Pick(usable, attempt == 0 ? default : tried.AsSpan(0, attempt));
             if (attempt + 1 < attempts) (tried ??= new int[attempts])[attempt] = index;
             upstream = usable[index];
-
-            var content = body is null ? null : new StreamingRequestContent(body);
-            using var message = new HttpRequestMessage(upgrade.IsNone ? HttpMethodOf(request.Method) : HttpMethod.Get,
-                UpstreamUri(upstream, target))
-            {
-                Version = upstreamHttp2 ? HttpVersion.Version20 : HttpVersion.Version11,
-                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-                Content = content,
-            };
-            RequestHeaders.Copy(context, message, upstreamHttp2, clientIp);
-            upgrade.AddRequestHeaders(context, message);
-
-            using var headerDeadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-            headerDeadline.CancelAfter(responseHeaderTimeout);
-            HttpResponseMessage response;
+            var inFlight = _picker.CounterFor(upstream);
+            Interlocked.Increment(ref inFlight.Value);
             try
             {
-                response = await client.SendAsync(message, headerDeadline.Token);
-            }
-            catch (Exception e)
-            {
-                if (aborted.IsCancellationRequested) return new(upstream, 0, ClientAborted: true);
-                if (headerDeadline.IsCancellationRequested)
-                    return await Fail(context, StatusCodes.Status504GatewayTimeout, upstream);
-                var retry = (UpstreamConnectException.IsConnectFailure(e) && content?.Started != true)
-                            || (canRetryAfterSend && FailedBeforeResponse(e));
-                if (retry && attempt + 1 < attempts) continue;
-                return await Fail(context, StatusCodes.Status502BadGateway, upstream);
-            }
-            headerDeadline.CancelAfter(Timeout.Infinite);
+                var content = body is null ? null : new StreamingRequestContent(body);
+                using var message = new HttpRequestMessage(upgrade.IsNone ? HttpMethodOf(request.Method) : HttpMethod.Get,
+                    UpstreamUri(upstream, target))
+                {
+                    Version = upstreamHttp2 ? HttpVersion.Version20 : HttpVersion.Version11,
+                    VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+                    Content = content,
+                };
+                RequestHeaders.Copy(context, message, upstreamHttp2, clientIp);
+                upgrade.AddRequestHeaders(context, message);
 
-            using (response)
+                using var headerDeadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                headerDeadline.CancelAfter(responseHeaderTimeout);
+                HttpResponseMessage response;
+                try
+                {
+                    response = await client.SendAsync(message, headerDeadline.Token);
+                }
+                catch (Exception e)
+                {
+                    if (aborted.IsCancellationRequested) return new(upstream, 0, ClientAborted: true);
+                    if (headerDeadline.IsCancellationRequested)
+                        return await Fail(context, StatusCodes.Status504GatewayTimeout, upstream);
+                    var retry = (UpstreamConnectException.IsConnectFailure(e) && content?.Started != true)
+                                || (canRetryAfterSend && FailedBeforeResponse(e));
+                    if (retry && attempt + 1 < attempts) continue;
+                    return await Fail(context, StatusCodes.Status502BadGateway, upstream);
+                }
+                headerDeadline.CancelAfter(Timeout.Infinite);
+
+                using (response)
+                {
+                    if (response.StatusCode == HttpStatusCode.SwitchingProtocols && !upgrade.IsNone)
+                        return new(upstream, await upgrade.TunnelAsync(context, response), ClientAborted: false);
+                    return await StreamResponse(context, response, upstream);
+                }
+            }
+            finally
             {
-                if (response.StatusCode == HttpStatusCode.SwitchingProtocols && !upgrade.IsNone)
-                    return new(upstream, await upgrade.TunnelAsync(context, response), ClientAborted: false);
-                return await StreamResponse(context, response, upstream);
+                Interlocked.Decrement(ref inFlight.Value);
             }
         }
         return await Fail(context, StatusCodes.Status502BadGateway, upstream);
@@ -125,18 +133,6 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, TimeSpan response
     {
         await LocalResponse.WriteAsync(context, status);
         return new(upstream, LocalResponse.BodyLength(status), ClientAborted: false);
-    }
-
-    /// <summary>A random endpoint not tried yet (each endpoint at most once per request).</summary>
-    static int Pick(int count, ReadOnlySpan<int> tried)
-    {
-        var skip = Random.Shared.Next(count - tried.Length);
-        for (var i = 0; i < count; i++)
-        {
-            if (tried.Contains(i)) continue;
-            if (skip-- == 0) return i;
-        }
-        throw new InvalidOperationException("no untried endpoint left");
     }
 
     /// <summary>The connection failed or closed before any response: a GET sent again cannot do harm.</summary>

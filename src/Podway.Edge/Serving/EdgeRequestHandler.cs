@@ -15,6 +15,7 @@ internal sealed class EdgeRequestHandler(Func<IEdgeRoutes> routes, HttpForwarder
     public async Task HandleAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        var clientIp = RequestHeaders.ClientIp(context);
         ForwardOutcome outcome = default;
         IngressRef? ingress = null;
         try
@@ -27,7 +28,7 @@ internal sealed class EdgeRequestHandler(Func<IEdgeRoutes> routes, HttpForwarder
                     if (forward.Backend.Usable.Count == 0)
                         outcome = await Local(context, StatusCodes.Status503ServiceUnavailable);
                     else
-                        outcome = await forwarder.ForwardAsync(context, forward.Backend);
+                        outcome = await forwarder.ForwardAsync(context, forward.Backend, clientIp);
                     break;
                 case RouteDecision.Redirect redirect:
                     context.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
@@ -48,7 +49,7 @@ internal sealed class EdgeRequestHandler(Func<IEdgeRoutes> routes, HttpForwarder
             Console.Error.WriteLine($"edge: {context.Request.Method} {context.Request.Host}{context.Request.Path}: {e}");
             outcome = await Local(context, StatusCodes.Status500InternalServerError);
         }
-        if (log is not null) Log(log, context, outcome, ingress, started);
+        if (log is not null) Log(log, context, clientIp, outcome, ingress, started);
     }
 
     static async Task<ForwardOutcome> Local(HttpContext context, int status)
@@ -60,18 +61,19 @@ internal sealed class EdgeRequestHandler(Func<IEdgeRoutes> routes, HttpForwarder
     /// <summary>The Host header (HTTP/2: :authority) in lower case without port.</summary>
     internal static string HostOf(HttpRequest request)
     {
+        if (!request.Host.HasValue) return ""; // HTTP/1.0 without Host
         var host = request.Host.Host;
         foreach (var c in host)
             if (char.IsAsciiLetterUpper(c)) return host.ToLowerInvariant();
         return host;
     }
 
-    static void Log(AccessLog log, HttpContext context, ForwardOutcome outcome, IngressRef? ingress, long started)
+    static void Log(AccessLog log, HttpContext context, string clientIp, ForwardOutcome outcome, IngressRef? ingress, long started)
     {
         var request = context.Request;
         var headers = request.Headers;
         log.Write(
-            RequestHeaders.ClientIp(context),
+            clientIp,
             request.Method,
             context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/",
             request.Protocol,

@@ -47,6 +47,72 @@ public class FailureTests
     }
 
     [Fact]
+    public async Task Get_OneEndpointConnectTimesOut_AnsweredByTheOther()
+    {
+        using var blackhole = await BrokenUpstream.BlackholeAsync();
+        await using var backend = await Backend.StartAsync("web-1");
+        await using var edge = await EdgeHarness.StartAsync(new EdgeServerOptions { ConnectTimeout = TimeSpan.FromMilliseconds(200) });
+        edge.Routes.Hosts["shop.test"] = TableRoutes.Forward("web", [blackhole.Port, backend.Port]);
+        using var client = EdgeHarness.Client();
+
+        for (var i = 0; i < 6; i++)
+        {
+            using var request = EdgeHarness.Get(edge, "shop.test", "/sha256");
+            request.Method = HttpMethod.Post;
+            request.Content = new StringContent("x");
+            using var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Get_OnlyEndpointConnectTimesOut_502()
+    {
+        using var blackhole = await BrokenUpstream.BlackholeAsync();
+        await using var edge = await EdgeHarness.StartAsync(new EdgeServerOptions { ConnectTimeout = TimeSpan.FromMilliseconds(200) });
+        edge.Routes.Hosts["shop.test"] = TableRoutes.Forward("web", [blackhole.Port]);
+        using var client = EdgeHarness.Client();
+
+        using var response = await client.SendAsync(EdgeHarness.Get(edge, "shop.test"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Get_EndpointClosesBeforeResponse_IdempotentRequestRetriedOnTheOther()
+    {
+        using var closer = BrokenUpstream.Closer();
+        await using var backend = await Backend.StartAsync("web-1");
+        await using var edge = await EdgeHarness.StartAsync();
+        edge.Routes.Hosts["shop.test"] = TableRoutes.Forward("web", [closer.Port, backend.Port]);
+        using var client = EdgeHarness.Client();
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await client.SendAsync(EdgeHarness.Get(edge, "shop.test"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        Assert.True(closer.Accepted > 0);
+    }
+
+    [Fact]
+    public async Task Post_EndpointClosesBeforeResponse_NotResent502()
+    {
+        using var closer = BrokenUpstream.Closer();
+        await using var edge = await EdgeHarness.StartAsync();
+        edge.Routes.Hosts["shop.test"] = TableRoutes.Forward("web", [closer.Port, EdgeHarness.ClosedPort()]);
+        using var client = EdgeHarness.Client();
+
+        using var request = EdgeHarness.Get(edge, "shop.test", "/order");
+        request.Method = HttpMethod.Post;
+        request.Content = new StringContent("buy once");
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(1, closer.Accepted);
+    }
+
+    [Fact]
     public async Task Get_AllEndpointsRefuse_502()
     {
         await using var edge = await EdgeHarness.StartAsync();
