@@ -52,7 +52,7 @@ try
     await edge.StartAsync();
     Console.Error.WriteLine($"edge up on {edge.HttpPort}");
 
-    Console.WriteLine($"wrk -t2 -c{connections} -d{seconds}s, body {bodyBytes} bytes, {Environment.ProcessorCount} cores");
+    Console.WriteLine($"wrk -t{Math.Min(2, connections)} -c{connections} -d{seconds}s, body {bodyBytes} bytes, {Environment.ProcessorCount} cores");
     await Wrk("warm-up (podway edge)", edge.HttpPort, 2, print: false);
     var direct = await Wrk("nginx backend directly", backendPort, seconds);
     var podway = await Wrk("through podway edge", edge.HttpPort, seconds);
@@ -68,7 +68,7 @@ finally
 
 async Task<double> Wrk(string label, int port, int duration, bool print = true)
 {
-    var wrk = Process.Start(new ProcessStartInfo("wrk", ["-t2", $"-c{connections}", $"-d{duration}s", "--latency", $"http://127.0.0.1:{port}/"])
+    var wrk = Process.Start(new ProcessStartInfo("wrk", [$"-t{Math.Min(2, connections)}", $"-c{connections}", $"-d{duration}s", "--latency", $"http://127.0.0.1:{port}/"])
         { RedirectStandardOutput = true })!;
     var output = await wrk.StandardOutput.ReadToEndAsync();
     await wrk.WaitForExitAsync();

@@ -135,9 +135,11 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, TimeSpan response
         return new(upstream, LocalResponse.BodyLength(status), ClientAborted: false);
     }
 
-    /// <summary>The connection failed or closed before any response: a GET sent again cannot do harm.</summary>
+    /// <summary>The connection failed or closed before any response: a GET sent again cannot do harm. (A connection
+    /// reset just after connect can also surface as a bare SocketException from SocketsHttpHandler.)</summary>
     static bool FailedBeforeResponse(Exception e) =>
-        e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.ResponseEnded or HttpRequestError.Unknown };
+        e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.ResponseEnded or HttpRequestError.Unknown }
+            or IOException or System.Net.Sockets.SocketException;
 
     static bool IsIdempotent(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
 

@@ -15,6 +15,7 @@ internal sealed class AccessLog : IAsyncDisposable
     static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
 
     readonly Stream _output;
+    readonly Encoder _encoder = new UTF8Encoding(false).GetEncoder();
     readonly object _lock = new();
     StringBuilder _pending = new(64 * 1024);
     StringBuilder _writing = new(64 * 1024);
@@ -99,7 +100,8 @@ internal sealed class AccessLog : IAsyncDisposable
                     while (!text.IsEmpty)
                     {
                         var take = Math.Min(text.Length, bytes.Length / 3);
-                        var n = Encoding.UTF8.GetBytes(text.Span[..take], bytes);
+                        // The encoder keeps half a surrogate pair split across pieces for the next one.
+                        var n = _encoder.GetBytes(text.Span[..take], bytes, flush: false);
                         await _output.WriteAsync(bytes.AsMemory(0, n));
                         text = text[take..];
                     }

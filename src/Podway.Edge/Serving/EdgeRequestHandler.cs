@@ -20,6 +20,12 @@ internal sealed class EdgeRequestHandler(Func<IEdgeRoutes> routes, HttpForwarder
         IngressRef? ingress = null;
         try
         {
+            if (IsRefusedMethod(context))
+            {
+                outcome = await Local(context, StatusCodes.Status405MethodNotAllowed);
+                if (log is not null) Log(log, context, clientIp, outcome, ingress, started);
+                return;
+            }
             var decision = routes().Route(HostOf(context.Request), context.Request.Path.Value ?? "/", context.Request.IsHttps);
             switch (decision)
             {
@@ -50,6 +56,15 @@ internal sealed class EdgeRequestHandler(Func<IEdgeRoutes> routes, HttpForwarder
             outcome = await Local(context, StatusCodes.Status500InternalServerError);
         }
         if (log is not null) Log(log, context, clientIp, outcome, ingress, started);
+    }
+
+    /// <summary>CONNECT (tunnels to arbitrary hosts; HTTP/2 WebSocket CONNECTs are fine) and TRACE (echoes
+    /// credentials back, cross-site tracing) are refused as nginx does, with 405.</summary>
+    static bool IsRefusedMethod(HttpContext context)
+    {
+        var method = context.Request.Method;
+        if (HttpMethods.IsTrace(method)) return true;
+        return HttpMethods.IsConnect(method) && context.Features.Get<IHttpExtendedConnectFeature>() is not { IsExtendedConnect: true };
     }
 
     static async Task<ForwardOutcome> Local(HttpContext context, int status)

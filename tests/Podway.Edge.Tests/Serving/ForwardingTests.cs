@@ -175,6 +175,19 @@ public class ForwardingTests
                        + $"upstream=127\\.0\\.0\\.1:{backend.Port} \\d+\\.\\d{{3}} ingress=shop/web$", line);
     }
 
+    [Fact]
+    public async Task Request_NoRoute_AccessLogLineWithoutUpstreamOrIngress()
+    {
+        await using var edge = await EdgeHarness.StartAsync();
+        using var client = EdgeHarness.Client();
+
+        using var response = await client.SendAsync(EdgeHarness.Get(edge, "nowhere.test", "/missing"));
+        var bodyLength = (await response.Content.ReadAsByteArrayAsync()).Length;
+        var line = await edge.Log.LineContainingAsync("/missing");
+
+        Assert.Matches($" \"GET /missing HTTP/1.1\" 404 {bodyLength} \"-\" \"-\" upstream=- \\d+\\.\\d{{3}} ingress=-$", line);
+    }
+
     /// <summary>Hides the length so HttpClient sends the body chunked.</summary>
     sealed class NonSeekableStream(byte[] data) : MemoryStream(data)
     {

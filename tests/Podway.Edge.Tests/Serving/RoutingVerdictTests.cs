@@ -75,4 +75,24 @@ public class RoutingVerdictTests
         Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
+
+    /// <summary>TRACE is ours to refuse (405); Kestrel itself answers an HTTP/1.1 CONNECT with 400.</summary>
+    [Theory]
+    [InlineData("TRACE / HTTP/1.1", "405")]
+    [InlineData("CONNECT example.com:443 HTTP/1.1", "400")]
+    public async Task Request_TraceOrConnect_RefusedNotForwarded(string requestLine, string status)
+    {
+        await using var backend = await Backend.StartAsync("web-1");
+        await using var edge = await EdgeHarness.StartAsync();
+        edge.Routes.Hosts["shop.test"] = TableRoutes.Forward("web", [backend.Port]);
+
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, edge.Server.HttpPort);
+        await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes($"{requestLine}\r\nHost: shop.test\r\n\r\n"));
+        var buffer = new byte[4096];
+        var read = await socket.ReceiveAsync(buffer);
+
+        Assert.StartsWith("HTTP/1.1 " + status, System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+        Assert.Equal(0, backend.Requests);
+    }
 }
