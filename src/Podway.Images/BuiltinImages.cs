@@ -13,7 +13,7 @@ public static class BuiltinImages
 {
     /// <summary>Program names the catalog may ask for.</summary>
     public static IReadOnlyList<string> Programs { get; } =
-        ["nginx", "agnhost", "pause", "http-echo", "dns", .. EchoVariant.All.Select(v => v.Program)];
+        ["nginx", "agnhost", "pause", "http-echo", "dns", "edge", .. EchoVariant.All.Select(v => v.Program)];
 
     public static Task<int> Run(string name, string[] args)
     {
@@ -26,6 +26,7 @@ public static class BuiltinImages
             "pause" => PauseProgram.RunAsync(args),
             "http-echo" => HttpEcho.RunAsync(args),
             "dns" => Podway.Dns.Addon.DnsProgram.RunAsync(args),
+            "edge" => Podway.Edge.Addon.EdgeProgram.RunAsync(args),
             _ => Unknown(name),
         };
     }

@@ -59,10 +59,11 @@ public static class ControlPlane
         var agentToken = NewToken();
         var kubeletToken = NewToken();
         var dnsToken = NewToken();
+        var edgeToken = NewToken();
         var api = options.Api with
         {
             KubeletToken = kubeletToken,
-            Tokens = new HashSet<string>(options.Api.Tokens) { controllerToken, agentToken, dnsToken },
+            Tokens = new HashSet<string>(options.Api.Tokens) { controllerToken, agentToken, dnsToken, edgeToken },
             ListenAddresses = options.Api.ListenAddresses.Append(hostIp).Distinct().ToList(),
         };
 
@@ -81,6 +82,9 @@ public static class ControlPlane
         await Task.WhenAny(controllers.Ready, running[0]);
         // The cluster DNS add-on (kube-dns Service, podway-dns Deployment); its Pods reach us through the host bridge.
         await Podway.Dns.Addon.DnsAddon.EnsureAsync(client, $"https://{hostIp}:{server.Url.Port}", dnsToken, hostIp, ct);
+        // The edge add-on (Ingress controller Pods behind a LoadBalancer Service) and, here, its Ingress status and events.
+        await Podway.Edge.Addon.EdgeAddon.EnsureAsync(client, $"https://{hostIp}:{server.Url.Port}", edgeToken, ct);
+        running.Add(Podway.Edge.Status.EdgeStatusHost.RunAsync(client, Console.Error.WriteLine, ct));
 
         var secrets = new Dictionary<string, string>
         {

@@ -33,6 +33,8 @@ internal static class CatalogImages
             ["/echo"], [], Programs("podway-echo", "/echo"), CatalogImage.NoWrappers),
         new("podway/dns", ["docker.io/podway/dns"],
             ["/dns"], [], Programs("dns", "/dns"), CatalogImage.NoWrappers),
+        new("podway/edge", ["docker.io/podway/edge"],
+            ["/edge"], [], Programs("edge", "/edge"), CatalogImage.NoWrappers),
         new("curlimages/curl", ["docker.io/curlimages/curl", "quay.io/curl/curl"],
             ["/entrypoint.sh"], ["curl"], CatalogImage.NoPrograms,
             Wrapper(EntrypointWrapper.CurlOrProgram, "/entrypoint.sh", "entrypoint.sh")),

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Starts a throwaway podway cluster and measures the edge (podway's Ingress controller):
+#  1. wrk at 1, 16 and 64 connections through the edge (the Ingress ADDRESS; and one edge Pod's IP, without the
+#     LoadBalancer hop), through Debian's nginx as a reverse
+#     proxy to the same Pod IPs (on a loopback port, config generated under a temp dir), and straight to one Pod;
+#     prints requests/s, p50/p99 and the edge/nginx ratios;
+#  2. `kubectl rollout restart deploy/web` under steady wrk load through the Ingress, counting every non-2xx answer
+#     and every socket error (goal: zero); then the same for a restart of the edge's own Deployment.
+# Removes the cluster and stops its nginx (by pid) on exit, also on failure.
+# Needs: root, wrk, nginx (apt-get install wrk nginx). Usage: sudo bench/edge.sh [wrk-seconds=10 (0 skips part 1)] [rollout-connections=8]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+seconds=${1:-10}
+rollout_connections=${2:-8}
+for tool in wrk nginx kubectl; do command -v $tool >/dev/null || { echo "missing $tool (apt-get install $tool)" >&2; exit 1; }; done
+name=be$$
+name=${name:0:10}
+data=$(mktemp -d /tmp/podway-bench-edge.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+nginx_pid=""
+cleanup() {
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
+  KUBECONFIG="$data/user-kubeconfig" "$root/podway" down --name "$name" --purge >/dev/null 2>&1 || true
+  rm -rf "$data"
+}
+trap cleanup EXIT
+export KUBECONFIG="$data/user-kubeconfig"
+"$root/podway" up --name "$name" --data-dir "$data/cluster" --api-port "$port" >/dev/null
+k() { kubectl --kubeconfig "$data/cluster/kubeconfig" "$@"; }
+
+k apply -f "$root/bench/edge/web.yaml" >/dev/null
+k rollout status deploy/web --timeout=180s >/dev/null
+k -n podway-edge rollout status deploy/edge --timeout=180s >/dev/null
+for _ in $(seq 1 120); do
+  edge=$(k get ingress web -o 'jsonpath={.status.loadBalancer.ingress[0].ip}')
+  [ -n "$edge" ] && break
+  sleep 1
+done
+[ -n "$edge" ] || { echo "the Ingress got no ADDRESS" >&2; exit 1; }
+pods=$(k get endpointslices -l kubernetes.io/service-name=web -o 'jsonpath={.items[*].endpoints[?(@.conditions.ready==true)].addresses[0]}')
+pod=${pods%% *}
+# One edge Pod straight, without the LoadBalancer hop (nft DNAT to one of the two edge Pods): what the hop costs.
+edge_pod=$(k -n podway-edge get pods -l app.kubernetes.io/name=podway-edge -o 'jsonpath={.items[0].status.podIP}')
+for _ in $(seq 1 60); do
+  curl -fsS -o /dev/null -H 'Host: bench.local' "http://$edge/" && break
+  sleep 1
+done
+
+# nginx from the distribution, as a reverse proxy to the same Pods (upstream keepalive), in the foreground, by pid.
+mkdir -p "$data/nginx/tmp"
+upstreams=$(for ip in $pods; do echo "    server $ip:80;"; done)
+sed -e "s|PREFIX|$data/nginx|g" -e "s|PORT|$nginx_port|" "$root/bench/edge/nginx.conf.template" \
+  | awk -v ups="$upstreams" '{ if ($0 == "UPSTREAMS") print ups; else print }' > "$data/nginx/nginx.conf"
+nginx -c "$data/nginx/nginx.conf" -p "$data/nginx" -g 'daemon off;' &
+nginx_pid=$!
+for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://127.0.0.1:$nginx_port/" && break; sleep 0.1; done
+
+cores=$(nproc)
+# wrk --latency: "Requests/sec: N" and the distribution lines "50% 1.23ms", "99% 4.56ms" (us, ms or s).
+measure() { # url connections -> "rps p50ms p99ms"
+  local threads=$(( $2 < cores ? $2 : cores ))
+  wrk -t "$threads" -c "$2" -d "${seconds}s" --latency -H 'Host: bench.local' "$1" | awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec:/ { rps = $2 }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }'
+}
+if [ "$seconds" -gt 0 ]; then
+echo "podway edge at $edge (edge Pod $edge_pod), nginx $(nginx -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$nginx_port, Pods: $pods, wrk ${seconds}s, $cores cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%12s %-10s %12s %9s %9s\n' connections target requests/s "p50 ms" "p99 ms"
+for c in 1 16 64; do
+  read -r er ep50 ep99 <<<"$(measure "http://$edge/" "$c")"
+  read -r dr dp50 dp99 <<<"$(measure "http://$edge_pod/" "$c")"
+  read -r nr np50 np99 <<<"$(measure "http://127.0.0.1:$nginx_port/" "$c")"
+  read -r pr pp50 pp99 <<<"$(measure "http://$pod/" "$c")"
+  printf '%12s %-10s %12s %9s %9s\n' "$c" "edge" "$er" "$ep50" "$ep99"
+  printf '%12s %-10s %12s %9s %9s\n' "$c" "edge Pod" "$dr" "$dp50" "$dp99"
+  printf '%12s %-10s %12s %9s %9s\n' "$c" "nginx" "$nr" "$np50" "$np99"
+  printf '%12s %-10s %12s %9s %9s\n' "$c" "one Pod" "$pr" "$pp50" "$pp99"
+  awk -v er="$er" -v nr="$nr" -v ep50="$ep50" -v np50="$np50" -v ep99="$ep99" -v np99="$np99" \
+    'BEGIN { printf "%12s edge/nginx: throughput %.2f, p50 %.2f, p99 %.2f\n", "", er / nr, ep50 / np50, ep99 / np99 }'
+done
+fi
+kill "$nginx_pid" 2>/dev/null || true
+wait "$nginx_pid" 2>/dev/null || true
+nginx_pid=""
+
+# Rolling update under steady load: wrk runs through the restart and the script counts every failure.
+window=60
+rollout_under_load() { # namespace deployment
+  wrk -t 2 -c "$rollout_connections" -d "${window}s" -s "$root/bench/edge/count-errors.lua" -H 'Host: bench.local' "http://$edge/" > "$data/rollout.txt" &
+  local wrk_pid=$!
+  sleep 3
+  local started finished
+  started=$(date +%s.%N)
+  k -n "$1" rollout restart "deploy/$2" >/dev/null
+  k -n "$1" rollout status "deploy/$2" --timeout=300s >/dev/null
+  finished=$(date +%s.%N)
+  wait "$wrk_pid"
+  awk -v s="$started" -v f="$finished" -v what="$1/$2" -v w="$window" -v c="$rollout_connections" \
+    'BEGIN { printf "rollout restart of %s took %.1f s inside a %s s wrk run at %s connections: ", what, f - s, w, c }'
+  grep '^ROLLOUT' "$data/rollout.txt" | sed 's/^ROLLOUT //'
+}
+rollout_under_load default web
+# The edge's own Pods: the old one turns unready on SIGTERM, serves while the proxies drop it, then drains.
+rollout_under_load podway-edge edge

@@ -1,0 +1,156 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Podway.Api.Errors;
+using Podway.Api.Resources;
+using Podway.Client;
+using Podway.Edge.Routing;
+
+namespace Podway.Edge.Addon;
+
+/// <summary>
+/// The edge add-on as ingress-nginx installs itself (a namespace of its own, a controller Deployment behind a
+/// LoadBalancer Service, IngressClasses), with podway's edge program as the image: what the control plane ensures
+/// at start, after the DNS add-on.
+/// </summary>
+public static class EdgeAddon
+{
+    public const string Namespace = "podway-edge";
+    public const string ServiceName = "edge", DeploymentName = "edge", SecretName = "podway-edge";
+    public const string Image = "podway/edge";
+    /// <summary>ingress-nginx's health port: /healthz answers 200 once the routing feed has synced.</summary>
+    public const int HealthPort = 10254, HttpPort = 80, HttpsPort = 443;
+    public const string NginxClass = "nginx", PodwayClass = "podway";
+    /// <summary>Environment the edge program reads (set by the Deployment below), the same names the DNS add-on uses.</summary>
+    public const string ApiServerVariable = "PODWAY_API_SERVER", TokenVariable = "PODWAY_TOKEN", CaVariable = "PODWAY_CA";
+
+    static JsonObject Labels() => new() { ["app.kubernetes.io/name"] = "podway-edge", ["app.kubernetes.io/component"] = "controller" };
+
+    /// <summary>Namespace, Secret with the edge Pods' API token, Service, Deployment and the two IngressClasses, in creation order.</summary>
+    public static IReadOnlyList<JsonObject> Objects(string apiServerUrl, string token) =>
+    [
+        new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = "Namespace",
+            ["metadata"] = new JsonObject { ["name"] = Namespace, ["labels"] = new JsonObject { ["app.kubernetes.io/name"] = "podway-edge" } },
+        },
+        new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = "Secret",
+            ["metadata"] = new JsonObject { ["name"] = SecretName, ["namespace"] = Namespace, ["labels"] = Labels() },
+            ["type"] = "Opaque",
+            ["data"] = new JsonObject { ["token"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(token)) },
+        },
+        new JsonObject
+        {
+            ["apiVersion"] = "v1", ["kind"] = "Service",
+            ["metadata"] = new JsonObject { ["name"] = ServiceName, ["namespace"] = Namespace, ["labels"] = Labels() },
+            ["spec"] = new JsonObject
+            {
+                ["type"] = "LoadBalancer",
+                ["selector"] = Labels(),
+                ["ports"] = new JsonArray(Port("http", HttpPort), Port("https", HttpsPort)),
+            },
+        },
+        new JsonObject
+        {
+            ["apiVersion"] = "apps/v1", ["kind"] = "Deployment",
+            ["metadata"] = new JsonObject { ["name"] = DeploymentName, ["namespace"] = Namespace, ["labels"] = Labels() },
+            ["spec"] = new JsonObject
+            {
+                ["replicas"] = 2,
+                ["selector"] = new JsonObject { ["matchLabels"] = Labels() },
+                ["template"] = new JsonObject
+                {
+                    ["metadata"] = new JsonObject { ["labels"] = Labels() },
+                    ["spec"] = new JsonObject
+                    {
+                        ["dnsPolicy"] = "Default",
+                        // Time for in-flight requests to finish after SIGTERM (ingress-nginx waits too).
+                        ["terminationGracePeriodSeconds"] = 30,
+                        ["containers"] = new JsonArray(new JsonObject
+                        {
+                            ["name"] = "edge",
+                            ["image"] = Image,
+                            ["ports"] = new JsonArray(
+                                ContainerPort("http", HttpPort), ContainerPort("https", HttpsPort), ContainerPort("health", HealthPort)),
+                            ["env"] = new JsonArray(
+                                new JsonObject { ["name"] = ApiServerVariable, ["value"] = apiServerUrl },
+                                new JsonObject
+                                {
+                                    ["name"] = TokenVariable,
+                                    ["valueFrom"] = new JsonObject { ["secretKeyRef"] = new JsonObject { ["name"] = SecretName, ["key"] = "token" } },
+                                },
+                                new JsonObject
+                                {
+                                    ["name"] = CaVariable,
+                                    ["valueFrom"] = new JsonObject { ["configMapKeyRef"] = new JsonObject { ["name"] = "kube-root-ca.crt", ["key"] = "ca.crt" } },
+                                }),
+                            ["readinessProbe"] = new JsonObject
+                            {
+                                ["httpGet"] = new JsonObject { ["path"] = "/healthz", ["port"] = HealthPort, ["scheme"] = "HTTP" },
+                                ["periodSeconds"] = 2,
+                            },
+                            ["livenessProbe"] = new JsonObject
+                            {
+                                ["httpGet"] = new JsonObject { ["path"] = "/healthz", ["port"] = HealthPort, ["scheme"] = "HTTP" },
+                                ["initialDelaySeconds"] = 60, ["timeoutSeconds"] = 5, ["failureThreshold"] = 5, ["periodSeconds"] = 10,
+                            },
+                        }),
+                    },
+                },
+            },
+        },
+        IngressClass(NginxClass, IngressClassResolver.NginxController, isDefault: true),
+        IngressClass(PodwayClass, IngressClassResolver.PodwayController, isDefault: false),
+    ];
+
+    static JsonObject IngressClass(string name, string controller, bool isDefault)
+    {
+        var metadata = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { ["app.kubernetes.io/name"] = "podway-edge" } };
+        if (isDefault) metadata["annotations"] = new JsonObject { [IngressClassResolver.DefaultClassAnnotation] = "true" };
+        return new JsonObject
+        {
+            ["apiVersion"] = "networking.k8s.io/v1", ["kind"] = "IngressClass",
+            ["metadata"] = metadata,
+            ["spec"] = new JsonObject { ["controller"] = controller },
+        };
+    }
+
+    static JsonObject Port(string name, int port) =>
+        new() { ["name"] = name, ["port"] = port, ["targetPort"] = port, ["protocol"] = "TCP" };
+
+    static JsonObject ContainerPort(string name, int port) =>
+        new() { ["name"] = name, ["containerPort"] = port, ["protocol"] = "TCP" };
+
+    static ResourceType TypeOf(JsonObject obj) => (string?)obj["kind"] switch
+    {
+        "Namespace" => BuiltinResources.Namespace,
+        "Secret" => BuiltinResources.Secret,
+        "Service" => BuiltinResources.Service,
+        "IngressClass" => BuiltinResources.IngressClass,
+        _ => BuiltinResources.Deployment,
+    };
+
+    /// <summary>Creates the add-on's objects, or replaces those that carry run-specific data (the token changes every start).</summary>
+    public static async Task EnsureAsync(ApiClient client, string apiServerUrl, string token, CancellationToken ct)
+    {
+        foreach (var obj in Objects(apiServerUrl, token))
+        {
+            var type = TypeOf(obj);
+            var ns = type.Namespaced ? Namespace : null;
+            var name = (string)obj["metadata"]!["name"]!;
+            var existing = await client.TryGetAsync(type, ns, name, ct);
+            if (existing is null)
+            {
+                try { await client.CreateAsync(type, ns, obj, ct); }
+                catch (ApiException e) when (e.Code == 409) { }
+                continue;
+            }
+            // The Service keeps its ClusterIP and pool address; a user may have edited the namespace or classes.
+            if (type == BuiltinResources.Service || type == BuiltinResources.Namespace || type == BuiltinResources.IngressClass) continue;
+            obj["metadata"]!["resourceVersion"] = existing["metadata"]?["resourceVersion"]?.DeepClone();
+            if (type == BuiltinResources.Deployment) obj["status"] = existing["status"]?.DeepClone();
+            await client.UpdateAsync(type, obj, ct);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Podway.Edge.Forwarding;
+
+/// <summary>
+/// The one outgoing client for every upstream: pooled keep-alive connections, no proxy, no redirects, no
+/// decompression, no cookies, no trace headers. Connects through our own callback so that a failed or slow connect
+/// is recognisable (<see cref="UpstreamConnectException"/>) and can be retried on another endpoint.
+/// </summary>
+internal static class UpstreamClient
+{
+    public static HttpMessageInvoker Create(TimeSpan connectTimeout, TimeSpan pooledConnectionLifetime)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            ActivityHeadersPropagator = null,
+            PooledConnectionLifetime = pooledConnectionLifetime,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            EnableMultipleHttp2Connections = true,
+            ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, connectTimeout, ct),
+        };
+        return new HttpMessageInvoker(handler, disposeHandler: true);
+    }
+
+    static async ValueTask<Stream> ConnectAsync(DnsEndPoint target, TimeSpan timeout, CancellationToken ct)
+    {
+        var host = target.Host.Trim('[', ']');
+        if (!IPAddress.TryParse(host, out var address))
+            throw new UpstreamConnectException($"upstream {target.Host} is not an IP address");
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(address, target.Port), deadline.Token);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new UpstreamConnectException($"connect to {host}:{target.Port}: {e.SocketErrorCode}", e);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new UpstreamConnectException($"connect to {host}:{target.Port} timed out after {timeout.TotalSeconds:0.###} s");
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}

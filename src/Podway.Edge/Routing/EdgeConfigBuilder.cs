@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+
+namespace Podway.Edge.Routing;
+
+/// <summary>
+/// Compiles the cluster's Ingress objects into an <see cref="EdgeConfig"/>: a pure function of its inputs, so the feed
+/// can rebuild from scratch on every change and tests can state routing as tables. See README "Routing".
+/// </summary>
+public static class EdgeConfigBuilder
+{
+    public const string SslRedirectAnnotation = "nginx.ingress.kubernetes.io/ssl-redirect";
+    public const string ForceSslRedirectAnnotation = "nginx.ingress.kubernetes.io/force-ssl-redirect";
+
+    /// <summary>Reason of every <see cref="IngressProblem"/> (as ingress-nginx's Warning events).</summary>
+    public const string ProblemReason = "BadConfig";
+
+    public static EdgeConfig Build(EdgeInputs inputs)
+    {
+        var problems = new List<IngressProblem>();
+        var served = IngressClassResolver.Served(inputs.Ingresses, inputs.IngressClasses)
+            .Select(i => (Ingress: i, Age: new IngressAge(Json.Created(i), Json.Namespace(i), Json.Name(i))))
+            .OrderBy(i => i.Age)
+            .ToList(); // oldest first: every "first one wins" below is "the oldest Ingress wins"
+        var backends = new BackendResolver(inputs.Services, inputs.EndpointSlices);
+        var hosts = new HostMap<HostRoutes>();
+        var anyHost = new HostRoutes();
+        PathRoute? catchAll = null;
+
+        foreach (var (ingress, age) in served)
+        {
+            var spec = ingress["spec"] as JsonObject;
+            var reference = new IngressRef(age.Namespace, age.Name);
+            var sslRedirect = Json.Annotation(ingress, SslRedirectAnnotation) != "false";
+            var forceSslRedirect = Json.Annotation(ingress, ForceSslRedirectAnnotation) == "true";
+
+            PathRoute Compile(JsonObject backend, string path, bool exact)
+            {
+                var pool = backends.Resolve(age.Namespace, backend, out var problem);
+                if (problem is not null) problems.Add(new IngressProblem(reference, ProblemReason, problem));
+                return new PathRoute
+                {
+                    Path = path, Exact = exact, Forward = new RouteDecision.Forward(reference, pool), Age = age,
+                    SslRedirect = sslRedirect, ForceSslRedirect = forceSslRedirect,
+                };
+            }
+
+            var defaultBackend = spec?["defaultBackend"] is JsonObject db ? Compile(db, "/", false) : null;
+            if (defaultBackend is not null) catchAll ??= defaultBackend;
+
+            foreach (var rule in Json.Objects(spec?["rules"]))
+            {
+                var host = Json.Text(rule["host"])?.ToLowerInvariant();
+                var table = string.IsNullOrEmpty(host) ? anyHost : hosts.GetOrAdd(host, () => new HostRoutes());
+                foreach (var path in Json.Objects(rule["http"]?["paths"]))
+                {
+                    if (path["backend"] is not JsonObject backend) continue;
+                    var exact = Json.Text(path["pathType"]) == "Exact"; // Prefix and ImplementationSpecific: Prefix
+                    table.Add(Compile(backend, PathRoute.Normalize(Json.Text(path["path"]), exact), exact));
+                }
+                if (defaultBackend is not null && table != anyHost) table.OfferDefault(defaultBackend);
+            }
+        }
+
+        foreach (var table in hosts.Values) table.Seal();
+        anyHost.Seal();
+
+        var (certificates, tlsHosts) = Certificates(served, inputs.Secrets, problems);
+        return new EdgeConfig(hosts, anyHost, catchAll, certificates, tlsHosts, ServedCertificate.Of(inputs.DefaultCertificate))
+        {
+            ServedIngresses = [.. served.Select(s => new IngressRef(s.Age.Namespace, s.Age.Name))],
+            Problems = problems.Distinct().ToList(),
+        };
+    }
+
+    /// <summary>SNI host → certificate from the oldest Ingress listing the host, and every TLS host (for redirects).
+    /// A host whose Secret is unusable stays a TLS host and gets the default certificate.</summary>
+    static (HostMap<ServedCertificate>, HostMap<object>) Certificates(
+        List<(JsonObject Ingress, IngressAge Age)> served, IReadOnlyList<JsonObject> secrets, List<IngressProblem> problems)
+    {
+        var byKey = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        foreach (var s in secrets) byKey[$"{Json.Namespace(s)}/{Json.Name(s)}"] = s;
+        var loaded = new Dictionary<string, (ServedCertificate? Cert, string? Error)>(StringComparer.Ordinal);
+        var certificates = new HostMap<ServedCertificate>();
+        var tlsHosts = new HostMap<object>();
+
+        foreach (var (ingress, age) in served)
+            foreach (var tls in Json.Objects(ingress["spec"]?["tls"]))
+            {
+                var tlsHostList = Json.Strings(tls["hosts"]).Select(h => h.ToLowerInvariant()).ToList();
+                foreach (var host in tlsHostList) tlsHosts.TryAdd(host, tlsHosts);
+                var secretName = Json.Text(tls["secretName"]);
+                if (string.IsNullOrEmpty(secretName) || tlsHostList.Count == 0) continue;
+                var key = $"{age.Namespace}/{secretName}";
+                if (!loaded.TryGetValue(key, out var entry))
+                {
+                    if (!byKey.TryGetValue(key, out var secret)) entry = (null, $"Secret \"{key}\" for TLS not found");
+                    else
+                    {
+                        var parsed = TlsSecrets.LoadOnce(secret);
+                        entry = (parsed.Served, parsed.Error);
+                    }
+                    loaded[key] = entry;
+                }
+                if (entry.Cert is null)
+                {
+                    problems.Add(new IngressProblem(new IngressRef(age.Namespace, age.Name), ProblemReason,
+                        $"{entry.Error}; serving the default certificate for {string.Join(", ", tlsHostList)}"));
+                    continue;
+                }
+                foreach (var host in tlsHostList) certificates.TryAdd(host, entry.Cert);
+            }
+        return (certificates, tlsHosts);
+    }
+}

@@ -1,0 +1,40 @@
+namespace Podway.Edge.Routing;
+
+/// <summary>Everything one host (or the any-host rules) routes: paths in match order, then its default backend.</summary>
+internal sealed class HostRoutes
+{
+    readonly List<PathRoute> _building = [];
+    PathRoute[] _paths = [];
+
+    /// <summary>spec.defaultBackend of the oldest Ingress with rules for this host that has one.</summary>
+    public PathRoute? Default { get; private set; }
+
+    public ReadOnlySpan<PathRoute> Paths => _paths;
+
+    public void Add(PathRoute route) => _building.Add(route);
+
+    public void OfferDefault(PathRoute route)
+    {
+        if (Default is null || route.Age.CompareTo(Default.Age) < 0) Default = route;
+    }
+
+    /// <summary>Sorts by precedence and drops a path+type an older Ingress already routes (the older one wins).</summary>
+    public void Seal()
+    {
+        _building.Sort(PathRoute.Precedence);
+        var kept = new List<PathRoute>(_building.Count);
+        foreach (var r in _building)
+            if (kept.Count == 0 || kept[^1].Path != r.Path || kept[^1].Exact != r.Exact)
+                kept.Add(r);
+        _paths = [.. kept];
+        _building.Clear();
+    }
+
+    public PathRoute? Match(ReadOnlySpan<char> path)
+    {
+        foreach (var route in _paths)
+            if (route.Matches(path))
+                return route;
+        return Default;
+    }
+}

@@ -1,0 +1,58 @@
+namespace Podway.Edge.Routing;
+
+/// <summary>
+/// One Ingress path (or default backend) compiled for matching: its normalized path, type, owner, backend and the
+/// owner's redirect annotations.
+/// </summary>
+internal sealed class PathRoute
+{
+    /// <summary>For Prefix: the path without trailing slashes ("/" stays "/"); for Exact: as written.</summary>
+    public required string Path { get; init; }
+    public required bool Exact { get; init; }
+    public required RouteDecision.Forward Forward { get; init; }
+    public required IngressAge Age { get; init; }
+    /// <summary>`nginx.ingress.kubernetes.io/ssl-redirect` is not "false".</summary>
+    public required bool SslRedirect { get; init; }
+    /// <summary>`nginx.ingress.kubernetes.io/force-ssl-redirect` is "true".</summary>
+    public required bool ForceSslRedirect { get; init; }
+
+    /// <summary>Prefix matching is element-wise on `/`: `/aaa` matches `/aaa`, `/aaa/` and `/aaa/b`, not `/aaab`.</summary>
+    public bool Matches(ReadOnlySpan<char> requestPath)
+    {
+        if (Exact) return requestPath.SequenceEqual(Path);
+        if (Path.Length == 1) return true; // "/" matches every path
+        if (!requestPath.StartsWith(Path, StringComparison.Ordinal)) return false;
+        return requestPath.Length == Path.Length || requestPath[Path.Length] == '/';
+    }
+
+    /// <summary>The normal form of an Ingress path: Prefix ignores trailing slashes; a missing path is "/".</summary>
+    public static string Normalize(string? path, bool exact)
+    {
+        if (string.IsNullOrEmpty(path)) return "/";
+        if (exact) return path;
+        var trimmed = path.TrimEnd('/');
+        return trimmed.Length == 0 ? "/" : trimmed;
+    }
+
+    /// <summary>Match order: longer path first; at equal length Exact before Prefix; then (same path) the older Ingress.</summary>
+    public static int Precedence(PathRoute a, PathRoute b)
+    {
+        var byLength = b.Path.Length.CompareTo(a.Path.Length);
+        if (byLength != 0) return byLength;
+        if (a.Exact != b.Exact) return a.Exact ? -1 : 1;
+        var byPath = string.CompareOrdinal(a.Path, b.Path); // same-length different paths never both match
+        return byPath != 0 ? byPath : a.Age.CompareTo(b.Age);
+    }
+}
+
+/// <summary>Seniority of an Ingress for conflicts: older creationTimestamp first, then namespace/name (ingress-nginx).</summary>
+internal readonly record struct IngressAge(DateTimeOffset Created, string Namespace, string Name) : IComparable<IngressAge>
+{
+    public int CompareTo(IngressAge other)
+    {
+        var c = Created.CompareTo(other.Created);
+        if (c != 0) return c;
+        c = string.CompareOrdinal(Namespace, other.Namespace);
+        return c != 0 ? c : string.CompareOrdinal(Name, other.Name);
+    }
+}
