@@ -8,8 +8,9 @@ namespace Podway.Edge.Forwarding;
 
 /// <summary>
 /// Forwards one request to one of a pool's usable endpoints and streams the answer back (the steps of YARP's
-/// HttpForwarder, without its transforms): pick an endpoint (power of two choices), build the upstream request with the body streamed from
-/// the client, send it, copy status and headers, then either tunnel an upgrade or stream the body and trailers.
+/// HttpForwarder, without its transforms): pick an endpoint (power of two choices), build the upstream request with
+/// the body streamed from the client, send it, copy status and headers, then either tunnel an upgrade or stream the
+/// body and trailers.
 /// A failed connect moves on to another endpoint whatever the method; an idempotent request without body also
 /// moves on when the connection failed before any response byte. Errors before the response starts become
 /// 502 (nothing reachable) or 504 (no response headers in time).
@@ -108,7 +109,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, TimeSpan response
                 catch (Exception) when (!aborted.IsCancellationRequested)
                 {
                     // The upstream broke off mid-body: the client must not take the truncated body for complete.
-                    if (!context.Response.HasStarted) { context.Response.Clear(); context.Response.StatusCode = StatusCodes.Status502BadGateway; return new(upstream, 0, false); }
+                    if (!context.Response.HasStarted) return await Fail(context, StatusCodes.Status502BadGateway, upstream);
                     context.Abort();
                     return new(upstream, sent, ClientAborted: false);
                 }

@@ -15,7 +15,7 @@ namespace Podway.Edge.Tests.Serving;
 /// <summary>
 /// A real Kestrel upstream on 127.0.0.1 (random port). Paths: <c>/echo</c> streams the request body back as it arrives, <c>/sha256</c>
 /// reads the whole body and answers its hash,
-/// <c>/headers</c> answers the request's protocol and headers as JSON, <c>/slow</c> answers after 10 s,
+/// <c>/headers</c> answers the request's protocol and headers as JSON, <c>/slow</c> answers after 10 s, <c>/delay?ms=N</c> after N ms,
 /// <c>/big?bytes=N</c> sends N bytes, <c>/ws</c> is a WebSocket echo; anything else answers the backend's name.
 /// </summary>
 internal sealed class Backend : IAsyncDisposable
@@ -72,6 +72,11 @@ internal sealed class Backend : IAsyncDisposable
                 headers[":method"] = request.Method;
                 headers[":target"] = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget;
                 await context.Response.WriteAsJsonAsync(headers);
+                break;
+            case "/delay":
+                await Task.Delay(int.Parse(request.Query["ms"]!), context.RequestAborted);
+                context.Response.Headers["X-Backend"] = Name;
+                await context.Response.WriteAsync(Name);
                 break;
             case "/slow":
                 await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted);

@@ -176,6 +176,54 @@ public class ForwardingTests
     }
 
     [Fact]
+    public async Task Request_EndpointTerminatesWhileInFlight_FinishesThereNewRequestsGoElsewhere()
+    {
+        await using var draining = await Backend.StartAsync("web-old");
+        await using var fresh = await Backend.StartAsync("web-new");
+        await using var edge = await EdgeHarness.StartAsync();
+        edge.Routes.Hosts["shop.test"] = TableRoutes.Forward("web", [draining.Port]);
+        using var client = EdgeHarness.Client();
+
+        var inFlight = client.SendAsync(EdgeHarness.Get(edge, "shop.test", "/delay?ms=1500"));
+        while (draining.Requests == 0) await Task.Delay(10);
+        var next = new TableRoutes(TestCertificates.For("default.test"));
+        next.Hosts["shop.test"] = new Podway.Edge.Routing.RouteDecision.Forward(new("shop", "web"), new("shop", "web", "web:80",
+        [
+            new("127.0.0.1", draining.Port, Ready: false, Serving: true, Terminating: true),
+            new("127.0.0.1", fresh.Port, Ready: true, Serving: true, Terminating: false),
+        ], null));
+        edge.Swap(next);
+        var after = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await client.SendAsync(EdgeHarness.Get(edge, "shop.test"));
+            after.Add(await response.Content.ReadAsStringAsync());
+        }
+        using var finished = await inFlight;
+
+        Assert.Equal(HttpStatusCode.OK, finished.StatusCode);
+        Assert.Equal("web-old", await finished.Content.ReadAsStringAsync());
+        Assert.All(after, body => Assert.Equal("web-new", body));
+    }
+
+    [Fact]
+    public async Task Head_Forwarded_HeadersWithoutBody()
+    {
+        await using var backend = await Backend.StartAsync("web-1");
+        await using var edge = await EdgeHarness.StartAsync();
+        edge.Routes.Hosts["shop.test"] = TableRoutes.Forward("web", [backend.Port]);
+        using var client = EdgeHarness.Client();
+
+        using var request = EdgeHarness.Get(edge, "shop.test", "/big?bytes=1000");
+        request.Method = HttpMethod.Head;
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1000, response.Content.Headers.ContentLength);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task Request_NoRoute_AccessLogLineWithoutUpstreamOrIngress()
     {
         await using var edge = await EdgeHarness.StartAsync();
