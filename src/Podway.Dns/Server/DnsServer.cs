@@ -43,13 +43,23 @@ public sealed class DnsServer : IAsyncDisposable
         _chain = chain;
         _forwarder = forwarder;
         int loops = Math.Max(1, udpLoops ?? Environment.ProcessorCount);
-        var first = UdpSocket(listen);
-        LocalEndPoint = (IPEndPoint)first.LocalEndPoint!;
-        _udp.Add(first);
-        for (int i = 1; i < loops; i++) _udp.Add(UdpSocket(LocalEndPoint));
-        _tcp = new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _tcp.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        try { _tcp.Bind(LocalEndPoint); }
+        // Port 0: the UDP port the kernel picks may be taken for TCP (by any connection's ephemeral port); pick again.
+        for (int attempt = 1; ; attempt++)
+        {
+            var first = UdpSocket(listen);
+            LocalEndPoint = (IPEndPoint)first.LocalEndPoint!;
+            _udp.Add(first);
+            _tcp = new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            _tcp.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            try { _tcp.Bind(LocalEndPoint); break; }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && listen.Port == 0 && attempt < 20)
+            {
+                Close();
+                _udp.Clear();
+            }
+            catch { Close(); throw; }
+        }
+        try { for (int i = 1; i < loops; i++) _udp.Add(UdpSocket(LocalEndPoint)); }
         catch { Close(); throw; }
         _tcp.Listen(512);
     }
