@@ -25,8 +25,9 @@ internal sealed partial class ImageProcess : IAsyncDisposable
 
     public static ImageProcess Start(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
     {
-        var psi = new ProcessStartInfo(Podway) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])["image", program, .. args]) psi.ArgumentList.Add(a);
+        // Through env --default-signal: a test run started in the background inherits SIGINT ignored, and so would the program.
+        var psi = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (string[])["--default-signal=INT,QUIT", Podway, "image", program, .. args]) psi.ArgumentList.Add(a);
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         return new ImageProcess(Process.Start(psi)!);
     }

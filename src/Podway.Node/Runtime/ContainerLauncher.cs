@@ -9,12 +9,14 @@ namespace Podway.Node.Runtime;
 /// points its stdout/stderr at raw files, records its pid, waits for it and writes its exit status to a file.
 /// The container never writes to a pipe the agent holds, so it neither blocks nor gets SIGPIPE when the agent
 /// stops, and a restarted agent finds its exit code on disk. Only a stdin pipe (stdin: true) is tied to the agent.
+/// sh starts background jobs with SIGINT and SIGQUIT ignored, and exec keeps that: `env --default-signal` gives the
+/// container the default dispositions, as runc does.
 /// </summary>
 internal static class ContainerLauncher
 {
     const string ShimScript = """
         exec 3<&0
-        setsid "$@" <&3 3<&- >>"$0.stdout" 2>>"$0.stderr" &
+        setsid env --default-signal=INT,QUIT "$@" <&3 3<&- >>"$0.stdout" 2>>"$0.stderr" &
         pid=$!
         exec 3<&- </dev/null >/dev/null 2>&1
         echo "$pid" > "$0.pid.tmp" && mv "$0.pid.tmp" "$0.pid"
