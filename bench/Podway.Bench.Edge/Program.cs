@@ -10,6 +10,8 @@ using System.Text.RegularExpressions;
 using Podway.Edge.Routing;
 using Podway.Edge.Serving;
 
+// As in the edge Pod (EdgeAddon's Deployment env); read when the first socket is made, so set before any.
+if (!args.Contains("--no-inline")) Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 var seconds = args.Length > 0 ? int.Parse(args[0]) : 5;
 var connections = args.Length > 1 ? int.Parse(args[1]) : 16;
 var bodyBytes = args.Length > 2 ? int.Parse(args[2]) : 612;
