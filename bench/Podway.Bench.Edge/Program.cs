@@ -10,10 +10,13 @@ using System.Text.RegularExpressions;
 using Podway.Edge.Routing;
 using Podway.Edge.Serving;
 
+// As in the edge Pod (EdgeAddon's Deployment env); read when the first socket is made, so set before any.
+if (!args.Contains("--no-inline")) Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
 var seconds = args.Length > 0 ? int.Parse(args[0]) : 5;
 var connections = args.Length > 1 ? int.Parse(args[1]) : 16;
 var bodyBytes = args.Length > 2 ? int.Parse(args[2]) : 612;
 
+long lastRequests = 0; // of the last wrk run
 var dir = Directory.CreateTempSubdirectory("podway-bench-edge-");
 // nginx workers run as nobody: they must be able to read the body.
 File.SetUnixFileMode(dir.FullName, (UnixFileMode)0b111_101_101);
@@ -55,7 +58,10 @@ try
     Console.WriteLine($"wrk -t{Math.Min(2, connections)} -c{connections} -d{seconds}s, body {bodyBytes} bytes, {Environment.ProcessorCount} cores");
     await Wrk("warm-up (podway edge)", edge.HttpPort, 2, print: false);
     var direct = await Wrk("nginx backend directly", backendPort, seconds);
+    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+    var gen0Before = GC.CollectionCount(0);
     var podway = await Wrk("through podway edge", edge.HttpPort, seconds);
+    Console.WriteLine($"  edge: {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / Math.Max(1, lastRequests):F0} bytes allocated per request, {GC.CollectionCount(0) - gen0Before} gen0 GCs");
     var viaNginx = await Wrk("through nginx proxy", nginxProxyPort, seconds);
     Console.WriteLine($"podway edge / direct: {podway / direct:P0}; podway edge / nginx proxy: {podway / viaNginx:P0}");
 }
@@ -73,6 +79,7 @@ async Task<double> Wrk(string label, int port, int duration, bool print = true)
     var output = await wrk.StandardOutput.ReadToEndAsync();
     await wrk.WaitForExitAsync();
     var rps = double.Parse(Regex.Match(output, @"Requests/sec:\s+([\d.]+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    lastRequests = long.Parse(Regex.Match(output, @"(\d+) requests in").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     var p50 = Regex.Match(output, @"50%\s+(\S+)").Groups[1].Value;
     var p99 = Regex.Match(output, @"99%\s+(\S+)").Groups[1].Value;
     var errors = Regex.Match(output, @"Non-2xx or 3xx responses: (\d+)").Groups[1].Value;

@@ -75,6 +75,9 @@ public static class EdgeAddon
                                 ContainerPort("http", HttpPort), ContainerPort("https", HttpsPort), ContainerPort("health", HealthPort)),
                             ["env"] = new JsonArray(
                                 new JsonObject { ["name"] = ApiServerVariable, ["value"] = apiServerUrl },
+                                // Socket completions run inline on the epoll thread (no thread pool hop per read and
+                                // write): measured +25 % requests/s through the edge (src/Podway.Edge/README.md).
+                                new JsonObject { ["name"] = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", ["value"] = "1" },
                                 new JsonObject
                                 {
                                     ["name"] = TokenVariable,
