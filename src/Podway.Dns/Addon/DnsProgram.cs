@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
 using Podway.Client;
+using Podway.Client.Addons;
 using Podway.Dns.Forward;
 using Podway.Dns.Server;
 using Podway.Dns.Zone;

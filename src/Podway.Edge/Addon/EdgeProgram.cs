@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography.X509Certificates;
 using Podway.Client;
+using Podway.Client.Addons;
 using Podway.Edge.Routing;
 using Podway.Edge.Serving;
 
@@ -64,7 +65,7 @@ public static class EdgeProgram
         var factory = new SharedInformerFactory(client, log: Log);
         var feed = new EdgeConfigFeed(factory, DefaultCertificate.Create(), log: Log);
         var ready = false;
-        using var health = new HealthEndpoint(healthPort, () => Volatile.Read(ref ready));
+        using var health = new ProbeEndpoint(healthPort, () => Volatile.Read(ref ready), okBody: "ok", failBody: "not synced");
         var probes = health.RunAsync(run.Token);
         factory.Start(run.Token);
         var feeding = feed.RunAsync(run.Token);

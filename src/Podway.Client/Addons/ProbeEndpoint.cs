@@ -2,13 +2,15 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Podway.Dns.Addon;
+namespace Podway.Client.Addons;
 
 /// <summary>
-/// A tiny HTTP/1.1 responder for the kubelet's probes (CoreDNS's `ready` on :8181/ready and `health` on :8080/health):
-/// 200 "OK" while <paramref name="healthy"/> says so, else 503. Any path answers; one request per connection.
+/// A tiny HTTP/1.1 responder for the kubelet's probes of podway's add-on Pods (the DNS Pods' :8181/ready and
+/// :8080/health, the edge's :10254/healthz): 200 with <paramref name="okBody"/> while <paramref name="healthy"/> says
+/// so, else 503 with <paramref name="failBody"/>. Any path answers; one request per connection. Raw sockets, so a
+/// probe never competes with the program's own listeners.
 /// </summary>
-internal sealed class ProbeEndpoint(int port, Func<bool> healthy) : IDisposable
+public sealed class ProbeEndpoint(int port, Func<bool> healthy, string okBody = "OK", string failBody = "not ready") : IDisposable
 {
     readonly Socket _listener = Listen(port);
 
@@ -53,7 +55,7 @@ internal sealed class ProbeEndpoint(int port, Func<bool> healthy) : IDisposable
                     if (buffer.AsSpan(0, read).IndexOf("\r\n\r\n"u8) >= 0) break;
                 }
                 var ok = healthy();
-                var body = ok ? "OK" : "not ready";
+                var body = ok ? okBody : failBody;
                 var head = $"HTTP/1.1 {(ok ? "200 OK" : "503 Service Unavailable")}\r\nContent-Type: text/plain; charset=utf-8\r\n" +
                            $"Content-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}";
                 await connection.SendAsync(Encoding.ASCII.GetBytes(head), SocketFlags.None, timeout.Token);
