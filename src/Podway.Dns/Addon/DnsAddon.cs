@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Podway.Api.Errors;
 using Podway.Api.Resources;
 using Podway.Client;
+using Podway.Client.Addons;
 
 namespace Podway.Dns.Addon;
 
@@ -109,29 +109,7 @@ public static class DnsAddon
     static JsonObject ContainerPort(string name, int port, string protocol) =>
         new() { ["name"] = name, ["containerPort"] = port, ["protocol"] = protocol };
 
-    /// <summary>Creates the add-on's objects, or replaces them when they exist (the token changes every start).</summary>
-    public static async Task EnsureAsync(ApiClient client, string apiServerUrl, string token, IPAddress nodeResolver, CancellationToken ct)
-    {
-        foreach (var obj in Objects(apiServerUrl, token, nodeResolver))
-        {
-            var type = (string?)obj["kind"] switch
-            {
-                "Secret" => BuiltinResources.Secret,
-                "Service" => BuiltinResources.Service,
-                _ => BuiltinResources.Deployment,
-            };
-            var name = (string)obj["metadata"]!["name"]!;
-            var existing = await client.TryGetAsync(type, Namespace, name, ct);
-            if (existing is null)
-            {
-                try { await client.CreateAsync(type, Namespace, obj, ct); }
-                catch (ApiException e) when (e.Code == 409) { }
-                continue;
-            }
-            if (type == BuiltinResources.Service) continue; // immutable enough: the ClusterIP never changes
-            obj["metadata"]!["resourceVersion"] = existing["metadata"]?["resourceVersion"]?.DeepClone();
-            if (type == BuiltinResources.Deployment) obj["status"] = existing["status"]?.DeepClone();
-            await client.UpdateAsync(type, obj, ct);
-        }
-    }
+    /// <summary>Creates the add-on's objects, or replaces those that carry this run's token (see <see cref="AddonObjects"/>).</summary>
+    public static Task EnsureAsync(ApiClient client, string apiServerUrl, string token, IPAddress nodeResolver, CancellationToken ct) =>
+        AddonObjects.EnsureAsync(client, Namespace, Objects(apiServerUrl, token, nodeResolver), ct);
 }

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Podway.Api.Errors;
 using Podway.Api.Resources;
 using Podway.Client;
+using Podway.Client.Addons;
 using Podway.Edge.Routing;
 
 namespace Podway.Edge.Addon;
@@ -125,35 +125,7 @@ public static class EdgeAddon
     static JsonObject ContainerPort(string name, int port) =>
         new() { ["name"] = name, ["containerPort"] = port, ["protocol"] = "TCP" };
 
-    static ResourceType TypeOf(JsonObject obj) => (string?)obj["kind"] switch
-    {
-        "Namespace" => BuiltinResources.Namespace,
-        "Secret" => BuiltinResources.Secret,
-        "Service" => BuiltinResources.Service,
-        "IngressClass" => BuiltinResources.IngressClass,
-        _ => BuiltinResources.Deployment,
-    };
-
-    /// <summary>Creates the add-on's objects, or replaces those that carry run-specific data (the token changes every start).</summary>
-    public static async Task EnsureAsync(ApiClient client, string apiServerUrl, string token, CancellationToken ct)
-    {
-        foreach (var obj in Objects(apiServerUrl, token))
-        {
-            var type = TypeOf(obj);
-            var ns = type.Namespaced ? Namespace : null;
-            var name = (string)obj["metadata"]!["name"]!;
-            var existing = await client.TryGetAsync(type, ns, name, ct);
-            if (existing is null)
-            {
-                try { await client.CreateAsync(type, ns, obj, ct); }
-                catch (ApiException e) when (e.Code == 409) { }
-                continue;
-            }
-            // The Service keeps its ClusterIP and pool address; a user may have edited the namespace or classes.
-            if (type == BuiltinResources.Service || type == BuiltinResources.Namespace || type == BuiltinResources.IngressClass) continue;
-            obj["metadata"]!["resourceVersion"] = existing["metadata"]?["resourceVersion"]?.DeepClone();
-            if (type == BuiltinResources.Deployment) obj["status"] = existing["status"]?.DeepClone();
-            await client.UpdateAsync(type, obj, ct);
-        }
-    }
+    /// <summary>Creates the add-on's objects, or replaces those that carry this run's token (see <see cref="AddonObjects"/>).</summary>
+    public static Task EnsureAsync(ApiClient client, string apiServerUrl, string token, CancellationToken ct) =>
+        AddonObjects.EnsureAsync(client, Namespace, Objects(apiServerUrl, token), ct);
 }
