@@ -17,8 +17,6 @@ public static class DnsAddon
     public const string ServiceName = "kube-dns", DeploymentName = "podway-dns", SecretName = "podway-dns";
     public const string ClusterIP = "10.96.0.10", Image = "podway/dns";
     public const int ReadyPort = 8181, HealthPort = 8080, MetricsPort = 9153;
-    /// <summary>Environment the DNS program reads (set by the Deployment below).</summary>
-    public const string ApiServerVariable = "PODWAY_API_SERVER", TokenVariable = "PODWAY_TOKEN", CaVariable = "PODWAY_CA";
 
     static JsonObject Labels() => new() { ["k8s-app"] = "kube-dns", ["kubernetes.io/name"] = "PodwayDNS" };
 
@@ -74,18 +72,7 @@ public static class DnsAddon
                                 "--forward-budget", Relay.HostDnsRelay.ClientBudget.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                             ["ports"] = new JsonArray(
                                 ContainerPort("dns", 53, "UDP"), ContainerPort("dns-tcp", 53, "TCP"), ContainerPort("metrics", MetricsPort, "TCP")),
-                            ["env"] = new JsonArray(
-                                new JsonObject { ["name"] = ApiServerVariable, ["value"] = apiServerUrl },
-                                new JsonObject
-                                {
-                                    ["name"] = TokenVariable,
-                                    ["valueFrom"] = new JsonObject { ["secretKeyRef"] = new JsonObject { ["name"] = SecretName, ["key"] = "token" } },
-                                },
-                                new JsonObject
-                                {
-                                    ["name"] = CaVariable,
-                                    ["valueFrom"] = new JsonObject { ["configMapKeyRef"] = new JsonObject { ["name"] = "kube-root-ca.crt", ["key"] = "ca.crt" } },
-                                }),
+                            ["env"] = new JsonArray(AddonApiAccess.Env(apiServerUrl, SecretName)),
                             ["readinessProbe"] = new JsonObject
                             {
                                 ["httpGet"] = new JsonObject { ["path"] = "/ready", ["port"] = ReadyPort, ["scheme"] = "HTTP" },

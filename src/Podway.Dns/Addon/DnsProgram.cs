@@ -1,6 +1,5 @@
 using System.Net;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography.X509Certificates;
 using Podway.Client;
 using Podway.Client.Addons;
 using Podway.Dns.Forward;
@@ -54,15 +53,8 @@ public static class DnsProgram
                 return 2;
             }
         }
-        var server = Environment.GetEnvironmentVariable(DnsAddon.ApiServerVariable);
-        if (string.IsNullOrEmpty(server))
-        {
-            Console.Error.WriteLine($"dns: {DnsAddon.ApiServerVariable} is not set");
-            return 2;
-        }
-        var token = Environment.GetEnvironmentVariable(DnsAddon.TokenVariable);
-        var caPem = Environment.GetEnvironmentVariable(DnsAddon.CaVariable);
-        var ca = string.IsNullOrEmpty(caPem) ? null : X509Certificate2.CreateFromPem(caPem);
+        using var client = AddonApiAccess.ClientFromEnvironment("dns");
+        if (client is null) return 2;
 
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
@@ -73,7 +65,6 @@ public static class DnsProgram
         IReadOnlyList<IPEndPoint> upstreams = explicitUpstreams.Count > 0 ? explicitUpstreams
             : resolvConf != "none" && File.Exists(resolvConf) ? ResolvConf.Upstreams(File.ReadAllText(resolvConf), exclude) : [];
         Console.Out.WriteLine($"dns: upstreams [{string.Join(", ", upstreams)}] from {(explicitUpstreams.Count > 0 ? "--upstream" : resolvConf)}, {budget.TotalSeconds:0.##} s budget");
-        using var client = new ApiClient(new Uri(server), token, ca);
         var zone = new ClusterZone(domain);
         var factory = new SharedInformerFactory(client, log: m => Console.Error.WriteLine($"dns: {m}"));
         ZoneFeed.Attach(factory, zone);
@@ -84,7 +75,7 @@ public static class DnsProgram
 
         await using var dns = new DnsServer(zone, new UpstreamForwarder(upstreams, budget), listen);
         dns.Start();
-        Console.Out.WriteLine($"dns: serving {domain} on {dns.LocalEndPoint} (udp, tcp); syncing with {server}");
+        Console.Out.WriteLine($"dns: serving {domain} on {dns.LocalEndPoint} (udp, tcp); syncing with {client.Server}");
         factory.Start(stop.Token);
         try
         {

@@ -20,8 +20,6 @@ public static class EdgeAddon
     /// <summary>ingress-nginx's health port: /healthz answers 200 once the routing feed has synced.</summary>
     public const int HealthPort = 10254, HttpPort = 80, HttpsPort = 443;
     public const string NginxClass = "nginx", PodwayClass = "podway";
-    /// <summary>Environment the edge program reads (set by the Deployment below), the same names the DNS add-on uses.</summary>
-    public const string ApiServerVariable = "PODWAY_API_SERVER", TokenVariable = "PODWAY_TOKEN", CaVariable = "PODWAY_CA";
 
     static JsonObject Labels() => new() { ["app.kubernetes.io/name"] = "podway-edge", ["app.kubernetes.io/component"] = "controller" };
 
@@ -74,20 +72,12 @@ public static class EdgeAddon
                             ["ports"] = new JsonArray(
                                 ContainerPort("http", HttpPort), ContainerPort("https", HttpsPort), ContainerPort("health", HealthPort)),
                             ["env"] = new JsonArray(
-                                new JsonObject { ["name"] = ApiServerVariable, ["value"] = apiServerUrl },
+                            [
+                                .. AddonApiAccess.Env(apiServerUrl, SecretName),
                                 // Socket completions run inline on the epoll thread (no thread pool hop per read and
                                 // write): measured +25 % requests/s through the edge (src/Podway.Edge/README.md).
                                 new JsonObject { ["name"] = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", ["value"] = "1" },
-                                new JsonObject
-                                {
-                                    ["name"] = TokenVariable,
-                                    ["valueFrom"] = new JsonObject { ["secretKeyRef"] = new JsonObject { ["name"] = SecretName, ["key"] = "token" } },
-                                },
-                                new JsonObject
-                                {
-                                    ["name"] = CaVariable,
-                                    ["valueFrom"] = new JsonObject { ["configMapKeyRef"] = new JsonObject { ["name"] = "kube-root-ca.crt", ["key"] = "ca.crt" } },
-                                }),
+                            ]),
                             ["readinessProbe"] = new JsonObject
                             {
                                 ["httpGet"] = new JsonObject { ["path"] = "/healthz", ["port"] = HealthPort, ["scheme"] = "HTTP" },

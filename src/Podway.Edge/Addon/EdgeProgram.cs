@@ -1,6 +1,5 @@
 using System.Net;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography.X509Certificates;
 using Podway.Client;
 using Podway.Client.Addons;
 using Podway.Edge.Routing;
@@ -45,22 +44,14 @@ public static class EdgeProgram
             Console.Error.WriteLine($"edge: {e.Message}");
             return 2;
         }
-        var server = Environment.GetEnvironmentVariable(EdgeAddon.ApiServerVariable);
-        if (string.IsNullOrEmpty(server) || !Uri.TryCreate(server, UriKind.Absolute, out var serverUri))
-        {
-            Console.Error.WriteLine($"edge: {EdgeAddon.ApiServerVariable} is not set to a URL");
-            return 2;
-        }
-        var token = Environment.GetEnvironmentVariable(EdgeAddon.TokenVariable);
-        var caPem = Environment.GetEnvironmentVariable(EdgeAddon.CaVariable);
-        var ca = string.IsNullOrEmpty(caPem) ? null : X509Certificate2.CreateFromPem(caPem);
+        using var client = AddonApiAccess.ClientFromEnvironment("edge");
+        if (client is null) return 2;
 
         using var stop = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
         using var run = new CancellationTokenSource(); // informers and feed: outlive `stop` until the drain is over
 
-        using var client = new ApiClient(serverUri, token, ca);
         void Log(string message) => Console.Error.WriteLine($"edge: {message}");
         var factory = new SharedInformerFactory(client, log: Log);
         var feed = new EdgeConfigFeed(factory, DefaultCertificate.Create(), log: Log);
@@ -82,7 +73,7 @@ public static class EdgeProgram
             await feed.Synced.WaitAsync(stop.Token);
             await edge.StartAsync(stop.Token);
             Volatile.Write(ref ready, true);
-            Log($"ready: {feed.Current.ServedIngresses.Count} ingresses, http {http}, https {https}, syncing with {server}");
+            Log($"ready: {feed.Current.ServedIngresses.Count} ingresses, http {http}, https {https}, syncing with {client.Server}");
             await Task.Delay(Timeout.Infinite, stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Podway.Api.Resources;
+using Podway.Client.Addons;
 using Podway.Edge.Addon;
 using Podway.Edge.Routing;
 
@@ -27,7 +28,7 @@ public sealed class EdgeAddonTests(RealApiServer api) : IClassFixture<RealApiSer
         var container = deploy["spec"]!["template"]!["spec"]!["containers"]![0]!;
         Assert.Equal(EdgeAddon.Image, container["image"]!.GetValue<string>());
         Assert.Equal(EdgeAddon.HealthPort, container["readinessProbe"]!["httpGet"]!["port"]!.GetValue<int>());
-        Assert.Equal("https://10.250.9.1:6443", container["env"]!.AsArray().Single(e => e!["name"]!.GetValue<string>() == EdgeAddon.ApiServerVariable)!["value"]!.GetValue<string>());
+        Assert.Equal("https://10.250.9.1:6443", container["env"]!.AsArray().Single(e => e!["name"]!.GetValue<string>() == AddonApiAccess.ApiServerVariable)!["value"]!.GetValue<string>());
 
         var nginx = await api.Client.GetAsync(BuiltinResources.IngressClass, null, EdgeAddon.NginxClass);
         Assert.Equal(IngressClassResolver.NginxController, nginx["spec"]!["controller"]!.GetValue<string>());
