@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Podway.Edge.Forwarding.Http1;
 using Podway.Edge.Routing;
 
 namespace Podway.Edge.Forwarding;
@@ -15,7 +16,7 @@ namespace Podway.Edge.Forwarding;
 /// moves on when the connection failed before any response byte. Errors before the response starts become
 /// 502 (nothing reachable) or 504 (no response headers in time).
 /// </summary>
-internal sealed class HttpForwarder(HttpMessageInvoker client, TimeSpan responseHeaderTimeout, int maxAttempts)
+internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder http1, TimeSpan responseHeaderTimeout, int maxAttempts)
 {
     readonly EndpointPicker _picker = new();
 
@@ -44,6 +45,19 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, TimeSpan response
             Interlocked.Increment(ref inFlight.Value);
             try
             {
+                if (upgrade.IsNone && !upstreamHttp2)
+                {
+                    var http1Attempt = await http1.ForwardAsync(context, upstream, target, clientIp, body is not null);
+                    switch (http1Attempt.Kind)
+                    {
+                        case Http1AttemptKind.Forwarded: return new(upstream, http1Attempt.BodyBytes, ClientAborted: false);
+                        case Http1AttemptKind.ClientGone: return new(upstream, http1Attempt.BodyBytes, ClientAborted: true);
+                        case Http1AttemptKind.ConnectFailed when attempt + 1 < attempts: continue;
+                        case Http1AttemptKind.FailedBeforeResponse when canRetryAfterSend && attempt + 1 < attempts: continue;
+                        case Http1AttemptKind.TimedOut: return await Fail(context, StatusCodes.Status504GatewayTimeout, upstream);
+                        default: return await Fail(context, StatusCodes.Status502BadGateway, upstream);
+                    }
+                }
                 var content = body is null ? null : new StreamingRequestContent(body);
                 using var message = new HttpRequestMessage(upgrade.IsNone ? HttpMethodOf(request.Method) : HttpMethod.Get,
                     UpstreamUri(upstream, target))
@@ -52,7 +66,8 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, TimeSpan response
                     VersionPolicy = HttpVersionPolicy.RequestVersionExact,
                     Content = content,
                 };
-                RequestHeaders.Copy(context, message, upstreamHttp2, clientIp);
+                var headers = new MessageHeaderSink(message);
+                RequestHeaders.Copy(context, ref headers, upstreamHttp2, clientIp);
                 upgrade.AddRequestHeaders(context, message);
 
                 using var headerDeadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);

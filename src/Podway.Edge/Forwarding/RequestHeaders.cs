@@ -8,7 +8,9 @@ namespace Podway.Edge.Forwarding;
 /// the client sent it, X-Forwarded-For appended to, X-Forwarded-Proto/Host/Port and X-Real-IP set by us.</summary>
 internal static class RequestHeaders
 {
-    public static void Copy(HttpContext context, HttpRequestMessage upstream, bool upstreamIsHttp2, string clientIp)
+    /// <summary>The upstream request's headers in order: Host, the client's end-to-end headers, then ours.</summary>
+    public static void Copy<TSink>(HttpContext context, ref TSink upstream, bool upstreamIsHttp2, string clientIp)
+        where TSink : struct, IUpstreamHeaderSink
     {
         var request = context.Request;
         var headers = request.Headers;
@@ -17,28 +19,27 @@ internal static class RequestHeaders
         if (connection is not null && IsPlainConnectionValue(connection)) connection = null;
         StringValues forwardedFor = default;
 
+        var host = request.Host.Value;
+        if (!string.IsNullOrEmpty(host)) upstream.Add("Host", host);
         foreach (var (name, value) in headers)
         {
             if (name.Length == 0 || name[0] == ':' || HopByHop.Is(name))
             {
                 // gRPC needs "TE: trailers" end to end; it is only meaningful (and allowed) towards HTTP/2.
                 if (upstreamIsHttp2 && name.Equals("TE", StringComparison.OrdinalIgnoreCase) && value.ToString() == "trailers")
-                    upstream.Headers.TryAddWithoutValidation("TE", "trailers");
+                    upstream.Add("TE", "trailers");
                 continue;
             }
             if (IsOurs(name, ref forwardedFor, value)) continue;
             if (connection is not null && HopByHop.NamedBy(connection, name)) continue;
-            Add(upstream, name, value);
+            upstream.Add(name, value);
         }
 
-        var host = request.Host.Value;
-        if (!string.IsNullOrEmpty(host)) upstream.Headers.Host = host;
-        upstream.Headers.TryAddWithoutValidation("X-Forwarded-For",
-            forwardedFor.Count == 0 ? clientIp : string.Concat(forwardedFor.ToString(), ", ", clientIp));
-        upstream.Headers.TryAddWithoutValidation("X-Real-IP", clientIp);
-        upstream.Headers.TryAddWithoutValidation("X-Forwarded-Proto", request.IsHttps ? "https" : "http");
-        if (!string.IsNullOrEmpty(host)) upstream.Headers.TryAddWithoutValidation("X-Forwarded-Host", host);
-        upstream.Headers.TryAddWithoutValidation("X-Forwarded-Port", PortText(context.Connection.LocalPort));
+        upstream.Add("X-Forwarded-For", forwardedFor.Count == 0 ? clientIp : string.Concat(forwardedFor.ToString(), ", ", clientIp));
+        upstream.Add("X-Real-IP", clientIp);
+        upstream.Add("X-Forwarded-Proto", request.IsHttps ? "https" : "http");
+        if (!string.IsNullOrEmpty(host)) upstream.Add("X-Forwarded-Host", host);
+        upstream.Add("X-Forwarded-Port", PortText(context.Connection.LocalPort));
     }
 
     /// <summary>Headers we set ourselves (the client's values would be spoofable), and Host (set once, below);
@@ -59,19 +60,6 @@ internal static class RequestHeaders
             case 17: return name.Equals("X-Forwarded-Proto", StringComparison.OrdinalIgnoreCase);
             default: return false;
         }
-    }
-
-    static void Add(HttpRequestMessage upstream, string name, StringValues value)
-    {
-        var added = value.Count == 1
-            ? upstream.Headers.TryAddWithoutValidation(name, value[0])
-            : upstream.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)value);
-        if (added) return;
-        // A content header (Content-Type, Content-Length, ...): it belongs to the content; a request without body
-        // still gets one, empty, so that e.g. "POST, Content-Length: 0" stays exactly that.
-        upstream.Content ??= new ByteArrayContent([]);
-        if (value.Count == 1) upstream.Content.Headers.TryAddWithoutValidation(name, value[0]);
-        else upstream.Content.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)value);
     }
 
     static bool IsPlainConnectionValue(string value) =>

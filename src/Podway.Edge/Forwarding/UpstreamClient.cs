@@ -10,6 +10,9 @@ namespace Podway.Edge.Forwarding;
 /// </summary>
 internal static class UpstreamClient
 {
+    /// <summary>An upstream connection unused this long is closed (nginx's upstream keepalive_timeout is 60 s).</summary>
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(60);
+
     public static HttpMessageInvoker Create(TimeSpan connectTimeout, TimeSpan pooledConnectionLifetime)
     {
         var handler = new SocketsHttpHandler
@@ -20,7 +23,7 @@ internal static class UpstreamClient
             UseCookies = false,
             ActivityHeadersPropagator = null,
             PooledConnectionLifetime = pooledConnectionLifetime,
-            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            PooledConnectionIdleTimeout = IdleTimeout,
             EnableMultipleHttp2Connections = true,
             ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, connectTimeout, ct),
         };

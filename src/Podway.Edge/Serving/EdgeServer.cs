@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Podway.Edge.Forwarding;
+using Podway.Edge.Forwarding.Http1;
 using Podway.Edge.Routing;
 
 namespace Podway.Edge.Serving;
@@ -21,6 +22,7 @@ public sealed class EdgeServer : IAsyncDisposable
 {
     readonly WebApplication _app;
     readonly HttpMessageInvoker _upstreams;
+    readonly Http1ConnectionPool _http1Upstreams;
     readonly AccessLog? _log;
 
     public EdgeServer(Func<IEdgeRoutes> routes, EdgeServerOptions options)
@@ -30,9 +32,12 @@ public sealed class EdgeServer : IAsyncDisposable
         if (options.MaxAttempts < 1) throw new ArgumentException("MaxAttempts must be at least 1", nameof(options));
 
         _upstreams = UpstreamClient.Create(options.ConnectTimeout, options.PooledConnectionLifetime);
+        _http1Upstreams = new Http1ConnectionPool(options.ConnectTimeout, options.PooledConnectionLifetime,
+            UpstreamClient.IdleTimeout, options.ResponseHeaderTimeout);
         _log = options.AccessLog is null ? null : new AccessLog(options.AccessLog);
+        var http1 = new Http1Forwarder(_http1Upstreams, options.ResponseHeaderTimeout);
         var handler = new EdgeRequestHandler(routes,
-            new HttpForwarder(_upstreams, options.ResponseHeaderTimeout, options.MaxAttempts), _log);
+            new HttpForwarder(_upstreams, http1, options.ResponseHeaderTimeout, options.MaxAttempts), _log);
 
         // The empty builder: no configuration sources, no logging providers, no hosting diagnostics middleware.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -112,6 +117,7 @@ public sealed class EdgeServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _upstreams.Dispose();
+        _http1Upstreams.Dispose();
         if (_log is not null) await _log.DisposeAsync();
     }
 }

@@ -1,0 +1,323 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Http;
+using Podway.Edge.Routing;
+
+namespace Podway.Edge.Forwarding.Http1;
+
+/// <summary>
+/// One try of a request on one endpoint over our own HTTP/1.1 connections: the head written straight into a send
+/// buffer, the body (if any) streamed alongside, the response head parsed in place and its body received straight
+/// into the client's response pipe. Everything runs on the thread whose socket completed, with no thread pool hop and
+/// nothing allocated per request beyond the header strings Kestrel needs.
+/// A reused connection that turns out closed by the upstream before any response is replaced by a new one once.
+/// </summary>
+internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan responseTimeout)
+{
+    const int ChunkFrameSize = 16 * 1024;
+
+    readonly long _timeoutTicks = Http1ConnectionPool.ToTicks(responseTimeout);
+
+    public async ValueTask<Http1Attempt> ForwardAsync(HttpContext context, Upstream upstream, string target, string clientIp, bool hasBody)
+    {
+        Http1Connection connection;
+        try
+        {
+            connection = await pool.RentAsync(upstream);
+        }
+        catch (UpstreamConnectException)
+        {
+            return new(Http1AttemptKind.ConnectFailed);
+        }
+        var attempt = await ExchangeAsync(context, connection, upstream, target, clientIp, hasBody);
+        if (attempt is { Kind: Http1AttemptKind.FailedBeforeResponse, BodyStarted: false } && connection.Completed > 0)
+        {
+            try
+            {
+                connection = await pool.ConnectAsync(upstream);
+            }
+            catch (UpstreamConnectException)
+            {
+                return new(Http1AttemptKind.ConnectFailed);
+            }
+            attempt = await ExchangeAsync(context, connection, upstream, target, clientIp, hasBody);
+        }
+        return attempt;
+    }
+
+    async ValueTask<Http1Attempt> ExchangeAsync(HttpContext context, Http1Connection connection, Upstream upstream,
+        string target, string clientIp, bool hasBody)
+    {
+        var request = context.Request;
+        var isHead = HttpMethods.IsHead(request.Method);
+        connection.Begin(context.RequestAborted);
+        var chunkedBody = hasBody && request.ContentLength is null;
+        var head = new Http1RequestWriter(connection.SendBuffer);
+        head.RequestLine(request.Method, target);
+        // HTTP/1.1 requires a Host; an HTTP/1.0 client may not have sent one.
+        if (!request.Host.HasValue) head.Add("Host", upstream.ToString());
+        RequestHeaders.Copy(context, ref head, upstreamIsHttp2: false, clientIp);
+        if (chunkedBody) head.Add("Transfer-Encoding", "chunked");
+        head.End();
+        connection.SendBuffer = head.Buffer;
+
+        Task<BodySent>? body = null;
+        var reusable = false;
+        try
+        {
+            try
+            {
+                await SendAllAsync(connection.Socket, head.Written);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                return Failed(connection, receivedAny: false, bodyStarted: false);
+            }
+            if (hasBody) body = SendBodyAsync(request.BodyReader, connection, chunkedBody);
+
+            // The head, skipping interim 1xx responses (100 Continue, 103 Early Hints).
+            connection.ExpectBytesWithin(_timeoutTicks);
+            var receivedAny = false;
+            int headLength;
+            var parsed = connection.Head;
+            while (true)
+            {
+                headLength = Http1ResponseHead.FindEnd(connection.Buffer.AsSpan(connection.Start, connection.End - connection.Start));
+                if (headLength > 0)
+                {
+                    if (!parsed.TryParse(connection.Buffer.AsSpan(connection.Start, headLength), out var error))
+                    {
+                        Console.Error.WriteLine($"edge: upstream {upstream} sent an invalid response head: {error}");
+                        return new(Http1AttemptKind.BadResponse, BodyStarted: BodyStarted(body));
+                    }
+                    if (parsed.Status >= 200) break;
+                    if (parsed.Status == StatusCodes.Status101SwitchingProtocols)
+                        return new(Http1AttemptKind.BadResponse, BodyStarted: BodyStarted(body)); // not asked for
+                    connection.Start += headLength;
+                    continue;
+                }
+                if (!connection.MakeRoom(Http1ResponseHead.MaxLength))
+                {
+                    Console.Error.WriteLine($"edge: upstream {upstream} sent a response head over {Http1ResponseHead.MaxLength} bytes");
+                    return new(Http1AttemptKind.BadResponse, BodyStarted: BodyStarted(body));
+                }
+                int read;
+                try
+                {
+                    read = await connection.Socket.ReceiveAsync(connection.Buffer.AsMemory(connection.End), SocketFlags.None);
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                {
+                    return Failed(connection, receivedAny, BodyStarted(body));
+                }
+                if (read == 0) return Failed(connection, receivedAny, BodyStarted(body));
+                receivedAny = true;
+                connection.End += read;
+            }
+
+            var response = context.Response;
+            Http1ResponseHeaders.Copy(parsed, connection.Buffer.AsSpan(connection.Start, headLength), response);
+            connection.Start += headLength;
+            var copied = !parsed.HasBody(isHead) ? new BodyCopied(0, Complete: true)
+                : parsed.ContentLength >= 0 ? await CopyLengthAsync(connection, parsed.ContentLength, response)
+                : parsed.Chunked ? await CopyChunkedAsync(connection, response)
+                : await CopyUntilCloseAsync(connection, response);
+            if (copied.ClientGone || connection.AbortReason == Http1AbortReason.ClientGone)
+                return new(Http1AttemptKind.ClientGone, copied.Sent);
+            if (!copied.Complete)
+            {
+                // The upstream broke off mid-body (or stalled past the timeout): the client must not take the
+                // truncated body for complete.
+                if (!response.HasStarted) return new(Http1AttemptKind.BadResponse, BodyStarted: BodyStarted(body));
+                context.Abort();
+                return new(Http1AttemptKind.Forwarded, copied.Sent);
+            }
+            reusable = parsed.KeepAlive && connection.Start == connection.End
+                       && (parsed.ContentLength >= 0 || parsed.Chunked || !parsed.HasBody(isHead))
+                       && (body is null || (body.IsCompleted && body.Result == BodySent.All));
+            return new(Http1AttemptKind.Forwarded, copied.Sent);
+        }
+        finally
+        {
+            pool.Release(connection, reusable);
+            if (body is not null)
+            {
+                // An upstream that answered before reading the whole body: stop reading the client's.
+                if (!body.IsCompleted) request.BodyReader.CancelPendingRead();
+                await body;
+            }
+        }
+    }
+
+    Http1Attempt Failed(Http1Connection connection, bool receivedAny, bool bodyStarted) => connection.AbortReason switch
+    {
+        Http1AbortReason.TimedOut => new(Http1AttemptKind.TimedOut, BodyStarted: bodyStarted),
+        Http1AbortReason.ClientGone => new(Http1AttemptKind.ClientGone, BodyStarted: bodyStarted),
+        _ => new(receivedAny ? Http1AttemptKind.BadResponse : Http1AttemptKind.FailedBeforeResponse, BodyStarted: bodyStarted),
+    };
+
+    static bool BodyStarted(Task<BodySent>? body) => body is not null;
+
+    static async ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
+    {
+        while (!data.IsEmpty)
+            data = data[await socket.SendAsync(data, SocketFlags.None)..];
+    }
+
+    enum BodySent : byte { All, Stopped }
+
+    /// <summary>Streams the client's body upstream as it arrives (chunk-framed when it has no length). A client that
+    /// fails mid-body closes the upstream connection, which ends the exchange as the client's abort.</summary>
+    static async Task<BodySent> SendBodyAsync(PipeReader reader, Http1Connection connection, bool chunked)
+    {
+        var frame = chunked ? ArrayPool<byte>.Shared.Rent(ChunkFrameSize + 32) : null;
+        try
+        {
+            while (true)
+            {
+                ReadResult read;
+                try
+                {
+                    read = await reader.ReadAsync();
+                }
+                catch (Exception)
+                {
+                    connection.Abort(Http1AbortReason.ClientGone);
+                    return BodySent.Stopped;
+                }
+                if (read.IsCanceled) return BodySent.Stopped;
+                foreach (var segment in read.Buffer)
+                {
+                    if (frame is null) await SendAllAsync(connection.Socket, segment);
+                    else
+                        for (var offset = 0; offset < segment.Length; offset += ChunkFrameSize)
+                            await SendAllAsync(connection.Socket, Frame(frame, segment.Slice(offset, Math.Min(ChunkFrameSize, segment.Length - offset)).Span));
+                }
+                reader.AdvanceTo(read.Buffer.End);
+                if (!read.IsCompleted) continue;
+                if (frame is not null) await SendAllAsync(connection.Socket, "0\r\n\r\n"u8.ToArray());
+                return BodySent.All;
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return BodySent.Stopped; // the upstream closed; its response (or the lack of one) says why
+        }
+        finally
+        {
+            if (frame is not null) ArrayPool<byte>.Shared.Return(frame);
+        }
+    }
+
+    /// <summary>"size CRLF data CRLF" into <paramref name="frame"/>.</summary>
+    static ReadOnlyMemory<byte> Frame(byte[] frame, ReadOnlySpan<byte> data)
+    {
+        data.Length.TryFormat(frame, out var written, "x");
+        "\r\n"u8.CopyTo(frame.AsSpan(written));
+        written += 2;
+        data.CopyTo(frame.AsSpan(written));
+        written += data.Length;
+        "\r\n"u8.CopyTo(frame.AsSpan(written));
+        return frame.AsMemory(0, written + 2);
+    }
+
+    readonly record struct BodyCopied(long Sent, bool Complete, bool ClientGone = false);
+
+    /// <summary>A Content-Length body: what came with the head, then received straight into the response pipe.</summary>
+    async ValueTask<BodyCopied> CopyLengthAsync(Http1Connection connection, long length, HttpResponse response)
+    {
+        var writer = response.BodyWriter;
+        var buffered = (int)Math.Min(length, connection.End - connection.Start);
+        writer.Write(connection.Buffer.AsSpan(connection.Start, buffered));
+        connection.Start += buffered;
+        var remaining = length - buffered;
+        while (remaining > 0)
+        {
+            // Let the client have what arrived so far before waiting for more.
+            var flushed = await writer.FlushAsync();
+            if (flushed.IsCompleted || flushed.IsCanceled) return new(length - remaining, Complete: false, ClientGone: true);
+            var memory = writer.GetMemory();
+            if (memory.Length > remaining) memory = memory[..(int)remaining];
+            var read = await ReceiveAsync(connection, memory);
+            if (read <= 0) return new(length - remaining, Complete: false);
+            writer.Advance(read);
+            remaining -= read;
+        }
+        return new(length, Complete: true);
+    }
+
+    /// <summary>A chunked body: decoded from the connection's buffer, the data runs copied to the response pipe
+    /// (Kestrel frames them again for the client), trailers forwarded at the end.</summary>
+    async ValueTask<BodyCopied> CopyChunkedAsync(Http1Connection connection, HttpResponse response)
+    {
+        var writer = response.BodyWriter;
+        var decoder = new ChunkedDecoder();
+        long sent = 0;
+        while (true)
+        {
+            while (connection.Start < connection.End)
+            {
+                var input = connection.Buffer.AsSpan(connection.Start, connection.End - connection.Start);
+                var status = decoder.Decode(input, out var consumed, out var data);
+                if (status == OperationStatus.InvalidData)
+                {
+                    Console.Error.WriteLine("edge: upstream sent an invalid chunked body");
+                    return new(sent, Complete: false);
+                }
+                var (offset, count) = data.GetOffsetAndLength(input.Length);
+                if (count > 0)
+                {
+                    writer.Write(input.Slice(offset, count));
+                    sent += count;
+                }
+                connection.Start += consumed;
+                if (status == OperationStatus.Done)
+                {
+                    Http1ResponseHeaders.CopyTrailers(decoder.Trailers, response);
+                    return new(sent, Complete: true);
+                }
+            }
+            var flushed = await writer.FlushAsync();
+            if (flushed.IsCompleted || flushed.IsCanceled) return new(sent, Complete: false, ClientGone: true);
+            connection.Start = connection.End = 0;
+            var read = await ReceiveAsync(connection, connection.Buffer);
+            if (read <= 0) return new(sent, Complete: false);
+            connection.End = read;
+        }
+    }
+
+    /// <summary>A body without length (HTTP/1.0 style): everything until the upstream closes.</summary>
+    async ValueTask<BodyCopied> CopyUntilCloseAsync(Http1Connection connection, HttpResponse response)
+    {
+        var writer = response.BodyWriter;
+        long sent = connection.End - connection.Start;
+        writer.Write(connection.Buffer.AsSpan(connection.Start, connection.End - connection.Start));
+        connection.Start = connection.End;
+        while (true)
+        {
+            var flushed = await writer.FlushAsync();
+            if (flushed.IsCompleted || flushed.IsCanceled) return new(sent, Complete: false, ClientGone: true);
+            var memory = writer.GetMemory();
+            var read = await ReceiveAsync(connection, memory);
+            if (read < 0) return new(sent, Complete: false);
+            if (read == 0) return new(sent, Complete: true);
+            writer.Advance(read);
+            sent += read;
+        }
+    }
+
+    /// <summary>Receives into <paramref name="into"/> within the timeout; -1 when the connection failed.</summary>
+    async ValueTask<int> ReceiveAsync(Http1Connection connection, Memory<byte> into)
+    {
+        connection.ExpectBytesWithin(_timeoutTicks);
+        try
+        {
+            return await connection.Socket.ReceiveAsync(into, SocketFlags.None);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return -1;
+        }
+    }
+}

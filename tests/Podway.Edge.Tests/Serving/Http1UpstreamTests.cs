@@ -1,0 +1,214 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace Podway.Edge.Tests.Serving;
+
+/// <summary>The edge's own HTTP/1.1 upstream connections against upstreams that answer in every framing HTTP/1.1
+/// allows, and some it does not.</summary>
+public class Http1UpstreamTests
+{
+    static async Task<(EdgeHarness Edge, HttpClient Client)> EdgeTo(ScriptedUpstream upstream)
+    {
+        var edge = await EdgeHarness.StartAsync();
+        edge.Routes.Hosts["shop.test"] = TableRoutes.Forward("web", [upstream.Port]);
+        return (edge, EdgeHarness.Client());
+    }
+
+    static async Task<(HttpStatusCode Status, string Body)> GetAsync(HttpClient client, EdgeHarness edge, string path = "/", HttpMethod? method = null)
+    {
+        using var request = EdgeHarness.Get(edge, "shop.test", path);
+        if (method is not null) request.Method = method;
+        if (method == HttpMethod.Post) request.Content = new StringContent("payload");
+        using var response = await client.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Get_ManyInSequence_OneUpstreamConnectionKeptAlive()
+    {
+        using var upstream = ScriptedUpstream.Answering("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        var (edge, client) = await EdgeTo(upstream);
+        await using var _ = edge;
+        using var __ = client;
+
+        for (var i = 0; i < 20; i++) Assert.Equal((HttpStatusCode.OK, "ok"), await GetAsync(client, edge));
+
+        Assert.Equal(20, upstream.Requests);
+        Assert.Equal(1, upstream.Accepted);
+    }
+
+    [Fact]
+    public async Task Get_ChunkedBodyInPieces_DecodedIntactAndConnectionReused()
+    {
+        using var upstream = ScriptedUpstream.Start(async (_, socket) =>
+        {
+            await ScriptedUpstream.SendAsync(socket, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel");
+            await Task.Delay(50);
+            await ScriptedUpstream.SendAsync(socket, "lo\r\n6;ext=1\r\n world\r\n");
+            await Task.Delay(50);
+            await ScriptedUpstream.SendAsync(socket, "0\r\nX-Trailer: t\r\n\r\n");
+            return true;
+        });
+        var (edge, client) = await EdgeTo(upstream);
+        await using var _ = edge;
+        using var __ = client;
+
+        Assert.Equal((HttpStatusCode.OK, "hello world"), await GetAsync(client, edge));
+        Assert.Equal((HttpStatusCode.OK, "hello world"), await GetAsync(client, edge));
+        Assert.Equal(1, upstream.Accepted);
+    }
+
+    [Fact]
+    public async Task Get_BodyUntilClose_WholeBodyThenNewConnection()
+    {
+        using var upstream = ScriptedUpstream.Start(async (_, socket) =>
+        {
+            await ScriptedUpstream.SendAsync(socket, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nall of ");
+            await Task.Delay(50);
+            await ScriptedUpstream.SendAsync(socket, "it");
+            return false;
+        });
+        var (edge, client) = await EdgeTo(upstream);
+        await using var _ = edge;
+        using var __ = client;
+
+        Assert.Equal((HttpStatusCode.OK, "all of it"), await GetAsync(client, edge));
+        Assert.Equal((HttpStatusCode.OK, "all of it"), await GetAsync(client, edge));
+        Assert.Equal(2, upstream.Accepted);
+    }
+
+    [Fact]
+    public async Task Get_InterimResponsesFirst_FinalResponseForwarded()
+    {
+        using var upstream = ScriptedUpstream.Answering(
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 4\r\n\r\nmade");
+        var (edge, client) = await EdgeTo(upstream);
+        await using var _ = edge;
+        using var __ = client;
+
+        Assert.Equal((HttpStatusCode.Created, "made"), await GetAsync(client, edge));
+    }
+
+    [Theory]
+    [InlineData("HTTP/1.1 2x0 OK\r\n\r\n")]
+    [InlineData("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nx")]
+    [InlineData("HTTP/1.1 200 OK\r\nBroken header\r\n\r\n")]
+    [InlineData("not http at all\r\n\r\n")]
+    public async Task Get_MalformedResponseHead_502AndEdgeKeepsServing(string response)
+    {
+        using var upstream = ScriptedUpstream.Answering(response);
+        using var good = ScriptedUpstream.Answering("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        var (edge, client) = await EdgeTo(upstream);
+        await using var _ = edge;
+        using var __ = client;
+        edge.Routes.Hosts["good.test"] = TableRoutes.Forward("good", [good.Port]);
+
+        Assert.Equal(HttpStatusCode.BadGateway, (await GetAsync(client, edge)).Status);
+        using var request = EdgeHarness.Get(edge, "good.test");
+        using var response2 = await client.SendAsync(request);
+        Assert.Equal("ok", await response2.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Get_UpstreamClosesMidBody_ClientSeesTheResponseBrokenNotComplete()
+    {
+        using var upstream = ScriptedUpstream.Start(async (_, socket) =>
+        {
+            await ScriptedUpstream.SendAsync(socket, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort");
+            await Task.Delay(50);
+            return false;
+        });
+        var (edge, client) = await EdgeTo(upstream);
+        await using var _ = edge;
+        using var __ = client;
+
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => GetAsync(client, edge));
+    }
+
+    [Fact]
+    public async Task Requests_UpstreamClosedIdleConnection_NextGetAndPostStillAnswered()
+    {
+        // The upstream answers as if keeping the connection, then closes it while it sits idle in the edge's pool.
+        using var upstream = ScriptedUpstream.Start(async (_, socket) =>
+        {
+            await ScriptedUpstream.SendAsync(socket, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            await Task.Delay(20);
+            return false;
+        });
+        var (edge, client) = await EdgeTo(upstream);
+        await using var _ = edge;
+        using var __ = client;
+
+        Assert.Equal((HttpStatusCode.OK, "ok"), await GetAsync(client, edge));
+        await Task.Delay(200);
+        Assert.Equal((HttpStatusCode.OK, "ok"), await GetAsync(client, edge));
+        await Task.Delay(200);
+        Assert.Equal((HttpStatusCode.OK, "ok"), await GetAsync(client, edge, method: HttpMethod.Post));
+        Assert.Equal(3, upstream.Accepted);
+    }
+
+    [Fact]
+    public async Task Head_WithContentLength_NoBodyAndConnectionReused()
+    {
+        using var upstream = ScriptedUpstream.Start(async (head, socket) =>
+        {
+            var body = head.StartsWith("HEAD") ? "" : "hello";
+            await ScriptedUpstream.SendAsync(socket, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n" + body);
+            return true;
+        });
+        var (edge, client) = await EdgeTo(upstream);
+        await using var _ = edge;
+        using var __ = client;
+
+        using (var request = EdgeHarness.Get(edge, "shop.test"))
+        {
+            request.Method = HttpMethod.Head;
+            using var response = await client.SendAsync(request);
+            Assert.Equal(5, response.Content.Headers.ContentLength);
+        }
+        Assert.Equal((HttpStatusCode.OK, "hello"), await GetAsync(client, edge));
+        Assert.Equal(1, upstream.Accepted);
+    }
+
+    [Fact]
+    public async Task Response_RepeatedSetCookieAndOddHeaderCase_EachKept()
+    {
+        using var upstream = ScriptedUpstream.Answering(
+            "HTTP/1.1 200 OK\r\nset-cookie: a=1\r\nSet-Cookie: b=2\r\nx-custom-HEADER: v\r\ncontent-length: 2\r\nKeep-Alive: timeout=5\r\n\r\nok");
+        var (edge, client) = await EdgeTo(upstream);
+        await using var _ = edge;
+        using var __ = client;
+
+        using var request = EdgeHarness.Get(edge, "shop.test");
+        using var response = await client.SendAsync(request);
+        Assert.Equal(["a=1", "b=2"], response.Headers.GetValues("Set-Cookie"));
+        Assert.Equal("v", response.Headers.GetValues("X-Custom-Header").Single());
+        Assert.False(response.Headers.Contains("Keep-Alive"));
+        Assert.Equal("ok", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Post_ChunkedFromClient_UpstreamGetsChunkedFraming()
+    {
+        string? seenHead = null;
+        using var upstream = ScriptedUpstream.Start(async (head, socket) =>
+        {
+            seenHead = head;
+            // The scripted upstream does not read chunked bodies: answer and close.
+            await ScriptedUpstream.SendAsync(socket, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+            return false;
+        });
+        var (edge, client) = await EdgeTo(upstream);
+        await using var _ = edge;
+        using var __ = client;
+
+        using var request = EdgeHarness.Get(edge, "shop.test");
+        request.Method = HttpMethod.Post;
+        request.Content = new StreamContent(new MemoryStream("streamed"u8.ToArray()));
+        request.Headers.TransferEncodingChunked = true;
+        using var response = await client.SendAsync(request);
+        Assert.Equal("ok", await response.Content.ReadAsStringAsync());
+        Assert.Contains("Transfer-Encoding: chunked", seenHead);
+        Assert.DoesNotContain("Content-Length", seenHead);
+    }
+}
