@@ -1,7 +1,7 @@
 // Throughput of the edge's data plane, by hand (not a test):
 //   dotnet run -c Release --project bench/Podway.Bench.Edge -- [seconds=5] [connections=16] [body-bytes=612]
-// Starts nginx on 127.0.0.1 as the backend (a fixed body), podway's EdgeServer and an nginx reverse proxy in front of
-// it, and runs `wrk -t2 -cC -dS` against each. Everything shares this machine's cores with wrk: compare ratios.
+// Starts nginx on 127.0.0.1 as the backend (a fixed body), podway's EdgeServer and an nginx reverse proxy (another nginx
+// process) in front of it, and runs `wrk -t2 -cC -dS` against each. Everything shares this machine's cores with wrk: compare ratios.
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -23,26 +23,20 @@ File.SetUnixFileMode(dir.FullName, (UnixFileMode)0b111_101_101);
 var backendPort = FreePort();
 var nginxProxyPort = FreePort();
 File.WriteAllText(Path.Combine(dir.FullName, "body"), new string('x', bodyBytes));
-File.WriteAllText(Path.Combine(dir.FullName, "nginx.conf"), $$"""
-    worker_processes 1;
-    daemon off;
-    pid {{dir.FullName}}/nginx.pid;
-    error_log {{dir.FullName}}/error.log;
-    events { worker_connections 1024; }
-    http {
-      access_log off;
-      upstream backend { server 127.0.0.1:{{backendPort}}; keepalive 32; }
-      server { listen 127.0.0.1:{{backendPort}}; location / { root {{dir.FullName}}; try_files /body =404; } }
-      server {
-        listen 127.0.0.1:{{nginxProxyPort}};
-        location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host; }
-      }
+// Backend and proxy are separate nginx processes (one worker each, as the edge is one process): in one process
+// the proxy's hop to the backend would cost no wakeup at all, which no real deployment has.
+using var backend = StartNginx("backend", $"server {{ listen 127.0.0.1:{backendPort}; location / {{ root {dir.FullName}; try_files /body =404; }} }}");
+using var nginxProxy = StartNginx("proxy", $$"""
+    upstream backend { server 127.0.0.1:{{backendPort}}; keepalive 32; }
+    server {
+      listen 127.0.0.1:{{nginxProxyPort}};
+      location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header Host $host; }
     }
     """);
-using var nginx = Process.Start(new ProcessStartInfo("nginx", ["-p", dir.FullName, "-c", Path.Combine(dir.FullName, "nginx.conf")]))!;
 try
 {
     await WaitForPort(backendPort);
+    await WaitForPort(nginxProxyPort);
     Console.Error.WriteLine("nginx up");
     var routes = new AnyHost(new BackendPool("bench", "backend", "backend:80",
         [new Upstream("127.0.0.1", backendPort, Ready: true, Serving: true, Terminating: false)], null));
@@ -60,16 +54,43 @@ try
     var direct = await Wrk("nginx backend directly", backendPort, seconds);
     var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
     var gen0Before = GC.CollectionCount(0);
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     var podway = await Wrk("through podway edge", edge.HttpPort, seconds);
-    Console.WriteLine($"  edge: {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / Math.Max(1, lastRequests):F0} bytes allocated per request, {GC.CollectionCount(0) - gen0Before} gen0 GCs");
+    var edgeCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / Math.Max(1, lastRequests);
+    Console.WriteLine($"  edge: {edgeCpu:F1} µs CPU and {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / Math.Max(1, lastRequests):F0} bytes allocated per request, {GC.CollectionCount(0) - gen0Before} gen0 GCs");
+    nginxProxy.Refresh();
+    cpuBefore = nginxProxy.TotalProcessorTime;
     var viaNginx = await Wrk("through nginx proxy", nginxProxyPort, seconds);
+    nginxProxy.Refresh();
+    Console.WriteLine($"  nginx proxy: {(nginxProxy.TotalProcessorTime - cpuBefore).TotalMicroseconds / Math.Max(1, lastRequests):F1} µs CPU per request");
     Console.WriteLine($"podway edge / direct: {podway / direct:P0}; podway edge / nginx proxy: {podway / viaNginx:P0}");
 }
 finally
 {
-    nginx.Kill(entireProcessTree: true);
-    await nginx.WaitForExitAsync();
+    foreach (var nginx in new[] { backend, nginxProxy })
+    {
+        nginx.Kill(entireProcessTree: true);
+        await nginx.WaitForExitAsync();
+    }
     dir.Delete(recursive: true);
+}
+
+// One nginx process (master_process off: the process that serves is the one started, so its CPU time is measurable).
+Process StartNginx(string name, string servers)
+{
+    var conf = Path.Combine(dir.FullName, $"{name}.conf");
+    File.WriteAllText(conf, $$"""
+        master_process off;
+        daemon off;
+        pid {{dir.FullName}}/{{name}}.pid;
+        error_log {{dir.FullName}}/{{name}}.error.log;
+        events { worker_connections 1024; }
+        http {
+          access_log off;
+          {{servers}}
+        }
+        """);
+    return Process.Start(new ProcessStartInfo("nginx", ["-p", dir.FullName, "-c", conf]))!;
 }
 
 async Task<double> Wrk(string label, int port, int duration, bool print = true)

@@ -24,7 +24,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
         Http1Connection connection;
         try
         {
-            connection = await pool.RentAsync(upstream);
+            connection = await pool.RentAsync(upstream, checkAlive: hasBody);
         }
         catch (UpstreamConnectException)
         {
