@@ -44,9 +44,10 @@ public class Http1UpstreamTests
         {
             await ScriptedUpstream.SendAsync(socket, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel");
             await Task.Delay(50);
-            await ScriptedUpstream.SendAsync(socket, "lo\r\n6;ext=1\r\n world\r\n");
+            await ScriptedUpstream.SendAsync(socket, "lo\r\n");
             await Task.Delay(50);
-            await ScriptedUpstream.SendAsync(socket, "0\r\nX-Trailer: t\r\n\r\n");
+            // The last data with the end of the body, after the edge has flushed what came before.
+            await ScriptedUpstream.SendAsync(socket, "6;ext=1\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n");
             return true;
         });
         var (edge, client) = await EdgeTo(upstream);
@@ -55,6 +56,27 @@ public class Http1UpstreamTests
 
         Assert.Equal((HttpStatusCode.OK, "hello world"), await GetAsync(client, edge));
         Assert.Equal((HttpStatusCode.OK, "hello world"), await GetAsync(client, edge));
+        Assert.Equal(1, upstream.Accepted);
+    }
+
+    [Fact]
+    public async Task Get_LengthBodyAfterTheHead_WholeBodyAndConnectionReused()
+    {
+        // As nginx with sendfile sends a static file: the head, then the body in a segment of its own.
+        using var upstream = ScriptedUpstream.Start(async (_, socket) =>
+        {
+            await ScriptedUpstream.SendAsync(socket, "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n");
+            await Task.Delay(20);
+            await ScriptedUpstream.SendAsync(socket, "hello ");
+            await Task.Delay(20);
+            await ScriptedUpstream.SendAsync(socket, "world");
+            return true;
+        });
+        var (edge, client) = await EdgeTo(upstream);
+        await using var _ = edge;
+        using var __ = client;
+
+        for (var i = 0; i < 5; i++) Assert.Equal((HttpStatusCode.OK, "hello world"), await GetAsync(client, edge));
         Assert.Equal(1, upstream.Accepted);
     }
 

@@ -244,6 +244,9 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
             writer.Advance(read);
             remaining -= read;
         }
+        // At the end of a response Kestrel sends what is still in its pipe only if nothing was flushed before (or it
+        // frames the body chunked): a body streamed across flushes ends with a flush of its own.
+        if (length > buffered) await writer.FlushAsync();
         return new(length, Complete: true);
     }
 
@@ -254,6 +257,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
         var writer = response.BodyWriter;
         var decoder = new ChunkedDecoder();
         long sent = 0;
+        var flushedBefore = false;
         while (true)
         {
             while (connection.Start < connection.End)
@@ -275,9 +279,11 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
                 if (status == OperationStatus.Done)
                 {
                     Http1ResponseHeaders.CopyTrailers(decoder.Trailers, response);
+                    if (flushedBefore) await writer.FlushAsync(); // see CopyLengthAsync
                     return new(sent, Complete: true);
                 }
             }
+            flushedBefore = true;
             var flushed = await writer.FlushAsync();
             if (flushed.IsCompleted || flushed.IsCanceled) return new(sent, Complete: false, ClientGone: true);
             connection.Start = connection.End = 0;
