@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Starts a throwaway podway cluster and measures the edge (podway's Ingress controller):
 #  1. wrk at 1, 16 and 64 connections through the edge (the Ingress ADDRESS; and one edge Pod's IP, without the
-#     LoadBalancer hop), through Debian's nginx as a reverse
-#     proxy to the same Pod IPs (on a loopback port, config generated under a temp dir), and straight to one Pod;
-#     prints requests/s, p50/p99 and the edge/nginx ratios;
+#     LoadBalancer hop), through Debian's nginx as a reverse proxy to the same Pod IPs (as a Pod behind a
+#     LoadBalancer Service logging every request, as ingress-nginx runs; and on a loopback port without log; configs
+#     generated under a temp dir), and straight to one Pod; prints requests/s, p50/p99 and the edge/nginx ratios;
 #  2. `kubectl rollout restart deploy/web` under steady wrk load through the Ingress, counting every non-2xx answer
 #     and every socket error (goal: zero); then the same for a restart of the edge's own Deployment.
 # Removes the cluster and stops its nginx (by pid) on exit, also on failure.
 # Needs: root, wrk, nginx (apt-get install wrk nginx). Usage: sudo bench/edge.sh [wrk-seconds=10 (0 skips part 1)] [rollout-connections=8]
+# EDGE_ENV="NAME=value ..." sets environment variables on the edge's Deployment first (tuning experiments).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-10}
@@ -47,14 +48,35 @@ for _ in $(seq 1 60); do
   sleep 1
 done
 
-# nginx from the distribution, as a reverse proxy to the same Pods (upstream keepalive), in the foreground, by pid.
-mkdir -p "$data/nginx/tmp"
+# nginx from the distribution, as a reverse proxy to the same Pods (upstream keepalive): on the host's loopback in the
+# foreground (by pid), and as a Pod behind a LoadBalancer Service (the ingress-nginx layout).
 upstreams=$(for ip in $pods; do echo "    server $ip:80;"; done)
-sed -e "s|PREFIX|$data/nginx|g" -e "s|PORT|$nginx_port|" "$root/bench/edge/nginx.conf.template" \
-  | awk -v ups="$upstreams" '{ if ($0 == "UPSTREAMS") print ups; else print }' > "$data/nginx/nginx.conf"
+nginx_conf() { # prefix listen access-log
+  mkdir -p "$1/tmp"
+  sed -e "s|PREFIX|$1|g" -e "s|LISTEN|$2|" -e "s|ACCESS_LOG|$3|" "$root/bench/edge/nginx.conf.template" \
+    | awk -v ups="$upstreams" '{ if ($0 == "UPSTREAMS") print ups; else print }' > "$1/nginx.conf"
+}
+nginx_conf "$data/nginx" "127.0.0.1:$nginx_port" off
 nginx -c "$data/nginx/nginx.conf" -p "$data/nginx" -g 'daemon off;' &
 nginx_pid=$!
+chmod 755 "$data"
+nginx_conf "$data/nginx-pod" 80 "/dev/stdout upstreaminfo"
+sed "s|CONF|$data/nginx-pod/nginx.conf|" "$root/bench/edge/nginx-pod.yaml" | k apply -f - >/dev/null
+k rollout status deploy/nginx-proxy --timeout=180s >/dev/null
+for _ in $(seq 1 60); do
+  nginx_pod=$(k get service nginx-proxy -o 'jsonpath={.status.loadBalancer.ingress[0].ip}')
+  [ -n "$nginx_pod" ] && curl -fsS -o /dev/null -H 'Host: bench.local' "http://$nginx_pod/" && break
+  sleep 1
+done
 for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://127.0.0.1:$nginx_port/" && break; sleep 0.1; done
+# Tuning experiments: EDGE_ENV="NAME=value ..." is set on the edge's Deployment (a rollout) before measuring.
+if [ -n "${EDGE_ENV:-}" ]; then
+  # shellcheck disable=SC2086
+  k -n podway-edge set env deploy/edge $EDGE_ENV >/dev/null
+  k -n podway-edge rollout status deploy/edge --timeout=180s >/dev/null
+  for _ in $(seq 1 60); do curl -fsS -o /dev/null -H 'Host: bench.local' "http://$edge/" && break; sleep 1; done
+  edge_pod=$(k -n podway-edge get pods -l app.kubernetes.io/name=podway-edge --field-selector=status.phase=Running -o 'jsonpath={.items[0].status.podIP}')
+fi
 
 cores=$(nproc)
 # wrk --latency: "Requests/sec: N" and the distribution lines "50% 1.23ms", "99% 4.56ms" (us, ms or s).
@@ -68,21 +90,29 @@ measure() { # url connections -> "rps p50ms p99ms"
     END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }'
 }
 if [ "$seconds" -gt 0 ]; then
-echo "podway edge at $edge (edge Pod $edge_pod), nginx $(nginx -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$nginx_port, Pods: $pods, wrk ${seconds}s, $cores cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "podway edge at $edge (edge Pod $edge_pod${EDGE_ENV:+, env $EDGE_ENV}), nginx $(nginx -v 2>&1 | sed 's/.*\///') as a Pod at $nginx_pod and on 127.0.0.1:$nginx_port, Pods: $pods, wrk ${seconds}s, $cores cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%12s %-10s %12s %9s %9s\n' connections target requests/s "p50 ms" "p99 ms"
+row() { printf '%12s %-10s %12s %9s %9s\n' "$@"; }
+ratios() { # label rps p50 p99 (of the peer), against the edge's
+  awk -v label="$1" -v er="$er" -v ep50="$ep50" -v ep99="$ep99" -v r="$2" -v p50="$3" -v p99="$4" \
+    'BEGIN { printf "%12s edge/%s: throughput %.2f, p50 %.2f, p99 %.2f\n", "", label, er / r, ep50 / p50, ep99 / p99 }'
+}
 for c in 1 16 64; do
   read -r er ep50 ep99 <<<"$(measure "http://$edge/" "$c")"
   read -r dr dp50 dp99 <<<"$(measure "http://$edge_pod/" "$c")"
+  read -r qr qp50 qp99 <<<"$(measure "http://$nginx_pod/" "$c")"
   read -r nr np50 np99 <<<"$(measure "http://127.0.0.1:$nginx_port/" "$c")"
   read -r pr pp50 pp99 <<<"$(measure "http://$pod/" "$c")"
-  printf '%12s %-10s %12s %9s %9s\n' "$c" "edge" "$er" "$ep50" "$ep99"
-  printf '%12s %-10s %12s %9s %9s\n' "$c" "edge Pod" "$dr" "$dp50" "$dp99"
-  printf '%12s %-10s %12s %9s %9s\n' "$c" "nginx" "$nr" "$np50" "$np99"
-  printf '%12s %-10s %12s %9s %9s\n' "$c" "one Pod" "$pr" "$pp50" "$pp99"
-  awk -v er="$er" -v nr="$nr" -v ep50="$ep50" -v np50="$np50" -v ep99="$ep99" -v np99="$np99" \
-    'BEGIN { printf "%12s edge/nginx: throughput %.2f, p50 %.2f, p99 %.2f\n", "", er / nr, ep50 / np50, ep99 / np99 }'
+  row "$c" "edge" "$er" "$ep50" "$ep99"
+  row "$c" "edge Pod" "$dr" "$dp50" "$dp99"
+  row "$c" "nginx Pod" "$qr" "$qp50" "$qp99"
+  row "$c" "nginx" "$nr" "$np50" "$np99"
+  row "$c" "one Pod" "$pr" "$pp50" "$pp99"
+  ratios "nginx Pod" "$qr" "$qp50" "$qp99"
+  ratios "nginx" "$nr" "$np50" "$np99"
 done
 fi
+k delete deploy/nginx-proxy service/nginx-proxy --wait=false >/dev/null
 kill "$nginx_pid" 2>/dev/null || true
 wait "$nginx_pid" 2>/dev/null || true
 nginx_pid=""
