@@ -7,12 +7,14 @@
 #  2. `kubectl rollout restart deploy/web` under steady wrk load through the Ingress, counting every non-2xx answer
 #     and every socket error (goal: zero); then the same for a restart of the edge's own Deployment.
 # Removes the cluster and stops its nginx (by pid) on exit, also on failure.
-# Needs: root, wrk, nginx (apt-get install wrk nginx). Usage: sudo bench/edge.sh [wrk-seconds=10 (0 skips part 1)] [rollout-connections=8]
+# Needs: root, wrk, nginx (apt-get install wrk nginx).
+# Usage: sudo bench/edge.sh [wrk-seconds=10 (0 skips part 1)] [rollout-connections=8] [rounds=3]
 # EDGE_ENV="NAME=value ..." sets environment variables on the edge's Deployment first (tuning experiments).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-10}
 rollout_connections=${2:-8}
+rounds=${3:-3}
 for tool in wrk nginx kubectl; do command -v $tool >/dev/null || { echo "missing $tool (apt-get install $tool)" >&2; exit 1; }; done
 name=be$$
 name=${name:0:10}
@@ -42,7 +44,11 @@ done
 pods=$(k get endpointslices -l kubernetes.io/service-name=web -o 'jsonpath={.items[*].endpoints[?(@.conditions.ready==true)].addresses[0]}')
 pod=${pods%% *}
 # One edge Pod straight, without the LoadBalancer hop (nft DNAT to one of the two edge Pods): what the hop costs.
-edge_pod=$(k -n podway-edge get pods -l app.kubernetes.io/name=podway-edge -o 'jsonpath={.items[0].status.podIP}')
+edge_pod_ip() { # a ready endpoint of the edge's Service (never a Pod that is still terminating after a rollout)
+  k -n podway-edge get endpointslices -l kubernetes.io/service-name=edge \
+    -o 'jsonpath={.items[*].endpoints[?(@.conditions.ready==true)].addresses[0]}' | awk '{ print $1 }'
+}
+edge_pod=$(edge_pod_ip)
 for _ in $(seq 1 60); do
   curl -fsS -o /dev/null -H 'Host: bench.local' "http://$edge/" && break
   sleep 1
@@ -75,7 +81,7 @@ if [ -n "${EDGE_ENV:-}" ]; then
   k -n podway-edge set env deploy/edge $EDGE_ENV >/dev/null
   k -n podway-edge rollout status deploy/edge --timeout=180s >/dev/null
   for _ in $(seq 1 60); do curl -fsS -o /dev/null -H 'Host: bench.local' "http://$edge/" && break; sleep 1; done
-  edge_pod=$(k -n podway-edge get pods -l app.kubernetes.io/name=podway-edge --field-selector=status.phase=Running -o 'jsonpath={.items[0].status.podIP}')
+  edge_pod=$(edge_pod_ip)
 fi
 
 cores=$(nproc)
@@ -90,26 +96,33 @@ measure() { # url connections -> "rps p50ms p99ms"
     END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }'
 }
 if [ "$seconds" -gt 0 ]; then
-echo "podway edge at $edge (edge Pod $edge_pod${EDGE_ENV:+, env $EDGE_ENV}), nginx $(nginx -v 2>&1 | sed 's/.*\///') as a Pod at $nginx_pod and on 127.0.0.1:$nginx_port, Pods: $pods, wrk ${seconds}s, $cores cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "podway edge at $edge (edge Pod $edge_pod${EDGE_ENV:+, env $EDGE_ENV}), nginx $(nginx -v 2>&1 | sed 's/.*\///') as a Pod at $nginx_pod and on 127.0.0.1:$nginx_port, Pods: $pods, wrk ${seconds}s x $rounds rounds (medians), $cores cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%12s %-10s %12s %9s %9s\n' connections target requests/s "p50 ms" "p99 ms"
 row() { printf '%12s %-10s %12s %9s %9s\n' "$@"; }
 ratios() { # label rps p50 p99 (of the peer), against the edge's
   awk -v label="$1" -v er="$er" -v ep50="$ep50" -v ep99="$ep99" -v r="$2" -v p50="$3" -v p99="$4" \
     'BEGIN { printf "%12s edge/%s: throughput %.2f, p50 %.2f, p99 %.2f\n", "", label, er / r, ep50 / p50, ep99 / p99 }'
 }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+targets=(edge "edge Pod" "nginx Pod" nginx "one Pod")
+urls=("http://$edge/" "http://$edge_pod/" "http://$nginx_pod/" "http://127.0.0.1:$nginx_port/" "http://$pod/")
 for c in 1 16 64; do
-  read -r er ep50 ep99 <<<"$(measure "http://$edge/" "$c")"
-  read -r dr dp50 dp99 <<<"$(measure "http://$edge_pod/" "$c")"
-  read -r qr qp50 qp99 <<<"$(measure "http://$nginx_pod/" "$c")"
-  read -r nr np50 np99 <<<"$(measure "http://127.0.0.1:$nginx_port/" "$c")"
-  read -r pr pp50 pp99 <<<"$(measure "http://$pod/" "$c")"
-  row "$c" "edge" "$er" "$ep50" "$ep99"
-  row "$c" "edge Pod" "$dr" "$dp50" "$dp99"
-  row "$c" "nginx Pod" "$qr" "$qp50" "$qp99"
-  row "$c" "nginx" "$nr" "$np50" "$np99"
-  row "$c" "one Pod" "$pr" "$pp50" "$pp99"
-  ratios "nginx Pod" "$qr" "$qp50" "$qp99"
-  ratios "nginx" "$nr" "$np50" "$np99"
+  # Rounds alternate the targets so that a noisy moment on the shared machine hits all of them; medians are shown.
+  rps=() p50=() p99=()
+  for _ in $(seq 1 "$rounds"); do
+    for i in "${!targets[@]}"; do
+      read -r r a b <<<"$(measure "${urls[$i]}" "$c")"
+      rps[$i]+="$r "; p50[$i]+="$a "; p99[$i]+="$b "
+    done
+  done
+  m_rps=() m_p50=() m_p99=()
+  for i in "${!targets[@]}"; do
+    m_rps[$i]=$(median <<<"${rps[$i]}") m_p50[$i]=$(median <<<"${p50[$i]}") m_p99[$i]=$(median <<<"${p99[$i]}")
+    row "$c" "${targets[$i]}" "${m_rps[$i]}" "${m_p50[$i]}" "${m_p99[$i]}"
+  done
+  er=${m_rps[0]} ep50=${m_p50[0]} ep99=${m_p99[0]}
+  ratios "nginx Pod" "${m_rps[2]}" "${m_p50[2]}" "${m_p99[2]}"
+  ratios "nginx" "${m_rps[3]}" "${m_p50[3]}" "${m_p99[3]}"
 done
 fi
 k delete deploy/nginx-proxy service/nginx-proxy --wait=false >/dev/null

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Podway.Edge.Forwarding.Http1;
@@ -22,7 +23,8 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
 
     const string H2c = "kubernetes.io/h2c";
 
-    public async Task<ForwardOutcome> ForwardAsync(HttpContext context, BackendPool pool, string clientIp)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, BackendPool pool, string clientIp)
     {
         var usable = pool.Usable;
         var request = context.Request;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Podway.Edge.Routing;
 
@@ -12,6 +13,8 @@ namespace Podway.Edge.Forwarding.Http1;
 /// into the client's response pipe. Everything runs on the thread whose socket completed, with no thread pool hop and
 /// nothing allocated per request beyond the header strings Kestrel needs.
 /// A reused connection that turns out closed by the upstream before any response is replaced by a new one once.
+/// The async methods on the per-request path use pooled state machines: one request would otherwise allocate one for
+/// each method that waits on the network.
 /// </summary>
 internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan responseTimeout)
 {
@@ -19,6 +22,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
 
     readonly long _timeoutTicks = Http1ConnectionPool.ToTicks(responseTimeout);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Http1Attempt> ForwardAsync(HttpContext context, Upstream upstream, string target, string clientIp, bool hasBody)
     {
         Http1Connection connection;
@@ -46,6 +50,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
         return attempt;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     async ValueTask<Http1Attempt> ExchangeAsync(HttpContext context, Http1Connection connection, Upstream upstream,
         string target, string clientIp, bool hasBody)
     {
@@ -159,6 +164,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
 
     static bool BodyStarted(Task<BodySent>? body) => body is not null;
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     static async ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
     {
         while (!data.IsEmpty)
@@ -225,6 +231,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
     readonly record struct BodyCopied(long Sent, bool Complete, bool ClientGone = false);
 
     /// <summary>A Content-Length body: what came with the head, then received straight into the response pipe.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     async ValueTask<BodyCopied> CopyLengthAsync(Http1Connection connection, long length, HttpResponse response)
     {
         var writer = response.BodyWriter;
@@ -252,6 +259,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
 
     /// <summary>A chunked body: decoded from the connection's buffer, the data runs copied to the response pipe
     /// (Kestrel frames them again for the client), trailers forwarded at the end.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     async ValueTask<BodyCopied> CopyChunkedAsync(Http1Connection connection, HttpResponse response)
     {
         var writer = response.BodyWriter;
@@ -314,6 +322,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
     }
 
     /// <summary>Receives into <paramref name="into"/> within the timeout; -1 when the connection failed.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     async ValueTask<int> ReceiveAsync(Http1Connection connection, Memory<byte> into)
     {
         connection.ExpectBytesWithin(_timeoutTicks);
