@@ -77,49 +77,14 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
-                return Failed(connection, receivedAny: false, bodyStarted: false);
+                return new(FailureOf(connection, receivedAny: false));
             }
             if (hasBody) body = SendBodyAsync(request.BodyReader, connection, chunkedBody);
 
-            // The head, skipping interim 1xx responses (100 Continue, 103 Early Hints).
             connection.ExpectBytesWithin(_timeoutTicks);
-            var receivedAny = false;
-            int headLength;
+            var (headLength, failure) = await ReadHeadAsync(connection, upstream);
+            if (failure is { } kind) return new(kind, BodyStarted: body is not null);
             var parsed = connection.Head;
-            while (true)
-            {
-                headLength = Http1ResponseHead.FindEnd(connection.Buffer.AsSpan(connection.Start, connection.End - connection.Start));
-                if (headLength > 0)
-                {
-                    if (!parsed.TryParse(connection.Buffer.AsSpan(connection.Start, headLength), out var error))
-                    {
-                        Console.Error.WriteLine($"edge: upstream {upstream} sent an invalid response head: {error}");
-                        return new(Http1AttemptKind.BadResponse, BodyStarted: BodyStarted(body));
-                    }
-                    if (parsed.Status >= 200) break;
-                    if (parsed.Status == StatusCodes.Status101SwitchingProtocols)
-                        return new(Http1AttemptKind.BadResponse, BodyStarted: BodyStarted(body)); // not asked for
-                    connection.Start += headLength;
-                    continue;
-                }
-                if (!connection.MakeRoom(Http1ResponseHead.MaxLength))
-                {
-                    Console.Error.WriteLine($"edge: upstream {upstream} sent a response head over {Http1ResponseHead.MaxLength} bytes");
-                    return new(Http1AttemptKind.BadResponse, BodyStarted: BodyStarted(body));
-                }
-                int read;
-                try
-                {
-                    read = await connection.Socket.ReceiveAsync(connection.Buffer.AsMemory(connection.End), SocketFlags.None);
-                }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException)
-                {
-                    return Failed(connection, receivedAny, BodyStarted(body));
-                }
-                if (read == 0) return Failed(connection, receivedAny, BodyStarted(body));
-                receivedAny = true;
-                connection.End += read;
-            }
 
             var response = context.Response;
             Http1ResponseHeaders.Copy(parsed, connection.Buffer.AsSpan(connection.Start, headLength), response);
@@ -134,7 +99,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
             {
                 // The upstream broke off mid-body (or stalled past the timeout): the client must not take the
                 // truncated body for complete.
-                if (!response.HasStarted) return new(Http1AttemptKind.BadResponse, BodyStarted: BodyStarted(body));
+                if (!response.HasStarted) return new(Http1AttemptKind.BadResponse, BodyStarted: body is not null);
                 context.Abort();
                 return new(Http1AttemptKind.Forwarded, copied.Sent);
             }
@@ -155,14 +120,55 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
         }
     }
 
-    Http1Attempt Failed(Http1Connection connection, bool receivedAny, bool bodyStarted) => connection.AbortReason switch
+    /// <summary>Reads and parses the final response head, skipping interim 1xx ones (100 Continue, 103 Early Hints):
+    /// its length from <see cref="Http1Connection.Start"/>, or how the attempt failed.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    static async ValueTask<(int Length, Http1AttemptKind? Failure)> ReadHeadAsync(Http1Connection connection, Upstream upstream)
     {
-        Http1AbortReason.TimedOut => new(Http1AttemptKind.TimedOut, BodyStarted: bodyStarted),
-        Http1AbortReason.ClientGone => new(Http1AttemptKind.ClientGone, BodyStarted: bodyStarted),
-        _ => new(receivedAny ? Http1AttemptKind.BadResponse : Http1AttemptKind.FailedBeforeResponse, BodyStarted: bodyStarted),
-    };
+        var receivedAny = false;
+        var head = connection.Head;
+        while (true)
+        {
+            var length = Http1ResponseHead.FindEnd(connection.Buffer.AsSpan(connection.Start, connection.End - connection.Start));
+            if (length > 0)
+            {
+                if (!head.TryParse(connection.Buffer.AsSpan(connection.Start, length), out var error))
+                {
+                    Console.Error.WriteLine($"edge: upstream {upstream} sent an invalid response head: {error}");
+                    return (0, Http1AttemptKind.BadResponse);
+                }
+                if (head.Status >= 200) return (length, null);
+                if (head.Status == StatusCodes.Status101SwitchingProtocols) return (0, Http1AttemptKind.BadResponse); // not asked for
+                connection.Start += length;
+                continue;
+            }
+            if (!connection.MakeRoom(Http1ResponseHead.MaxLength))
+            {
+                Console.Error.WriteLine($"edge: upstream {upstream} sent a response head over {Http1ResponseHead.MaxLength} bytes");
+                return (0, Http1AttemptKind.BadResponse);
+            }
+            int read;
+            try
+            {
+                read = await connection.Socket.ReceiveAsync(connection.Buffer.AsMemory(connection.End), SocketFlags.None);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                read = 0;
+            }
+            if (read == 0) return (0, FailureOf(connection, receivedAny));
+            receivedAny = true;
+            connection.End += read;
+        }
+    }
 
-    static bool BodyStarted(Task<BodySent>? body) => body is not null;
+    /// <summary>Why a connection failed under a request: what the sweeper saw, or the upstream.</summary>
+    static Http1AttemptKind FailureOf(Http1Connection connection, bool receivedAny) => connection.AbortReason switch
+    {
+        Http1AbortReason.TimedOut => Http1AttemptKind.TimedOut,
+        Http1AbortReason.ClientGone => Http1AttemptKind.ClientGone,
+        _ => receivedAny ? Http1AttemptKind.BadResponse : Http1AttemptKind.FailedBeforeResponse,
+    };
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     static async ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
