@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Podway.Edge.Forwarding.Http1;
@@ -78,7 +79,7 @@ internal sealed class Http1ResponseHead
             var value = line[(colon + 1)..];
             var leading = value.Length - value.TrimStart(" \t"u8).Length;
             value = value.Trim(" \t"u8);
-            if (value.IndexOfAnyInRange((byte)0, (byte)8) >= 0 || value.IndexOfAnyInRange((byte)10, (byte)31) >= 0 || value.Contains((byte)127))
+            if (value.IndexOfAny(ControlBytes) >= 0)
             { error = "control character in a header value"; return false; }
             var field = new HeaderField(lineStart, colon, lineStart + colon + 1 + leading, value.Length);
             if (!Understand(line[..colon], value, out error)) return false;
@@ -161,12 +162,15 @@ internal sealed class Http1ResponseHead
         return true;
     }
 
-    static bool IsToken(ReadOnlySpan<byte> name)
-    {
-        foreach (var b in name)
-            if (b <= 32 || b >= 127 || "\"(),/:;<=>?@[\\]{}"u8.Contains(b)) return false;
-        return true;
-    }
+    /// <summary>A field name is a token (RFC 9110 5.6.2): visible ASCII without delimiters.</summary>
+    static bool IsToken(ReadOnlySpan<byte> name) => name.IndexOfAnyExcept(TokenBytes) < 0;
+
+    static readonly SearchValues<byte> TokenBytes = SearchValues.Create(
+        "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"u8);
+
+    /// <summary>Controls other than tab, which a field value must not contain.</summary>
+    static readonly SearchValues<byte> ControlBytes = SearchValues.Create(
+        [.. Enumerable.Range(0, 32).Where(b => b != '\t').Select(b => (byte)b), 127]);
 
     static ReadOnlySpan<byte> TrimCr(ReadOnlySpan<byte> line) => line.Length > 0 && line[^1] == '\r' ? line[..^1] : line;
 
