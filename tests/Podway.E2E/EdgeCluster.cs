@@ -57,6 +57,21 @@ internal static class EdgeCluster
           ports: [{ name: http, port: 80, targetPort: http }]
         """;
 
+    /// <summary>An Ingress sending every path of <paramref name="host"/> to Service web:80. A null
+    /// <paramref name="className"/> leaves the class to the default one; <paramref name="tlsSecret"/> adds a spec.tls
+    /// entry for the host.</summary>
+    public static string WebIngress(string name, string host, string? className = "nginx", string? tlsSecret = null) => $$"""
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: { name: {{name}} }
+        spec:
+          {{(className is null ? "" : $"ingressClassName: {className}")}}
+          {{(tlsSecret is null ? "" : $"tls: [{{ hosts: [\"{host}\"], secretName: {tlsSecret} }}]")}}
+          rules:
+            - host: {{host}}
+              http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] }
+        """;
+
     public static async Task ApplyAsync(this ClusterFixture cluster, string ns, string yaml)
     {
         var apply = await cluster.KubectlStdinAsync(yaml, "apply", "-n", ns, "-f", "-");

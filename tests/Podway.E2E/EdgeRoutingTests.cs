@@ -73,25 +73,8 @@ public sealed class EdgeRoutingTests(ClusterFixture cluster)
         var ns = await cluster.NewNamespaceAsync("edge-class");
         var host = EdgeCluster.UniqueHost("other");
         await cluster.ApplyAsync(ns, EdgeCluster.HostnameBackend("web", 1));
-        await cluster.ApplyAsync(ns, $$"""
-            apiVersion: networking.k8s.io/v1
-            kind: Ingress
-            metadata: { name: other }
-            spec:
-              ingressClassName: someone-else
-              rules:
-                - host: {{host}}
-                  http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] }
-            ---
-            apiVersion: networking.k8s.io/v1
-            kind: Ingress
-            metadata: { name: ours }
-            spec:
-              ingressClassName: nginx
-              rules:
-                - host: {{EdgeCluster.UniqueHost("ours")}}
-                  http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] }
-            """);
+        await cluster.ApplyAsync(ns, EdgeCluster.WebIngress("other", host, className: "someone-else") + "\n---\n"
+                                     + EdgeCluster.WebIngress("ours", EdgeCluster.UniqueHost("ours")));
         await cluster.RolledOutAsync(ns, "web");
         // Once its sibling has an address the status controller has seen both; the unknown class must stay empty.
         var address = await cluster.AddressAsync(ns, "ours");
@@ -108,15 +91,7 @@ public sealed class EdgeRoutingTests(ClusterFixture cluster)
         var ns = await cluster.NewNamespaceAsync("edge-spread");
         var host = EdgeCluster.UniqueHost("spread");
         await cluster.ApplyAsync(ns, EdgeCluster.HostnameBackend("web", 3));
-        await cluster.ApplyAsync(ns, $$"""
-            apiVersion: networking.k8s.io/v1
-            kind: Ingress
-            metadata: { name: spread }
-            spec:
-              rules:
-                - host: {{host}}
-                  http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] }
-            """);
+        await cluster.ApplyAsync(ns, EdgeCluster.WebIngress("spread", host, className: null));
         await cluster.RolledOutAsync(ns, "web");
         var address = await cluster.AddressAsync(ns, "spread");
         var pods = (await cluster.KubectlAsync("get", "pods", "-n", ns, "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}"))

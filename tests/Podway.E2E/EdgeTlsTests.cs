@@ -66,17 +66,7 @@ public sealed class EdgeTlsTests(ClusterFixture cluster)
         var ns = await cluster.NewNamespaceAsync("edge-nosecret");
         var host = EdgeCluster.UniqueHost("nosecret");
         await cluster.ApplyAsync(ns, EdgeCluster.HostnameBackend("web", 1));
-        await cluster.ApplyAsync(ns, $$"""
-            apiVersion: networking.k8s.io/v1
-            kind: Ingress
-            metadata: { name: broken }
-            spec:
-              ingressClassName: nginx
-              tls: [{ hosts: ["{{host}}"], secretName: no-such-secret }]
-              rules:
-                - host: {{host}}
-                  http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] }
-            """);
+        await cluster.ApplyAsync(ns, EdgeCluster.WebIngress("broken", host, tlsSecret: "no-such-secret"));
         await cluster.RolledOutAsync(ns, "web");
         var ip = await cluster.AddressAsync(ns, "broken");
 
