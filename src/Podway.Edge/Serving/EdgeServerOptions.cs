@@ -14,7 +14,8 @@ public sealed record EdgeServerOptions
     /// <summary>A TCP connect to an upstream taking longer counts as a connect failure (retried elsewhere).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>From sending the request until the upstream's response headers arrive; past it the client gets 504.</summary>
+    /// <summary>From sending the request until the upstream's response headers arrive; past it the client gets 504. On
+    /// HTTP/1.1 upstreams it also bounds each wait for more response body (the client connection is then aborted).</summary>
     public TimeSpan ResponseHeaderTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Pooled upstream connections are closed after this long, so endpoint changes and DNAT rules apply.</summary>
