@@ -234,3 +234,58 @@ public class Http1UpstreamTests
         Assert.DoesNotContain("Content-Length", seenHead);
     }
 }
+
+/// <summary>The connection sweeper: an upstream that stalls mid-body, and a client that leaves while the upstream
+/// thinks.</summary>
+public class Http1UpstreamDeadlineTests
+{
+    [Fact]
+    public async Task Get_UpstreamStallsMidBody_ClientConnectionAbortedAtTheTimeoutNotLeftWaiting()
+    {
+        using var upstream = ScriptedUpstream.Start(async (_, socket) =>
+        {
+            await ScriptedUpstream.SendAsync(socket, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+            await Task.Delay(TimeSpan.FromSeconds(60));
+            return false;
+        });
+        await using var edge = await EdgeHarness.StartAsync(new Podway.Edge.Serving.EdgeServerOptions { ResponseHeaderTimeout = TimeSpan.FromMilliseconds(300) });
+        edge.Routes.Hosts["shop.test"] = TableRoutes.Forward("web", [upstream.Port]);
+        using var client = EdgeHarness.Client();
+        client.Timeout = TimeSpan.FromSeconds(20); // ours must end it first: the client would throw TaskCanceledException
+
+        using var request = EdgeHarness.Get(edge, "shop.test");
+        var failure = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            using var response = await client.SendAsync(request);
+            await response.Content.ReadAsStringAsync();
+        });
+        Assert.IsType<HttpRequestException>(failure);
+    }
+
+    [Fact]
+    public async Task Get_ClientLeavesWhileUpstreamThinks_UpstreamConnectionClosed()
+    {
+        var upstreamSawClose = new TaskCompletionSource();
+        using var upstream = ScriptedUpstream.Start(async (_, socket) =>
+        {
+            // Never answers; the edge closing the connection ends this receive (0 bytes, or a reset).
+            try
+            {
+                if (await socket.ReceiveAsync(new byte[1], System.Net.Sockets.SocketFlags.None) == 0) upstreamSawClose.TrySetResult();
+            }
+            catch (System.Net.Sockets.SocketException) { upstreamSawClose.TrySetResult(); }
+            return false;
+        });
+        await using var edge = await EdgeHarness.StartAsync();
+        edge.Routes.Hosts["shop.test"] = TableRoutes.Forward("web", [upstream.Port]);
+        using var client = EdgeHarness.Client();
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var request = EdgeHarness.Get(edge, "shop.test");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.SendAsync(request, cancel.Token));
+
+        var finished = await Task.WhenAny(upstreamSawClose.Task, Task.Delay(TimeSpan.FromSeconds(30)));
+        Assert.True(finished == upstreamSawClose.Task, "the edge kept the upstream connection of a request whose client left");
+        Assert.Contains("\" 499 ", await edge.Log.LineContainingAsync("upstream=127.0.0.1"));
+    }
+}
