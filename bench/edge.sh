@@ -85,44 +85,73 @@ if [ -n "${EDGE_ENV:-}" ]; then
 fi
 
 cores=$(nproc)
-# wrk --latency: "Requests/sec: N" and the distribution lines "50% 1.23ms", "99% 4.56ms" (us, ms or s).
-measure() { # url connections -> "rps p50ms p99ms"
-  local threads=$(( $2 < cores ? $2 : cores ))
-  wrk -t "$threads" -c "$2" -d "${seconds}s" --latency -H 'Host: bench.local' "$1" | awk '
+hz=$(getconf CLK_TCK)
+# CPU time (utime + stime, in clock ticks) of every thread of the given processes; thread names may hold spaces
+# (".NET Sockets"), so the fields are counted after the ")".
+ticks() {
+  local t=0 stat rest f
+  for p in "$@"; do for task in /proc/"$p"/task/*; do
+    stat=$(cat "$task/stat" 2>/dev/null) || continue
+    rest=${stat##*) }; read -r -a f <<<"$rest"; t=$((t + f[11] + f[12]))
+  done; done
+  echo "$t"
+}
+tree() { for m in "$@"; do echo "$m"; pgrep -P "$m"; done | sort -u | tr '\n' ' '; }
+# This cluster's edge processes: `podway image edge` with this cluster's API port in their environment.
+edge_pids() {
+  for p in $(pgrep -f 'image edge'); do
+    tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -q "^PODWAY_API_SERVER=.*:$port/\?$" && echo "$p"
+  done | tr '\n' ' '
+}
+# wrk --latency: "Requests/sec: N", "N requests in", and the distribution lines "50% 1.23ms", "99% 4.56ms" (us, ms or s).
+measure() { # url connections [pid...] -> "rps p50ms p99ms cpu-us-per-request" (cpu "-" without pids)
+  local url=$1 connections=$2 threads=$(( $2 < cores ? $2 : cores )) before out
+  shift 2
+  before=$(ticks "$@")
+  out=$(wrk -t "$threads" -c "$connections" -d "${seconds}s" --latency -H 'Host: bench.local' "$url")
+  awk -v used=$(( $(ticks "$@") - before )) -v hz="$hz" -v counted=$# '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec:/ { rps = $2 }
+    / requests in / { n = $1 }
     $1 == "50%" { p50 = ms($2) }
     $1 == "99%" { p99 = ms($2) }
-    END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }'
+    END { printf "%.0f %.3f %.3f %s\n", rps, p50, p99, counted && n ? sprintf("%.1f", used / hz * 1e6 / n) : "-" }' <<<"$out"
 }
 if [ "$seconds" -gt 0 ]; then
 echo "podway edge at $edge (edge Pod $edge_pod${EDGE_ENV:+, env $EDGE_ENV}), nginx $(nginx -v 2>&1 | sed 's/.*\///') as a Pod at $nginx_pod and on 127.0.0.1:$nginx_port, Pods: $pods, wrk ${seconds}s x $rounds rounds (medians), $cores cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%12s %-10s %12s %9s %9s\n' connections target requests/s "p50 ms" "p99 ms"
-row() { printf '%12s %-10s %12s %9s %9s\n' "$@"; }
-ratios() { # label rps p50 p99 (of the peer), against the edge's
-  awk -v label="$1" -v er="$er" -v ep50="$ep50" -v ep99="$ep99" -v r="$2" -v p50="$3" -v p99="$4" \
-    'BEGIN { printf "%12s edge/%s: throughput %.2f, p50 %.2f, p99 %.2f\n", "", label, er / r, ep50 / p50, ep99 / p99 }'
+printf '%12s %-10s %12s %9s %9s %12s\n' connections target requests/s "p50 ms" "p99 ms" "CPU us/req"
+row() { printf '%12s %-10s %12s %9s %9s %12s\n' "$@"; }
+ratios() { # label rps p50 p99 cpu (of the peer), against the edge's
+  awk -v label="$1" -v er="$er" -v ep50="$ep50" -v ep99="$ep99" -v ecpu="$ecpu" -v r="$2" -v p50="$3" -v p99="$4" -v cpu="$5" \
+    'BEGIN { printf "%12s edge/%s: throughput %.2f, p50 %.2f, p99 %.2f, CPU per request %s\n", "", label, er / r, ep50 / p50, ep99 / p99,
+             (cpu + 0 > 0 && ecpu + 0 > 0) ? sprintf("%.2f", ecpu / cpu) : "-" }'
 }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0 || v[1] == "-") { print "-"; exit } print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# Whose CPU each target's row counts: the edge's Pods, the nginx Pod's master and workers, the host nginx's.
+edge_procs=$(edge_pids)
+nginx_pod_procs=$(tree $(pgrep -f "$data/nginx-pod/nginx.conf"))
+nginx_procs=$(tree "$nginx_pid")
 targets=(edge "edge Pod" "nginx Pod" nginx "one Pod")
 urls=("http://$edge/" "http://$edge_pod/" "http://$nginx_pod/" "http://127.0.0.1:$nginx_port/" "http://$pod/")
+procs=("$edge_procs" "$edge_procs" "$nginx_pod_procs" "$nginx_procs" "")
 for c in 1 16 64; do
   # Rounds alternate the targets so that a noisy moment on the shared machine hits all of them; medians are shown.
-  rps=() p50=() p99=()
+  rps=() p50=() p99=() cpu=()
   for _ in $(seq 1 "$rounds"); do
     for i in "${!targets[@]}"; do
-      read -r r a b <<<"$(measure "${urls[$i]}" "$c")"
-      rps[$i]+="$r "; p50[$i]+="$a "; p99[$i]+="$b "
+      # shellcheck disable=SC2086
+      read -r r a b u <<<"$(measure "${urls[$i]}" "$c" ${procs[$i]})"
+      rps[$i]+="$r "; p50[$i]+="$a "; p99[$i]+="$b "; cpu[$i]+="$u "
     done
   done
-  m_rps=() m_p50=() m_p99=()
+  m_rps=() m_p50=() m_p99=() m_cpu=()
   for i in "${!targets[@]}"; do
-    m_rps[$i]=$(median <<<"${rps[$i]}") m_p50[$i]=$(median <<<"${p50[$i]}") m_p99[$i]=$(median <<<"${p99[$i]}")
-    row "$c" "${targets[$i]}" "${m_rps[$i]}" "${m_p50[$i]}" "${m_p99[$i]}"
+    m_rps[$i]=$(median <<<"${rps[$i]}") m_p50[$i]=$(median <<<"${p50[$i]}") m_p99[$i]=$(median <<<"${p99[$i]}") m_cpu[$i]=$(median <<<"${cpu[$i]}")
+    row "$c" "${targets[$i]}" "${m_rps[$i]}" "${m_p50[$i]}" "${m_p99[$i]}" "${m_cpu[$i]}"
   done
-  er=${m_rps[0]} ep50=${m_p50[0]} ep99=${m_p99[0]}
-  ratios "nginx Pod" "${m_rps[2]}" "${m_p50[2]}" "${m_p99[2]}"
-  ratios "nginx" "${m_rps[3]}" "${m_p50[3]}" "${m_p99[3]}"
+  er=${m_rps[0]} ep50=${m_p50[0]} ep99=${m_p99[0]} ecpu=${m_cpu[0]}
+  ratios "nginx Pod" "${m_rps[2]}" "${m_p50[2]}" "${m_p99[2]}" "${m_cpu[2]}"
+  ratios "nginx" "${m_rps[3]}" "${m_p50[3]}" "${m_p99[3]}" "${m_cpu[3]}"
 done
 fi
 k delete deploy/nginx-proxy service/nginx-proxy --wait=false >/dev/null
