@@ -27,6 +27,15 @@ public static class AddonApiAccess
         },
     ];
 
+    /// <summary>The add-on's Secret holding the API token that <see cref="Env"/> reads (key `token`).</summary>
+    public static JsonObject TokenSecret(string name, string ns, JsonObject labels, string token) => new()
+    {
+        ["apiVersion"] = "v1", ["kind"] = "Secret",
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns, ["labels"] = labels },
+        ["type"] = "Opaque",
+        ["data"] = new JsonObject { ["token"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(token)) },
+    };
+
     /// <summary>A client from this process's environment; null (with the reason on stderr, prefixed by <paramref name="program"/>) when the URL is missing or malformed.</summary>
     public static ApiClient? ClientFromEnvironment(string program)
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using Podway.Api.Resources;
 using Podway.Client;
@@ -24,13 +23,7 @@ public static class DnsAddon
     /// <param name="nodeResolver">Where the DNS Pods forward names outside the cluster: the host relay on the bridge (see <see cref="Relay.HostDnsRelay"/>).</param>
     public static IReadOnlyList<JsonObject> Objects(string apiServerUrl, string token, IPAddress nodeResolver) =>
     [
-        new JsonObject
-        {
-            ["apiVersion"] = "v1", ["kind"] = "Secret",
-            ["metadata"] = new JsonObject { ["name"] = SecretName, ["namespace"] = Namespace, ["labels"] = Labels() },
-            ["type"] = "Opaque",
-            ["data"] = new JsonObject { ["token"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(token)) },
-        },
+        AddonApiAccess.TokenSecret(SecretName, Namespace, Labels(), token),
         new JsonObject
         {
             ["apiVersion"] = "v1", ["kind"] = "Service",

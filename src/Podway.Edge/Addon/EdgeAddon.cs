@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Podway.Api.Resources;
 using Podway.Client;
@@ -31,13 +30,7 @@ public static class EdgeAddon
             ["apiVersion"] = "v1", ["kind"] = "Namespace",
             ["metadata"] = new JsonObject { ["name"] = Namespace, ["labels"] = new JsonObject { ["app.kubernetes.io/name"] = "podway-edge" } },
         },
-        new JsonObject
-        {
-            ["apiVersion"] = "v1", ["kind"] = "Secret",
-            ["metadata"] = new JsonObject { ["name"] = SecretName, ["namespace"] = Namespace, ["labels"] = Labels() },
-            ["type"] = "Opaque",
-            ["data"] = new JsonObject { ["token"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(token)) },
-        },
+        AddonApiAccess.TokenSecret(SecretName, Namespace, Labels(), token),
         new JsonObject
         {
             ["apiVersion"] = "v1", ["kind"] = "Service",
