@@ -7,11 +7,24 @@ namespace Podway.Edge.Tests.Serving;
 /// allows, and some it does not.</summary>
 public class Http1UpstreamTests
 {
-    static async Task<(EdgeHarness Edge, HttpClient Client)> EdgeTo(ScriptedUpstream upstream)
+    /// <summary>An edge routing shop.test to <paramref name="upstream"/>, and a client; disposed together.</summary>
+    sealed class Setup(EdgeHarness edge, HttpClient client) : IAsyncDisposable
+    {
+        public EdgeHarness Edge { get; } = edge;
+        public HttpClient Client { get; } = client;
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await Edge.DisposeAsync();
+        }
+    }
+
+    static async Task<Setup> EdgeTo(ScriptedUpstream upstream)
     {
         var edge = await EdgeHarness.StartAsync();
         edge.Routes.Hosts["shop.test"] = TableRoutes.Forward("web", [upstream.Port]);
-        return (edge, EdgeHarness.Client());
+        return new Setup(edge, EdgeHarness.Client());
     }
 
     static async Task<(HttpStatusCode Status, string Body)> GetAsync(HttpClient client, EdgeHarness edge, string path = "/", HttpMethod? method = null)
@@ -27,9 +40,8 @@ public class Http1UpstreamTests
     public async Task Get_ManyInSequence_OneUpstreamConnectionKeptAlive()
     {
         using var upstream = ScriptedUpstream.Answering("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-        var (edge, client) = await EdgeTo(upstream);
-        await using var _ = edge;
-        using var __ = client;
+        await using var setup = await EdgeTo(upstream);
+        var (edge, client) = (setup.Edge, setup.Client);
 
         for (var i = 0; i < 20; i++) Assert.Equal((HttpStatusCode.OK, "ok"), await GetAsync(client, edge));
 
@@ -50,9 +62,8 @@ public class Http1UpstreamTests
             await ScriptedUpstream.SendAsync(socket, "6;ext=1\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n");
             return true;
         });
-        var (edge, client) = await EdgeTo(upstream);
-        await using var _ = edge;
-        using var __ = client;
+        await using var setup = await EdgeTo(upstream);
+        var (edge, client) = (setup.Edge, setup.Client);
 
         Assert.Equal((HttpStatusCode.OK, "hello world"), await GetAsync(client, edge));
         Assert.Equal((HttpStatusCode.OK, "hello world"), await GetAsync(client, edge));
@@ -72,9 +83,8 @@ public class Http1UpstreamTests
             await ScriptedUpstream.SendAsync(socket, "world");
             return true;
         });
-        var (edge, client) = await EdgeTo(upstream);
-        await using var _ = edge;
-        using var __ = client;
+        await using var setup = await EdgeTo(upstream);
+        var (edge, client) = (setup.Edge, setup.Client);
 
         for (var i = 0; i < 5; i++) Assert.Equal((HttpStatusCode.OK, "hello world"), await GetAsync(client, edge));
         Assert.Equal(1, upstream.Accepted);
@@ -90,9 +100,8 @@ public class Http1UpstreamTests
             await ScriptedUpstream.SendAsync(socket, "it");
             return false;
         });
-        var (edge, client) = await EdgeTo(upstream);
-        await using var _ = edge;
-        using var __ = client;
+        await using var setup = await EdgeTo(upstream);
+        var (edge, client) = (setup.Edge, setup.Client);
 
         Assert.Equal((HttpStatusCode.OK, "all of it"), await GetAsync(client, edge));
         Assert.Equal((HttpStatusCode.OK, "all of it"), await GetAsync(client, edge));
@@ -104,9 +113,8 @@ public class Http1UpstreamTests
     {
         using var upstream = ScriptedUpstream.Answering(
             "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 4\r\n\r\nmade");
-        var (edge, client) = await EdgeTo(upstream);
-        await using var _ = edge;
-        using var __ = client;
+        await using var setup = await EdgeTo(upstream);
+        var (edge, client) = (setup.Edge, setup.Client);
 
         Assert.Equal((HttpStatusCode.Created, "made"), await GetAsync(client, edge));
     }
@@ -120,9 +128,8 @@ public class Http1UpstreamTests
     {
         using var upstream = ScriptedUpstream.Answering(response);
         using var good = ScriptedUpstream.Answering("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-        var (edge, client) = await EdgeTo(upstream);
-        await using var _ = edge;
-        using var __ = client;
+        await using var setup = await EdgeTo(upstream);
+        var (edge, client) = (setup.Edge, setup.Client);
         edge.Routes.Hosts["good.test"] = TableRoutes.Forward("good", [good.Port]);
 
         Assert.Equal(HttpStatusCode.BadGateway, (await GetAsync(client, edge)).Status);
@@ -140,9 +147,8 @@ public class Http1UpstreamTests
             await Task.Delay(50);
             return false;
         });
-        var (edge, client) = await EdgeTo(upstream);
-        await using var _ = edge;
-        using var __ = client;
+        await using var setup = await EdgeTo(upstream);
+        var (edge, client) = (setup.Edge, setup.Client);
 
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => GetAsync(client, edge));
     }
@@ -157,9 +163,8 @@ public class Http1UpstreamTests
             await Task.Delay(20);
             return false;
         });
-        var (edge, client) = await EdgeTo(upstream);
-        await using var _ = edge;
-        using var __ = client;
+        await using var setup = await EdgeTo(upstream);
+        var (edge, client) = (setup.Edge, setup.Client);
 
         Assert.Equal((HttpStatusCode.OK, "ok"), await GetAsync(client, edge));
         await Task.Delay(200);
@@ -178,9 +183,8 @@ public class Http1UpstreamTests
             await ScriptedUpstream.SendAsync(socket, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n" + body);
             return true;
         });
-        var (edge, client) = await EdgeTo(upstream);
-        await using var _ = edge;
-        using var __ = client;
+        await using var setup = await EdgeTo(upstream);
+        var (edge, client) = (setup.Edge, setup.Client);
 
         using (var request = EdgeHarness.Get(edge, "shop.test"))
         {
@@ -197,9 +201,8 @@ public class Http1UpstreamTests
     {
         using var upstream = ScriptedUpstream.Answering(
             "HTTP/1.1 200 OK\r\nset-cookie: a=1\r\nSet-Cookie: b=2\r\nx-custom-HEADER: v\r\ncontent-length: 2\r\nKeep-Alive: timeout=5\r\n\r\nok");
-        var (edge, client) = await EdgeTo(upstream);
-        await using var _ = edge;
-        using var __ = client;
+        await using var setup = await EdgeTo(upstream);
+        var (edge, client) = (setup.Edge, setup.Client);
 
         using var request = EdgeHarness.Get(edge, "shop.test");
         using var response = await client.SendAsync(request);
@@ -220,9 +223,8 @@ public class Http1UpstreamTests
             await ScriptedUpstream.SendAsync(socket, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
             return false;
         });
-        var (edge, client) = await EdgeTo(upstream);
-        await using var _ = edge;
-        using var __ = client;
+        await using var setup = await EdgeTo(upstream);
+        var (edge, client) = (setup.Edge, setup.Client);
 
         using var request = EdgeHarness.Get(edge, "shop.test");
         request.Method = HttpMethod.Post;
