@@ -14,34 +14,22 @@ public sealed class ControllersFixture : IAsyncLifetime
     /// <summary>Any PEM text will do: the publisher copies it verbatim into every namespace.</summary>
     public const string TestRootCaPem = "-----BEGIN CERTIFICATE-----\nTEST\n-----END CERTIFICATE-----\n";
 
-    readonly RealApiServer _server = new();
-    readonly CancellationTokenSource _stop = new();
-    Task? _manager;
+    ManagedApiServer? _cluster;
 
-    public ApiClient Client => _server.Client;
+    public ApiClient Client => _cluster!.Client;
     public ConcurrentQueue<string> Log { get; } = new();
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _cluster = await ManagedApiServer.StartAsync(new ControllerManagerOptions
     {
-        await _server.InitializeAsync();
-        var manager = new ControllerManager(Client, new ControllerManagerOptions { Log = Log.Enqueue, RootCaPem = TestRootCaPem, RunWorkloadControllers = false, RunScheduler = false });
-        _manager = manager.RunAsync(_stop.Token);
-        await manager.Ready.WaitAsync(TimeSpan.FromSeconds(30));
-    }
+        Log = Log.Enqueue, RootCaPem = TestRootCaPem, RunWorkloadControllers = false, RunScheduler = false,
+    });
 
     public async Task DisposeAsync()
     {
-        _stop.Cancel();
-        if (_manager is not null) await _manager.WaitAsync(TimeSpan.FromSeconds(30));
-        await _server.DisposeAsync();
+        if (_cluster is not null) await _cluster.DisposeAsync();
     }
 
-    public async Task<string> NewNamespaceAsync()
-    {
-        var name = "t-" + Guid.NewGuid().ToString("N")[..8];
-        await Client.CreateAsync(BuiltinResources.Namespace, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } });
-        return name;
-    }
+    public Task<string> NewNamespaceAsync() => _cluster!.NewNamespaceAsync("t-");
 
     public static JsonObject OwnerRef(JsonObject owner, bool blockOwnerDeletion = false, bool controller = false) => new()
     {

@@ -14,35 +14,23 @@ namespace Podway.Controllers.Tests.Endpoints;
 public sealed class EndpointsFixture : IAsyncLifetime
 {
     public const string NodeName = "node-1", Zone = "zone-a";
-    readonly RealApiServer _server = new();
-    readonly CancellationTokenSource _stop = new();
-    Task? _manager;
+    ManagedApiServer? _cluster;
     int _nextIp;
 
-    public ApiClient Client => _server.Client;
+    public ApiClient Client => _cluster!.Client;
 
     public async Task InitializeAsync()
     {
-        await _server.InitializeAsync();
+        _cluster = await ManagedApiServer.StartAsync(new ControllerManagerOptions { RunWorkloadControllers = false, RunScheduler = false });
         await Client.CreateAsync(BuiltinResources.Node, null, NodeObjects.Ready(NodeName, new JsonObject { ["kubernetes.io/hostname"] = NodeName, ["topology.kubernetes.io/zone"] = Zone }));
-        var manager = new ControllerManager(Client, new ControllerManagerOptions { RunWorkloadControllers = false, RunScheduler = false });
-        _manager = manager.RunAsync(_stop.Token);
-        await manager.Ready.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     public async Task DisposeAsync()
     {
-        _stop.Cancel();
-        if (_manager is not null) await _manager.WaitAsync(TimeSpan.FromSeconds(30));
-        await _server.DisposeAsync();
+        if (_cluster is not null) await _cluster.DisposeAsync();
     }
 
-    public async Task<string> NewNamespaceAsync()
-    {
-        var name = "ep-" + Guid.NewGuid().ToString("N")[..8];
-        await Client.CreateAsync(BuiltinResources.Namespace, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } });
-        return name;
-    }
+    public Task<string> NewNamespaceAsync() => _cluster!.NewNamespaceAsync("ep-");
 
     /// <summary>A unique pod IP per fixture: 10.244.x.y.</summary>
     public string NextIp()

@@ -14,50 +14,24 @@ internal sealed class LoadBalancerCluster : IAsyncDisposable
     /// <summary>TEST-NET-2 /29: the controller hands out .1 to .6; nothing is routed in these tests.</summary>
     public const string Pool = "198.51.100.0/29";
 
-    readonly RealApiServer _server = new();
-    CancellationTokenSource? _stop;
-    Task? _manager;
+    readonly ManagedApiServer _cluster;
 
-    public ApiClient Client => _server.Client;
+    LoadBalancerCluster(ManagedApiServer cluster) => _cluster = cluster;
 
-    public static async Task<LoadBalancerCluster> StartAsync()
+    public ApiClient Client => _cluster.Client;
+
+    public static async Task<LoadBalancerCluster> StartAsync() => new(await ManagedApiServer.StartAsync(new ControllerManagerOptions
     {
-        var cluster = new LoadBalancerCluster();
-        await cluster._server.InitializeAsync();
-        await cluster.StartManagerAsync();
-        return cluster;
-    }
+        LoadBalancerPool = Pool, RunWorkloadControllers = false, RunScheduler = false,
+    }));
 
-    public async Task StartManagerAsync()
-    {
-        _stop = new CancellationTokenSource();
-        var manager = new ControllerManager(Client, new ControllerManagerOptions
-        {
-            LoadBalancerPool = Pool, RunWorkloadControllers = false, RunScheduler = false,
-        });
-        _manager = manager.RunAsync(_stop.Token);
-        await manager.Ready.WaitAsync(TimeSpan.FromSeconds(30));
-    }
+    public Task StartManagerAsync() => _cluster.StartManagerAsync();
 
-    public async Task StopManagerAsync()
-    {
-        _stop?.Cancel();
-        if (_manager is not null) await _manager.WaitAsync(TimeSpan.FromSeconds(30));
-        _manager = null;
-    }
+    public Task StopManagerAsync() => _cluster.StopManagerAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await StopManagerAsync();
-        await _server.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
 
-    public async Task<string> NewNamespaceAsync()
-    {
-        var name = "lb-" + Guid.NewGuid().ToString("N")[..8];
-        await Client.CreateAsync(BuiltinResources.Namespace, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } });
-        return name;
-    }
+    public Task<string> NewNamespaceAsync() => _cluster.NewNamespaceAsync("lb-");
 
     public Task<JsonObject> CreateServiceAsync(string ns, string name, string type = "LoadBalancer", string? loadBalancerIP = null, string? loadBalancerClass = null)
     {

@@ -134,33 +134,18 @@ public sealed class SchedulerTests(SchedulingFixture cluster) : IAsyncLifetime
 /// <summary>An API server with the controller manager (and so the scheduler), and no node of its own.</summary>
 public sealed class SchedulingFixture : IAsyncLifetime
 {
-    readonly RealApiServer _server = new();
-    readonly CancellationTokenSource _stop = new();
-    Task? _manager;
+    ManagedApiServer? _cluster;
 
-    public ApiClient Client => _server.Client;
+    public ApiClient Client => _cluster!.Client;
 
-    public async Task InitializeAsync()
-    {
-        await _server.InitializeAsync();
-        var manager = new ControllerManager(Client, new ControllerManagerOptions());
-        _manager = manager.RunAsync(_stop.Token);
-        await manager.Ready.WaitAsync(TimeSpan.FromSeconds(30));
-    }
+    public async Task InitializeAsync() => _cluster = await ManagedApiServer.StartAsync(new ControllerManagerOptions());
 
     public async Task DisposeAsync()
     {
-        _stop.Cancel();
-        if (_manager is not null) await _manager.WaitAsync(TimeSpan.FromSeconds(30));
-        await _server.DisposeAsync();
+        if (_cluster is not null) await _cluster.DisposeAsync();
     }
 
-    public async Task<string> NewNamespaceAsync()
-    {
-        var name = "s-" + Guid.NewGuid().ToString("N")[..8];
-        await Client.CreateAsync(BuiltinResources.Namespace, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } });
-        return name;
-    }
+    public Task<string> NewNamespaceAsync() => _cluster!.NewNamespaceAsync("s-");
 }
 
 [CollectionDefinition("scheduling")]

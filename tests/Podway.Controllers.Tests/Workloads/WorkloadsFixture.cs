@@ -8,36 +8,24 @@ namespace Podway.Controllers.Tests.Workloads;
 /// <summary>A real API server, the controller manager (with the scheduler) and one fake node that runs every pod.</summary>
 public sealed class WorkloadsFixture : IAsyncLifetime
 {
-    readonly RealApiServer _server = new();
-    readonly CancellationTokenSource _stop = new();
-    Task? _manager;
+    ManagedApiServer? _cluster;
     FakeKubelet? _kubelet;
 
-    public ApiClient Client => _server.Client;
+    public ApiClient Client => _cluster!.Client;
 
     public async Task InitializeAsync()
     {
-        await _server.InitializeAsync();
-        var manager = new ControllerManager(Client, new ControllerManagerOptions());
-        _manager = manager.RunAsync(_stop.Token);
-        await manager.Ready.WaitAsync(TimeSpan.FromSeconds(30));
+        _cluster = await ManagedApiServer.StartAsync(new ControllerManagerOptions());
         _kubelet = await FakeKubelet.StartAsync(Client, "node-1");
     }
 
     public async Task DisposeAsync()
     {
         if (_kubelet is not null) await _kubelet.DisposeAsync();
-        _stop.Cancel();
-        if (_manager is not null) await _manager.WaitAsync(TimeSpan.FromSeconds(30));
-        await _server.DisposeAsync();
+        if (_cluster is not null) await _cluster.DisposeAsync();
     }
 
-    public async Task<string> NewNamespaceAsync()
-    {
-        var name = "w-" + Guid.NewGuid().ToString("N")[..8];
-        await Client.CreateAsync(BuiltinResources.Namespace, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = name } });
-        return name;
-    }
+    public Task<string> NewNamespaceAsync() => _cluster!.NewNamespaceAsync("w-");
 
     public static JsonObject Template(string app, string image = "nginx:1.27", JsonObject? annotations = null)
     {
