@@ -134,6 +134,9 @@ nginx_procs=$(tree "$nginx_pid")
 targets=(edge "edge Pod" "nginx Pod" nginx "one Pod")
 urls=("http://$edge/" "http://$edge_pod/" "http://$nginx_pod/" "http://127.0.0.1:$nginx_port/" "http://$pod/")
 procs=("$edge_procs" "$edge_procs" "$nginx_pod_procs" "$nginx_procs" "")
+# Warm-up, not counted: every target serves a few seconds of load first, so the edge's JIT tiering (and nginx's and the
+# Pods' first connections) happen before any measured round; ingress controllers are long-running processes.
+for url in "${urls[@]}"; do wrk -t "$cores" -c 16 -d 3s -H 'Host: bench.local' "$url" >/dev/null; done
 for c in 1 16 64; do
   # Rounds alternate the targets so that a noisy moment on the shared machine hits all of them; medians are shown.
   rps=() p50=() p99=() cpu=()
