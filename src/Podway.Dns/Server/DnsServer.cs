@@ -8,14 +8,14 @@ using Podway.Dns.Zone;
 namespace Podway.Dns.Server;
 
 /// <summary>
-/// The cluster DNS server: UDP and TCP on one address and port. UDP runs one receive loop per core on its own
+/// The cluster DNS server: UDP and TCP on one address and port. UDP runs one receive thread per core on its own
 /// SO_REUSEPORT socket (the kernel spreads queries), each with its own buffers and parser, so answering from the
 /// zone allocates nothing. Forwarded queries leave the loop and are answered from a task, SERVFAIL within the
 /// forwarder's budget. TCP connections are length-prefixed, pipelined in order, closed after 10 s idle.
 /// </summary>
 public sealed class DnsServer : IAsyncDisposable
 {
-    static readonly TimeSpan TcpIdle = TimeSpan.FromSeconds(10);
+    static readonly TimeSpan TcpIdle = TimeSpan.FromSeconds(10), ReceivePollInterval = TimeSpan.FromMilliseconds(500);
     const int MaxTcpConnections = 1024, MaxForwardsInFlight = 1024;
 
     readonly IQueryHandler[] _chain;
@@ -69,36 +69,38 @@ public sealed class DnsServer : IAsyncDisposable
         var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         socket.SetRawSocketOption(1 /* SOL_SOCKET */, 15 /* SO_REUSEPORT */, BitConverter.GetBytes(1));
         socket.ReceiveBufferSize = 4 << 20;
+        socket.ReceiveTimeout = (int)ReceivePollInterval.TotalMilliseconds; // how often an idle loop looks at _stop
         socket.Bind(endpoint);
         return socket;
     }
 
     public void Start()
     {
-        foreach (var socket in _udp) _loops.Add(Task.Run(() => UdpLoopAsync(socket)));
+        // UDP: a thread per socket blocked in recvfrom, woken by the kernel when a query lands. An async receive costs a
+        // failed recvfrom, an epoll wakeup and a thread pool hop whenever the socket is idle, which at moderate
+        // rates is every query (p50 57 us against 27 us for unbound before this).
+        foreach (var socket in _udp)
+            _loops.Add(Task.Factory.StartNew(() => UdpLoop(socket), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
         _loops.Add(Task.Run(AcceptLoopAsync));
     }
 
-    async Task UdpLoopAsync(Socket socket)
+    void UdpLoop(Socket socket)
     {
         var processor = new QueryProcessor(_chain);
         var request = new byte[QueryProcessor.MaxTcpMessage];
         var response = new byte[QueryProcessor.MaxTcpMessage];
         var client = new SocketAddress(socket.AddressFamily);
-        var ct = _stop.Token;
-        while (!ct.IsCancellationRequested)
+        while (!_stop.IsCancellationRequested)
         {
             int n;
-            try { n = await socket.ReceiveFromAsync(request, SocketFlags.None, client, ct); }
-            catch (OperationCanceledException) { return; }
+            try { n = socket.ReceiveFrom(request, SocketFlags.None, client); }
             catch (ObjectDisposedException) { return; }
-            catch (SocketException) { continue; } // e.g. ICMP unreachable from an earlier send
+            catch (SocketException) { continue; } // the receive timeout (a look at _stop), or ICMP unreachable from an earlier send
             Interlocked.Increment(ref _queries);
             switch (processor.Process(request.AsSpan(0, n), response, tcp: false, out var length))
             {
                 case ProcessResult.Respond:
-                    try { await socket.SendToAsync(response.AsMemory(0, length), SocketFlags.None, client, ct); }
-                    catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException) { }
+                    Reply(socket, response.AsSpan(0, length), client);
                     break;
                 case ProcessResult.Forward:
                     if (!_forwardSlots.Wait(0)) { Interlocked.Increment(ref _dropped); break; }
@@ -114,13 +116,23 @@ public sealed class DnsServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A synchronous send: a UDP send does not wait for the peer, and one async call would switch the socket to
+    /// non-blocking mode for good, turning the loop's blocking receives into emulated ones.
+    /// </summary>
+    static void Reply(Socket socket, ReadOnlySpan<byte> response, SocketAddress client)
+    {
+        try { socket.SendTo(response, SocketFlags.None, client); }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+    }
+
     async Task ForwardUdpAsync(Socket socket, byte[] query, SocketAddress client)
     {
         var response = ArrayPool<byte>.Shared.Rent(QueryProcessor.MaxTcpMessage);
         try
         {
             var length = await ForwardAsync(query, response, tcp: false);
-            await socket.SendToAsync(response.AsMemory(0, length), SocketFlags.None, client, _stop.Token);
+            Reply(socket, response.AsSpan(0, length), client);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException) { }
         finally
