@@ -42,6 +42,10 @@ internal sealed class ProgrammingLatency(ClusterApi api, string cluster, string 
         var latencies = new List<double>();
         var serviceLatencies = new List<double>();
         var failures = 0;
+        // The Service's REJECT is timed from the node's netns: the ICMP port unreachable it sends to a Pod is
+        // rate-limited by the kernel (icmp_ratelimit, about one a second once the Pod's probe has spent the burst on
+        // the previous Service), one to the node's own address is not.
+        await using var servicePoller = new ReachabilityPoller($"podway-{cluster}-n0");
         await using (var poller = new ReachabilityPoller(netns))
         {
             for (var i = 0; i < pods; i++)
@@ -51,7 +55,8 @@ internal sealed class ProgrammingLatency(ClusterApi api, string cluster, string 
                 var svc = await api.CreateAsync($"/api/v1/namespaces/{ns}/services",
                     $$$"""{"apiVersion":"v1","kind":"Service","metadata":{"name":"{{{name}}}"},"spec":{"selector":{"app":"lat","idx":"{{{i}}}"},"ports":[{"port":80,"targetPort":8080}]}}""");
                 var clusterIp = svc["spec"]!["clusterIP"]!.GetValue<string>();
-                var (refused, reachable) = poller.Probe(name, clusterIp, 80);
+                var refused = servicePoller.Probe(name, clusterIp, 80, untilRefused: true).Refused;
+                var reachable = poller.Probe(name, clusterIp, 80).Reachable;
                 // The Service itself programmed first (REJECT while it has no endpoints), so the figure below is the
                 // endpoint's programming alone.
                 if (await Task.WhenAny(refused, Task.Delay(TimeSpan.FromSeconds(30))) == refused)
@@ -85,7 +90,7 @@ internal sealed class ProgrammingLatency(ClusterApi api, string cluster, string 
         Console.WriteLine($"network programming latency ({(fromNode ? "probe in the node's netns" : "probe in a client Pod's netns")}, one Service per Pod, HTTP probe every ~10 ms):");
         Console.WriteLine($"  Pod Ready (watch) -> first HTTP answer through its ClusterIP, {sorted.Length} Pods{(failures > 0 ? $" ({failures} failed)" : "")}: " +
             $"p50 {Stats.Percentile(sorted, 50):F0} ms, p99 {Stats.Percentile(sorted, 99):F0} ms, min {sorted.FirstOrDefault():F0} ms, max {sorted.LastOrDefault():F0} ms");
-        Console.WriteLine($"  Service created -> its ClusterIP REJECTs (no endpoints yet), {services.Length} Services: " +
+        Console.WriteLine($"  Service created -> its ClusterIP REJECTs (no endpoints yet; probed from the node's netns), {services.Length} Services: " +
             $"p50 {Stats.Percentile(services, 50):F0} ms, p99 {Stats.Percentile(services, 99):F0} ms");
         if (after == null)
             Console.WriteLine($"  {Histogram}: not served at {metricsUrl}");

@@ -8,7 +8,7 @@ namespace Podway.Bench.Services;
 
 /// <summary>
 /// Probes addresses from inside a network namespace: this program re-run as `ip netns exec NS SELF poll`, told
-/// "ID IP PORT" on stdin, probing each target every ~10 ms with a fresh TCP connection and an HTTP GET, and
+/// "ID IP PORT [until-refused]" on stdin, probing each target every ~10 ms with a fresh TCP connection and an HTTP GET, and
 /// answering "refused ID T" (first connection refused: the proxy's REJECT for a Service without endpoints) and
 /// "ok ID T" (first HTTP answer). T is the Stopwatch timestamp (CLOCK_MONOTONIC, shared by both processes).
 /// </summary>
@@ -36,9 +36,10 @@ internal sealed class ReachabilityPoller : IAsyncDisposable
     }
 
     /// <summary>Starts probing; the tasks complete with the first refused connection and the first HTTP answer.</summary>
-    public (Task<long> Refused, Task<long> Reachable) Probe(string id, string ip, int port)
+    /// <param name="untilRefused">Stop at the first refused connection (only <c>Refused</c> completes).</param>
+    public (Task<long> Refused, Task<long> Reachable) Probe(string id, string ip, int port, bool untilRefused = false)
     {
-        process.StandardInput.WriteLine($"{id} {ip} {port}");
+        process.StandardInput.WriteLine($"{id} {ip} {port}{(untilRefused ? " until-refused" : "")}");
         process.StandardInput.Flush();
         return (Slot(refused, id).Task, Slot(ok, id).Task);
     }
@@ -71,6 +72,7 @@ internal sealed class ReachabilityPoller : IAsyncDisposable
             var parts = line.Split(' ');
             var id = parts[0];
             var target = new IPEndPoint(IPAddress.Parse(parts[1]), int.Parse(parts[2]));
+            var untilRefused = parts is [_, _, _, "until-refused"];
             probes.Add(Task.Run(async () =>
             {
                 var reportedRefused = false;
@@ -80,7 +82,11 @@ internal sealed class ReachabilityPoller : IAsyncDisposable
                     switch (await TryGetAsync(target))
                     {
                         case ProbeResult.Answered: Report("ok", id, Stopwatch.GetTimestamp()); return;
-                        case ProbeResult.Refused when !reportedRefused: reportedRefused = true; Report("refused", id, Stopwatch.GetTimestamp()); break;
+                        case ProbeResult.Refused when !reportedRefused:
+                            reportedRefused = true;
+                            Report("refused", id, Stopwatch.GetTimestamp());
+                            if (untilRefused) return;
+                            break;
                     }
                     await Task.Delay(10);
                 }
@@ -93,13 +99,22 @@ internal sealed class ReachabilityPoller : IAsyncDisposable
 
     enum ProbeResult { Answered, Refused, Other }
 
+    /// <summary>
+    /// Until the Service is programmed its SYN goes unanswered, and the kernel rate-limits the ICMP port unreachable
+    /// of the proxy's REJECT from a Pod (icmp_ratelimit), so many SYNs get no answer at all. The first retransmit
+    /// would come after 1 s; a connect that waits long holds the next probe back by as much (with 500 ms, every
+    /// latency measured had a ~430-530 ms floor). So a connect gets ConnectTimeout and the next one starts at once.
+    /// </summary>
+    static readonly TimeSpan ConnectTimeout = TimeSpan.FromMilliseconds(30), ExchangeTimeout = TimeSpan.FromMilliseconds(500);
+
     static async Task<ProbeResult> TryGetAsync(IPEndPoint target)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        using var cts = new CancellationTokenSource(ConnectTimeout);
         using var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
             await socket.ConnectAsync(target, cts.Token);
+            cts.CancelAfter(ExchangeTimeout);
             await socket.SendAsync(Encoding.ASCII.GetBytes($"GET / HTTP/1.1\r\nHost: {target}\r\nConnection: close\r\n\r\n"), cts.Token);
             var buffer = new byte[16];
             var n = await socket.ReceiveAsync(buffer, cts.Token);
