@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Podway.Node.Streaming.Transport;
 
 namespace Podway.Node.Streaming.RemoteCommand;
 
@@ -27,8 +28,8 @@ internal sealed class WebSocketChannels : RemoteCommandChannels
         _socket = socket;
         if (options.Stdin) _stdin = new Pipe();
         Stdin = _stdin?.Reader.AsStream();
-        Stdout = options.Stdout ? new ChannelStream(this, StdoutChannel) : null;
-        Stderr = options.Stderr ? new ChannelStream(this, StderrChannel) : null;
+        Stdout = options.Stdout ? ChannelStream(StdoutChannel) : null;
+        Stderr = options.Stderr ? ChannelStream(StderrChannel) : null;
         _receiving = ReceiveLoopAsync();
     }
 
@@ -74,6 +75,8 @@ internal sealed class WebSocketChannels : RemoteCommandChannels
         }
     }
 
+    WriteOnlyStream ChannelStream(byte channel) => new((data, _) => SendAsync(channel, data));
+
     async Task SendAsync(byte channel, ReadOnlyMemory<byte> data)
     {
         var frame = new byte[data.Length + 1];
@@ -102,22 +105,5 @@ internal sealed class WebSocketChannels : RemoteCommandChannels
         _socket.Abort();
         try { await _receiving; } catch (Exception e) when (e is WebSocketException or IOException) { }
         _socket.Dispose();
-    }
-
-    sealed class ChannelStream(WebSocketChannels owner, byte channel) : Stream
-    {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => owner.SendAsync(channel, buffer.AsMemory(offset, count)).GetAwaiter().GetResult();
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default) => new(owner.SendAsync(channel, buffer));
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) => owner.SendAsync(channel, buffer.AsMemory(offset, count));
     }
 }

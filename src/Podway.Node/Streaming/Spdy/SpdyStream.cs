@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using Podway.Node.Streaming.Transport;
 
 namespace Podway.Node.Streaming.Spdy;
 
@@ -46,22 +47,5 @@ internal sealed class SpdyStream
         Interlocked.Exchange(ref _writeClosed, 1) == 0 ? _connection.SendAsync(new DataFrame(Id, true, []), ct) : Task.CompletedTask;
 
     /// <summary>A write-only Stream over this SPDY stream (for CopyToAsync and StreamWriter).</summary>
-    public Stream AsWriteStream() => new WriteStream(this);
-
-    sealed class WriteStream(SpdyStream stream) : Stream
-    {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default) => new(stream.WriteAsync(buffer, ct));
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) => stream.WriteAsync(buffer.AsMemory(offset, count), ct);
-    }
+    public Stream AsWriteStream() => new WriteOnlyStream(WriteAsync);
 }
