@@ -6,7 +6,9 @@ namespace Podway.Dns.Tests;
 
 /// <summary>
 /// A stand-in for the host's resolver on a loopback address (this machine has no outside network): answers every
-/// A question with <see cref="Address"/>, or stays silent when <paramref name="silent"/>.
+/// question with one A record <see cref="Address"/> of the given TTL, or with <paramref name="rcode"/> (NXDOMAIN
+/// with an SOA of that TTL in the authority section, anything else with no records), or stays silent when
+/// <paramref name="silent"/>.
 /// </summary>
 internal sealed class FakeUpstream : IDisposable
 {
@@ -15,8 +17,13 @@ internal sealed class FakeUpstream : IDisposable
     readonly CancellationTokenSource _stop = new();
     int _received;
 
-    public FakeUpstream(string ip = "127.0.0.2", bool silent = false)
+    readonly int _rcode;
+    readonly uint _ttl;
+
+    public FakeUpstream(string ip = "127.0.0.2", bool silent = false, int rcode = 0, uint ttl = 60)
     {
+        _rcode = rcode;
+        _ttl = ttl;
         _socket.Bind(new IPEndPoint(IPAddress.Parse(ip), 0));
         _ = Task.Run(() => LoopAsync(silent));
     }
@@ -35,17 +42,26 @@ internal sealed class FakeUpstream : IDisposable
             catch (Exception) { return; }
             Interlocked.Increment(ref _received);
             if (silent) continue;
-            // Echo the question (header + question only, no OPT), set QR/RA, add one A record pointing at the question.
+            // Echo the question (header + question only, no OPT), set QR/RA and the rcode, add the record.
             int end = 12;
             while (buffer[end] != 0) end += buffer[end] + 1;
             end += 5;
-            var answer = new byte[end + 16];
+            byte[] ttl = [(byte)(_ttl >> 24), (byte)(_ttl >> 16), (byte)(_ttl >> 8), (byte)_ttl];
+            byte[] rr = _rcode switch
+            {
+                0 => [0xC0, 12, 0, 1, 0, 1, .. ttl, 0, 4, .. Address],
+                // SOA "invalid." hostmaster.invalid. serial refresh retry expire minimum
+                3 => [0xC0, 12, 0, 6, 0, 1, .. ttl, 0, 31, 7, (byte)'i', (byte)'n', (byte)'v', (byte)'a', (byte)'l', (byte)'i', (byte)'d', 0,
+                      0xC0, 12, 0, 0, 0, 1, 0, 0, 0, 60, 0, 0, 0, 60, 0, 0, 0, 60, .. ttl],
+                _ => [],
+            };
+            var answer = new byte[end + rr.Length];
             buffer.AsSpan(0, end).CopyTo(answer);
             answer[2] = (byte)(0x80 | (buffer[2] & 0x01));
-            answer[3] = 0x80;
-            BinaryPrimitives.WriteUInt16BigEndian(answer.AsSpan(6), 1);
+            answer[3] = (byte)(0x80 | _rcode);
+            BinaryPrimitives.WriteUInt16BigEndian(answer.AsSpan(6), (ushort)(_rcode == 0 ? 1 : 0));
+            BinaryPrimitives.WriteUInt16BigEndian(answer.AsSpan(8), (ushort)(_rcode == 3 ? 1 : 0));
             BinaryPrimitives.WriteUInt16BigEndian(answer.AsSpan(10), 0);
-            byte[] rr = [0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, .. Address];
             rr.CopyTo(answer, end);
             try { await _socket.SendToAsync(answer, SocketFlags.None, r.RemoteEndPoint); } catch (SocketException) { }
         }

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Podway.Dns.Forward;
+using Podway.Dns.Wire;
 using Podway.Dns.Zone;
 
 namespace Podway.Dns.Server;
@@ -20,16 +21,19 @@ public sealed class DnsServer : IAsyncDisposable
 
     readonly IQueryHandler[] _chain;
     readonly UpstreamForwarder _forwarder;
+    readonly ForwardCache _cache;
     readonly List<Socket> _udp = [];
     readonly Socket _tcp;
     readonly CancellationTokenSource _stop = new();
     readonly List<Task> _loops = [];
     readonly SemaphoreSlim _tcpSlots = new(MaxTcpConnections), _forwardSlots = new(MaxForwardsInFlight);
-    long _queries, _forwarded, _dropped;
+    long _queries, _forwarded, _cached, _dropped;
 
     public IPEndPoint LocalEndPoint { get; }
     public long Queries => Interlocked.Read(ref _queries);
     public long Forwarded => Interlocked.Read(ref _forwarded);
+    /// <summary>Queries for names outside the zone answered from <see cref="ForwardCache"/>.</summary>
+    public long Cached => Interlocked.Read(ref _cached);
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <param name="listen">Address and port for both UDP and TCP; port 0 picks a free one (see <see cref="LocalEndPoint"/>).</param>
@@ -38,10 +42,11 @@ public sealed class DnsServer : IAsyncDisposable
         : this([new KubernetesHandler(zone)], forwarder, listen, udpLoops) { }
 
     /// <summary>A server with its own handler chain; what no handler answers goes to <paramref name="forwarder"/>.</summary>
-    internal DnsServer(IQueryHandler[] chain, UpstreamForwarder forwarder, IPEndPoint listen, int? udpLoops = null)
+    internal DnsServer(IQueryHandler[] chain, UpstreamForwarder forwarder, IPEndPoint listen, int? udpLoops = null, ForwardCache? cache = null)
     {
         _chain = chain;
         _forwarder = forwarder;
+        _cache = cache ?? new ForwardCache();
         int loops = Math.Max(1, udpLoops ?? Environment.ProcessorCount);
         // Port 0: the UDP port the kernel picks may be taken for TCP (by any connection's ephemeral port); pick again.
         for (int attempt = 1; ; attempt++)
@@ -103,6 +108,12 @@ public sealed class DnsServer : IAsyncDisposable
                     Reply(socket, response.AsSpan(0, length), client);
                     break;
                 case ProcessResult.Forward:
+                    if (_cache.TryAnswer(processor.Query, response, tcp: false) is > 0 and var hit)
+                    {
+                        Interlocked.Increment(ref _cached);
+                        Reply(socket, response.AsSpan(0, hit), client);
+                        break;
+                    }
                     if (!_forwardSlots.Wait(0)) { Interlocked.Increment(ref _dropped); break; }
                     var query = request.AsSpan(0, n).ToArray();
                     var to = new SocketAddress(client.Family, client.Size);
@@ -146,7 +157,10 @@ public sealed class DnsServer : IAsyncDisposable
     {
         Interlocked.Increment(ref _forwarded);
         var length = await _forwarder.ForwardAsync(query, response, tcp, _stop.Token);
-        return length > 0 ? length : new QueryProcessor(_chain).ServFail(query, response, tcp);
+        if (length == 0) return new QueryProcessor(_chain).ServFail(query, response, tcp);
+        var asked = new DnsQuery();
+        if (asked.Parse(query) == ParseOutcome.Query) _cache.Store(asked, response.AsSpan(0, length), tcp);
+        return length;
     }
 
     async Task AcceptLoopAsync()
@@ -187,7 +201,15 @@ public sealed class DnsServer : IAsyncDisposable
                     Interlocked.Increment(ref _dropped);
                     return;
                 }
-                if (result == ProcessResult.Forward) n = await ForwardAsync(request.AsSpan(0, length).ToArray(), answer, tcp: true);
+                if (result == ProcessResult.Forward)
+                {
+                    if (_cache.TryAnswer(processor.Query, answer, tcp: true) is > 0 and var hit)
+                    {
+                        Interlocked.Increment(ref _cached);
+                        n = hit;
+                    }
+                    else n = await ForwardAsync(request.AsSpan(0, length).ToArray(), answer, tcp: true);
+                }
                 answer.AsSpan(0, n).CopyTo(response.AsSpan(2));
                 BinaryPrimitives.WriteUInt16BigEndian(response, (ushort)n);
                 await connection.SendAsync(response.AsMemory(0, n + 2), SocketFlags.None, idle.Token);

@@ -17,6 +17,9 @@ internal sealed class QueryProcessor(IReadOnlyList<IQueryHandler> chain)
     readonly DnsQuery _query = new();
     readonly ResponseWriter _writer = new();
 
+    /// <summary>The query last processed (valid after <see cref="ProcessResult.Forward"/>).</summary>
+    public DnsQuery Query => _query;
+
     public ProcessResult Process(ReadOnlySpan<byte> packet, byte[] response, bool tcp, out int length)
     {
         length = 0;
