@@ -13,6 +13,8 @@ namespace Podway.Dns.Forward;
 internal sealed class ForwardCache(TimeProvider? time = null, int capacity = ForwardCache.DefaultCapacity)
 {
     public const int DefaultCapacity = 9984; // CoreDNS's default
+    /// <summary>Larger answers (only TCP carries them) are not kept, so the cache stays under ~40 MB.</summary>
+    const int MaxAnswerBytes = 4096;
     public static readonly TimeSpan MaxTtl = TimeSpan.FromSeconds(30);
 
     readonly TimeProvider _time = time ?? TimeProvider.System;
@@ -36,7 +38,7 @@ internal sealed class ForwardCache(TimeProvider? time = null, int capacity = For
     /// <summary>Keeps an upstream answer to <paramref name="query"/> if it may be reused.</summary>
     internal void Store(DnsQuery query, ReadOnlySpan<byte> answer, bool tcp)
     {
-        if (answer.Length < 12 || (answer[2] & 0x02) != 0) return; // truncated
+        if (answer.Length < 12 || answer.Length > MaxAnswerBytes || (answer[2] & 0x02) != 0) return; // too large, or truncated
         var rcode = answer[3] & 0x0F;
         if (rcode is not (Rcode.NoError or Rcode.NXDomain)) return;
         if (BinaryPrimitives.ReadUInt16BigEndian(answer[4..]) != 1 || !answer.Slice(12).StartsWith(query.NameWire)) return;
