@@ -24,11 +24,11 @@ public sealed partial class ForwardCacheTests
         public readonly FakeUpstream Upstream;
         public readonly DnsServer Server;
 
-        public Setup(int rcode = 0, uint ttl = 60)
+        public Setup(int rcode = 0, uint ttl = 60, int capacity = ForwardCache.DefaultCapacity)
         {
             Upstream = new FakeUpstream("127.0.0.5", rcode: rcode, ttl: ttl);
             Server = new DnsServer([new KubernetesHandler(TestObjects.Zone())], new UpstreamForwarder([Upstream.EndPoint]),
-                new IPEndPoint(IPAddress.Loopback, 0), cache: new ForwardCache(Clock));
+                new IPEndPoint(IPAddress.Loopback, 0), cache: new ForwardCache(Clock, capacity));
             Server.Start();
         }
 
@@ -108,6 +108,20 @@ public sealed partial class ForwardCacheTests
         setup.Clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Contains("status: NXDOMAIN", await setup.DigAsync("nowhere.example", "A"));
         Assert.Equal(2, setup.Upstream.Received);
+    }
+
+    [Fact]
+    public async Task Full_NewNamesNotKept_UntilEntriesExpire()
+    {
+        await using var setup = new Setup(ttl: 10, capacity: 2);
+        foreach (var name in new[] { "a.example", "b.example", "c.example", "c.example" }) await setup.DigAsync(name, "A");
+        Assert.Equal(4, setup.Upstream.Received); // c.example found the cache full, twice
+        await setup.DigAsync("a.example", "A");
+        Assert.Equal(4, setup.Upstream.Received); // a and b are still there
+        setup.Clock.Advance(TimeSpan.FromSeconds(10));
+        await setup.DigAsync("c.example", "A"); // a and b expired: c now kept
+        await setup.DigAsync("c.example", "A");
+        Assert.Equal(5, setup.Upstream.Received);
     }
 
     [Theory]

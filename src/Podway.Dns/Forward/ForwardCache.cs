@@ -19,6 +19,7 @@ internal sealed class ForwardCache(TimeProvider? time = null, int capacity = For
 
     readonly TimeProvider _time = time ?? TimeProvider.System;
     readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    long _lastEvict = long.MinValue;
 
     sealed record Entry(byte[] Answer, long StoredAt, int Ttl);
 
@@ -48,9 +49,15 @@ internal sealed class ForwardCache(TimeProvider? time = null, int capacity = For
         _entries[Key(query, tcp)] = new Entry(copy, _time.GetTimestamp(), (int)Math.Min(minTtl, MaxTtl.TotalSeconds));
     }
 
-    /// <summary>Drops what has expired; false when the cache is still full.</summary>
+    /// <summary>
+    /// Drops what has expired; false when the cache is still full. A full scan at most once a second, so a flood of
+    /// new names does not pay one per forward.
+    /// </summary>
     bool Evict()
     {
+        var last = Interlocked.Read(ref _lastEvict);
+        if (last != long.MinValue && _time.GetElapsedTime(last) < TimeSpan.FromSeconds(1)) return false;
+        Interlocked.Exchange(ref _lastEvict, _time.GetTimestamp());
         foreach (var (key, entry) in _entries)
             if (_time.GetElapsedTime(entry.StoredAt).TotalSeconds >= entry.Ttl) _entries.TryRemove(key, out _);
         return _entries.Count < capacity;
