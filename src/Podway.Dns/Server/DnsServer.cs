@@ -11,8 +11,8 @@ namespace Podway.Dns.Server;
 /// <summary>
 /// The cluster DNS server: UDP and TCP on one address and port. UDP runs one receive thread per core on its own
 /// SO_REUSEPORT socket (the kernel spreads queries), each with its own buffers and parser, so answering from the
-/// zone allocates nothing. Forwarded queries leave the loop and are answered from a task, SERVFAIL within the
-/// forwarder's budget. TCP connections are length-prefixed, pipelined in order, closed after 10 s idle.
+/// zone allocates nothing. Names outside the zone are answered inline from the <see cref="ForwardCache"/> when it
+/// has them; otherwise they leave the loop and are answered from a task, SERVFAIL within the forwarder's budget. TCP connections are length-prefixed, pipelined in order, closed after 10 s idle.
 /// </summary>
 public sealed class DnsServer : IAsyncDisposable
 {
@@ -108,9 +108,8 @@ public sealed class DnsServer : IAsyncDisposable
                     Reply(socket, response.AsSpan(0, length), client);
                     break;
                 case ProcessResult.Forward:
-                    if (_cache.TryAnswer(processor.Query, response, tcp: false) is > 0 and var hit)
+                    if (FromCache(processor, response, tcp: false) is > 0 and var hit)
                     {
-                        Interlocked.Increment(ref _cached);
                         Reply(socket, response.AsSpan(0, hit), client);
                         break;
                     }
@@ -153,6 +152,15 @@ public sealed class DnsServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The cached answer to the query the processor just passed on, or 0.</summary>
+    int FromCache(QueryProcessor processor, byte[] response, bool tcp)
+    {
+        var length = _cache.TryAnswer(processor.Query, response, tcp);
+        if (length > 0) Interlocked.Increment(ref _cached);
+        return length;
+    }
+
+    /// <summary>Asks the upstreams (SERVFAIL when none answers) and keeps what may be reused.</summary>
     async Task<int> ForwardAsync(byte[] query, byte[] response, bool tcp)
     {
         Interlocked.Increment(ref _forwarded);
@@ -203,12 +211,9 @@ public sealed class DnsServer : IAsyncDisposable
                 }
                 if (result == ProcessResult.Forward)
                 {
-                    if (_cache.TryAnswer(processor.Query, answer, tcp: true) is > 0 and var hit)
-                    {
-                        Interlocked.Increment(ref _cached);
-                        n = hit;
-                    }
-                    else n = await ForwardAsync(request.AsSpan(0, length).ToArray(), answer, tcp: true);
+                    n = FromCache(processor, answer, tcp: true) is > 0 and var hit
+                        ? hit
+                        : await ForwardAsync(request.AsSpan(0, length).ToArray(), answer, tcp: true);
                 }
                 answer.AsSpan(0, n).CopyTo(response.AsSpan(2));
                 BinaryPrimitives.WriteUInt16BigEndian(response, (ushort)n);

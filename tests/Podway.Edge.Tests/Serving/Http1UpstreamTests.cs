@@ -52,16 +52,9 @@ public class Http1UpstreamTests
     [Fact]
     public async Task Get_ChunkedBodyInPieces_DecodedIntactAndConnectionReused()
     {
-        using var upstream = ScriptedUpstream.Start(async (_, socket) =>
-        {
-            await ScriptedUpstream.SendAsync(socket, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel");
-            await Task.Delay(50);
-            await ScriptedUpstream.SendAsync(socket, "lo\r\n");
-            await Task.Delay(50);
-            // The last data with the end of the body, after the edge has flushed what came before.
-            await ScriptedUpstream.SendAsync(socket, "6;ext=1\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n");
-            return true;
-        });
+        // The last data comes with the end of the body, after the edge has flushed what came before.
+        using var upstream = ScriptedUpstream.InPieces(50, keepAlive: true,
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", "lo\r\n", "6;ext=1\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n");
         await using var setup = await EdgeTo(upstream);
         var (edge, client) = (setup.Edge, setup.Client);
 
@@ -74,15 +67,7 @@ public class Http1UpstreamTests
     public async Task Get_LengthBodyAfterTheHead_WholeBodyAndConnectionReused()
     {
         // As nginx with sendfile sends a static file: the head, then the body in a segment of its own.
-        using var upstream = ScriptedUpstream.Start(async (_, socket) =>
-        {
-            await ScriptedUpstream.SendAsync(socket, "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n");
-            await Task.Delay(20);
-            await ScriptedUpstream.SendAsync(socket, "hello ");
-            await Task.Delay(20);
-            await ScriptedUpstream.SendAsync(socket, "world");
-            return true;
-        });
+        using var upstream = ScriptedUpstream.InPieces(20, keepAlive: true, "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n", "hello ", "world");
         await using var setup = await EdgeTo(upstream);
         var (edge, client) = (setup.Edge, setup.Client);
 
@@ -93,13 +78,7 @@ public class Http1UpstreamTests
     [Fact]
     public async Task Get_BodyUntilClose_WholeBodyThenNewConnection()
     {
-        using var upstream = ScriptedUpstream.Start(async (_, socket) =>
-        {
-            await ScriptedUpstream.SendAsync(socket, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nall of ");
-            await Task.Delay(50);
-            await ScriptedUpstream.SendAsync(socket, "it");
-            return false;
-        });
+        using var upstream = ScriptedUpstream.InPieces(50, keepAlive: false, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nall of ", "it");
         await using var setup = await EdgeTo(upstream);
         var (edge, client) = (setup.Edge, setup.Client);
 

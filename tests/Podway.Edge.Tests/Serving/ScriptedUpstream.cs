@@ -35,6 +35,18 @@ internal sealed class ScriptedUpstream : IDisposable
     public static ScriptedUpstream Answering(string response) =>
         Start(async (_, socket) => { await SendAsync(socket, response); return true; });
 
+    /// <summary>Every request answered with these pieces, one send each, <paramref name="gapMs"/> apart.</summary>
+    public static ScriptedUpstream InPieces(int gapMs, bool keepAlive, params string[] pieces) =>
+        Start(async (_, socket) =>
+        {
+            for (var i = 0; i < pieces.Length; i++)
+            {
+                if (i > 0) await Task.Delay(gapMs);
+                await SendAsync(socket, pieces[i]);
+            }
+            return keepAlive;
+        });
+
     public static async Task SendAsync(Socket socket, string text) =>
         await socket.SendAsync(Encoding.Latin1.GetBytes(text), SocketFlags.None);
 
