@@ -1,3 +1,7 @@
+using System.Text.Json.Nodes;
+using Podway.Node.Runtime.Cgroups;
+using Podway.Node.Runtime.Oci;
+
 namespace Podway.Node.Runtime;
 
 /// <summary>Everything needed to start one run of a container.</summary>
@@ -9,4 +13,13 @@ internal sealed record ContainerLaunch(
     bool Stdin,
     bool StdinOnce,
     bool Tty,
-    ContainerPaths Paths);
+    ContainerPaths Paths)
+{
+    /// <summary>The built-in image whose layer the root gets; null: the base layer alone.</summary>
+    public string? Image { get; init; }
+    public ContainerSecurity Security { get; init; } = new();
+    public ContainerResources Resources { get; init; } = ContainerResources.None;
+    /// <summary>spec.shareProcessNamespace: join the sandbox's PID namespace instead of getting one's own.</summary>
+    public bool SharePidNamespace { get; init; }
+    public JsonObject? Seccomp { get; init; }
+}
