@@ -15,6 +15,10 @@ internal static class ImageLayers
     public static IReadOnlyDictionary<string, Action<LayerWriter>> For(string podwayExecutable) =>
         CatalogImages.All.ToDictionary(i => i.DisplayName, i => (Action<LayerWriter>)(layer => Write(i, podwayExecutable, layer)));
 
+    /// <summary>Images whose programs are podway's: their containers get podway's build directory, read-only.</summary>
+    public static IReadOnlySet<string> RunningPodway() =>
+        CatalogImages.All.Where(i => i.BuiltinPrograms.Count > 0).Select(i => i.DisplayName).ToHashSet();
+
     static void Write(CatalogImage image, string podwayExecutable, LayerWriter layer)
     {
         foreach (var (path, program) in image.BuiltinPrograms)

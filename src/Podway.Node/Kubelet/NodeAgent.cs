@@ -35,7 +35,7 @@ public sealed class NodeAgent
         {
             PodwayExecutable = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell the path of the podway executable"),
         };
-        Runtime = new ContainerRuntime(node, runtimeOptions with { Log = runtimeOptions.Log ?? options.Log }, ImageLayers.For(runtimeOptions.PodwayExecutable));
+        Runtime = new ContainerRuntime(node, runtimeOptions with { Log = runtimeOptions.Log ?? options.Log }, ImageLayers.For(runtimeOptions.PodwayExecutable), ImageLayers.RunningPodway());
         _ctx = new PodWorkerContext(client, node, sandboxes, images, options,
             new EventRecorder(client, "kubelet", node.NodeName, options.Log),
             new CrashLoopBackOff(options.BackOffInitial, options.BackOffMax),

@@ -23,8 +23,12 @@ internal sealed class ContainerRuntime
     readonly ContainerRuntimeOptions _options;
     readonly LayerStore _layers;
 
-    public ContainerRuntime(NodeIdentity node, ContainerRuntimeOptions options, IReadOnlyDictionary<string, Action<LayerWriter>> imageLayers)
+    readonly IReadOnlySet<string> _imagesRunningPodway;
+
+    public ContainerRuntime(NodeIdentity node, ContainerRuntimeOptions options, IReadOnlyDictionary<string, Action<LayerWriter>> imageLayers,
+        IReadOnlySet<string> imagesRunningPodway)
     {
+        _imagesRunningPodway = imagesRunningPodway;
         _node = node;
         _options = options;
         _layers = new LayerStore(Path.Combine(node.StateDir, "layers"), imageLayers);
@@ -74,7 +78,7 @@ internal sealed class ContainerRuntime
             foreach (var file in new[] { "hosts", "hostname", "resolv.conf" })
                 binds.Add((Path.Combine(etc, file), $"/etc/{file}", false));
         // Built-in images run podway's programs (their entrypoint scripts exec it): its build directory, read-only.
-        if (launch.Image is not null)
+        if (launch.Image is { } image && _imagesRunningPodway.Contains(image))
         {
             var dir = Path.GetDirectoryName(_options.PodwayExecutable)!;
             binds.Add((dir, dir, true));

@@ -77,10 +77,15 @@ internal sealed class CgroupTree(CgroupHost host, string clusterName, string nod
         catch (IOException) { return false; }
     }
 
+    public bool Exists(string relative) => Dirs(relative).Any(Directory.Exists);
+
     /// <summary>SIGKILLs whatever still runs in the cgroup (a container of a shared PID namespace leaves no init to take its children).</summary>
     public void KillAll(string relative)
     {
-        foreach (var procs in ProcsFiles(relative))
+        var all = Dirs(relative).Where(Directory.Exists)
+            .SelectMany(d => Directory.EnumerateDirectories(d, "*", SearchOption.AllDirectories).Append(d))
+            .Select(d => d + "/cgroup.procs");
+        foreach (var procs in all)
         {
             try
             {
@@ -93,6 +98,17 @@ internal sealed class CgroupTree(CgroupHost host, string clusterName, string nod
 
     /// <summary>Removes the cgroup and everything under it, deepest first; a directory that still has processes stays (false).</summary>
     public bool Remove(string relative)
+    {
+        // Killed processes take a moment to leave their cgroup.
+        for (var i = 0; i < 40; i++)
+        {
+            if (TryRemove(relative)) return true;
+            Thread.Sleep(25);
+        }
+        return TryRemove(relative);
+    }
+
+    bool TryRemove(string relative)
     {
         var ok = true;
         foreach (var top in Dirs(relative).Where(Directory.Exists))
