@@ -130,8 +130,9 @@ internal sealed class ContainerRun
         _shim?.Dispose();
         CloseStdin();
         var finished = File.Exists(Paths.ExitFile) ? File.GetLastWriteTimeUtc(Paths.ExitFile) : DateTime.UtcNow;
-        // The kernel's OOM killer sends SIGKILL; only the cgroup's counter tells it from any other kill.
-        if (reason is null && exitCode == 137 && _runtime.OomKilled(Handle)) reason = "OOMKilled";
+        // The kernel's OOM killer sends SIGKILL; only the cgroup's counter tells it from any other kill. As containerd,
+        // an OOM kill of any process of the container marks the run OOMKilled, whatever its init then exited with.
+        if (reason is null && _runtime.OomKilled(Handle)) reason = "OOMKilled";
         reason ??= exitCode == 0 ? "Completed" : "Error";
         try { _runtime.Cleanup(Handle); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Console.Error.WriteLine($"container {Handle.Id}: cleanup: {e.Message}"); }
