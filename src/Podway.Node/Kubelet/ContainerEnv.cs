@@ -85,7 +85,7 @@ internal sealed class ContainerEnv(ApiClient client, NodeIdentity node)
         return result;
     }
 
-    string FieldValue(JsonObject pod, string path, string podIp)
+    internal string FieldValue(JsonObject pod, string path, string podIp)
     {
         var meta = pod["metadata"] as JsonObject ?? [];
         var spec = pod["spec"] as JsonObject ?? [];
@@ -119,7 +119,7 @@ internal sealed class ContainerEnv(ApiClient client, NodeIdentity node)
         string.Join("\n", (map ?? []).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}=\"{kv.Value?.GetValue<string>()}\""));
 
     /// <summary>limits.* default to the node's allocatable when unset, as the kubelet does; values are rounded up to the divisor.</summary>
-    static string ResourceValue(JsonObject container, JsonObject reference)
+    internal static string ResourceValue(JsonObject container, JsonObject reference)
     {
         var resource = reference["resource"]?.GetValue<string>() ?? "";
         var parts = resource.Split('.', 2);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Podway.Api.Resources;
 using Podway.Client;
 using Podway.Node.Images;
+using Podway.Node.Kubelet.Volumes;
 using Podway.Node.Runtime;
 using Podway.Node.Sandbox;
 using Podway.Node.Streaming;
@@ -36,11 +37,13 @@ public sealed class NodeAgent
             PodwayExecutable = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell the path of the podway executable"),
         };
         Runtime = new ContainerRuntime(node, runtimeOptions with { Log = runtimeOptions.Log ?? options.Log }, ImageLayers.For(runtimeOptions.PodwayExecutable), ImageLayers.RunningPodway());
+        var env = new ContainerEnv(client, node);
         _ctx = new PodWorkerContext(client, node, sandboxes, images, options,
             new EventRecorder(client, "kubelet", node.NodeName, options.Log),
             new CrashLoopBackOff(options.BackOffInitial, options.BackOffMax),
-            new ContainerEnv(client, node),
-            Runtime);
+            env,
+            Runtime,
+            new PodVolumes(node, new VolumePayloads(client, env)));
         Streams = new NodeContainerStreams(this);
     }
 

@@ -3,6 +3,7 @@ using Podway.Api.Errors;
 using Podway.Api.Resources;
 using Podway.Client;
 using Podway.Node.Images;
+using Podway.Node.Kubelet.Volumes;
 using Podway.Node.Probes;
 using Podway.Node.Runtime;
 using Podway.Node.Runtime.Cgroups;
@@ -25,7 +26,8 @@ internal sealed class PodWorker
     List<ContainerSlot> _init = [], _regular = [];
     volatile JsonObject _pod;
     volatile bool _goneFromApi;
-    string? _lastStatus, _startTime, _podIp;
+    string? _lastStatus, _startTime, _podIp, _volumeError;
+    IReadOnlyDictionary<string, string>? _volumes;
     bool _terminal;
     CancellationToken _ct;
     /// <summary>Cancels this pod's log copiers and probes when the pod is cleaned up.</summary>
@@ -165,6 +167,7 @@ internal sealed class PodWorker
         if (!_terminal)
         {
             if (Sandbox is null && !await EnsureSandboxAsync(pod, ct)) { await WriteStatusAsync(pod, ct); return false; }
+            if (!await SyncVolumesAsync(pod, ct)) { await WriteStatusAsync(pod, ct); return false; }
             var initDone = await SyncInitContainersAsync(pod, restartPolicy, ct);
             foreach (var slot in _regular)
             {
@@ -229,6 +232,26 @@ internal sealed class PodWorker
         }
     }
 
+    /// <summary>Sets up the Pod's volumes, and on later syncs refreshes them (ConfigMap and Secret changes reach running containers).</summary>
+    async Task<bool> SyncVolumesAsync(JsonObject pod, CancellationToken ct)
+    {
+        try
+        {
+            _volumes = await _ctx.Volumes.SyncAsync(pod, _podIp ?? "", ct);
+            _volumeError = null;
+            return true;
+        }
+        catch (Exception e) when (e is VolumeSetupException or IOException or UnauthorizedAccessException)
+        {
+            if (_volumeError != e.Message) await Event(EventRecorder.Warning, "FailedMount", e.Message);
+            _volumeError = e.Message;
+            // Containers never started wait in ContainerCreating, as while the kubelet waits for a volume.
+            lock (_gate)
+                foreach (var slot in _init.Concat(_regular).Where(s => !s.EverStarted)) SetWaiting(slot, "ContainerCreating", null);
+            return _volumes is not null; // a refresh that fails leaves running containers with what they have
+        }
+    }
+
     async Task<bool> SyncInitContainersAsync(JsonObject pod, string restartPolicy, CancellationToken ct)
     {
         foreach (var slot in _init)
@@ -279,10 +302,12 @@ internal sealed class PodWorker
         Dictionary<string, string> env;
         ResolvedCommand resolved;
         ContainerSecurity security;
+        IReadOnlyList<(string, string, bool)> mounts;
         try
         {
             security = ContainerSecurity.Resolve(pod, spec);
             env = await _ctx.Env.ResolveAsync(pod, spec, _podIp ?? "", ct);
+            mounts = VolumeMounts.For(pod, spec, _volumes ?? new Dictionary<string, string>(), env);
             string Expand(JsonNode? n) => VarExpansion.Expand(n?.GetValue<string>() ?? "", k => env.GetValueOrDefault(k));
             var command = spec["command"] is JsonArray cmd ? cmd.Select(Expand).ToList() : null;
             var args = spec["args"] is JsonArray a ? a.Select(Expand).ToList() : null;
@@ -341,6 +366,7 @@ internal sealed class PodWorker
             spec["stdin"]?.GetValue<bool>() == true, spec["stdinOnce"]?.GetValue<bool>() == true, spec["tty"]?.GetValue<bool>() == true, paths)
         {
             Image = resolved.Image,
+            Mounts = mounts,
             Security = security,
             Resources = ContainerResources.From(spec),
             SharePidNamespace = pod["spec"]?["shareProcessNamespace"]?.GetValue<bool>() == true,
@@ -484,6 +510,7 @@ internal sealed class PodWorker
     {
         await _ctx.Sandboxes.RemoveAsync(Uid, ct);
         _ctx.Runtime.RemovePod(Uid);
+        PodVolumes.Remove(_ctx.Node.StateDir, Uid);
         Sandbox = null;
         _ctx.BackOff.Forget(Uid);
         await Task.Delay(100, CancellationToken.None); // let log copiers write their last records

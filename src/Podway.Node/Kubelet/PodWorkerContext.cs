@@ -1,5 +1,6 @@
 using Podway.Client;
 using Podway.Node.Images;
+using Podway.Node.Kubelet.Volumes;
 using Podway.Node.Runtime;
 using Podway.Node.Sandbox;
 
@@ -15,7 +16,8 @@ internal sealed record PodWorkerContext(
     EventRecorder Events,
     CrashLoopBackOff BackOff,
     ContainerEnv Env,
-    ContainerRuntime Runtime)
+    ContainerRuntime Runtime,
+    PodVolumes Volumes)
 {
     public void Log(string message) => Options.Log?.Invoke(message);
 }

@@ -22,4 +22,6 @@ internal sealed record ContainerLaunch(
     /// <summary>spec.shareProcessNamespace: join the sandbox's PID namespace instead of getting one's own.</summary>
     public bool SharePidNamespace { get; init; }
     public JsonObject? Seccomp { get; init; }
+    /// <summary>The container's volumes: (host source, mount path, read-only), bound in order.</summary>
+    public IReadOnlyList<(string Source, string Destination, bool ReadOnly)> Mounts { get; init; } = [];
 }

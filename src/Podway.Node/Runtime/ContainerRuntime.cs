@@ -84,6 +84,7 @@ internal sealed class ContainerRuntime
             binds.Add((dir, dir, true));
         }
         foreach (var dir in _options.ExtraBinds) binds.Add((dir, dir, false));
+        binds.AddRange(launch.Mounts);
 
         var spec = RuntimeSpec.Build(new RuntimeSpecInput
         {

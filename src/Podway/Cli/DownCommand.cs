@@ -30,10 +30,11 @@ internal static class DownCommand
 
         try
         {
-            foreach (var removed in ClusterKernelObjects.RemoveAll(paths.Name))
-                ctx.Out.WriteLine($"  removed {removed}");
-            // Containers' root overlays, cgroups and the OCI runtime's state.
+            // Containers first (every process in the cluster's cgroups, their root overlays, the OCI runtime's state),
+            // then the network they used.
             foreach (var removed in Podway.Node.Runtime.ClusterRuntimeCleanup.Remove(paths.Name, paths.DataDir))
+                ctx.Out.WriteLine($"  removed {removed}");
+            foreach (var removed in ClusterKernelObjects.RemoveAll(paths.Name))
                 ctx.Out.WriteLine($"  removed {removed}");
         }
         catch (IOException e) { throw new CliException(e.Message); }

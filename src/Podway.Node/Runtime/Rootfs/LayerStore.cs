@@ -23,6 +23,11 @@ internal sealed class LayerStore(string dir, IReadOnlyDictionary<string, Action<
     string Build(string name, Action<LayerWriter> write)
     {
         Directory.CreateDirectory(dir);
+        // A restarted agent finds its layers built: fingerprint without writing, build only what changed.
+        var probe = new LayerWriter(dir, dryRun: true);
+        write(probe);
+        var existing = Path.Combine(dir, $"{Safe(name)}-{probe.Fingerprint()}");
+        if (Directory.Exists(existing)) return existing;
         var scratch = Path.Combine(dir, $".{name}-{Guid.NewGuid():N}");
         var layer = new LayerWriter(scratch);
         Directory.CreateDirectory(scratch);

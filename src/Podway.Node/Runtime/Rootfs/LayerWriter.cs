@@ -9,7 +9,8 @@ namespace Podway.Node.Runtime.Rootfs;
 /// everything written, so the finished layer can be named by its content: a layer that overlays of running containers
 /// use is never changed in place (overlayfs forbids it), a changed one gets a new name.
 /// </summary>
-internal sealed class LayerWriter(string root)
+/// <param name="dryRun">only fingerprint: tells whether a layer already built is still current without writing anything</param>
+internal sealed class LayerWriter(string root, bool dryRun = false)
 {
     readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
@@ -17,29 +18,32 @@ internal sealed class LayerWriter(string root)
 
     public void Dir(string path, UnixFileMode mode = Modes.Dir)
     {
+        Note($"d {path} {(int)mode}");
+        if (dryRun) return;
         var full = Full(path);
         Directory.CreateDirectory(full);
         System.IO.File.SetUnixFileMode(full, mode);
-        Note($"d {path} {(int)mode}");
     }
 
     public void File(string path, string content, UnixFileMode mode = Modes.File) => File(path, Encoding.UTF8.GetBytes(content), mode);
 
     public void File(string path, byte[] content, UnixFileMode mode = Modes.File)
     {
+        Note($"f {path} {(int)mode} {Convert.ToHexString(SHA256.HashData(content))}");
+        if (dryRun) return;
         var full = Full(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         System.IO.File.WriteAllBytes(full, content);
         System.IO.File.SetUnixFileMode(full, mode);
-        Note($"f {path} {(int)mode} {Convert.ToHexString(SHA256.HashData(content))}");
     }
 
     public void Symlink(string path, string target)
     {
+        Note($"l {path} {target}");
+        if (dryRun) return;
         var full = Full(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         System.IO.File.CreateSymbolicLink(full, target);
-        Note($"l {path} {target}");
     }
 
     /// <summary>Copies a host file or directory (symlinks kept as links, modes and owners kept) when it exists.</summary>
@@ -48,10 +52,11 @@ internal sealed class LayerWriter(string root)
         path ??= hostPath;
         var info = new FileInfo(hostPath);
         if (!info.Exists && !Directory.Exists(hostPath) && info.LinkTarget is null) return;
+        foreach (var entry in Listing(hostPath)) Note($"c {path} {entry}");
+        if (dryRun) return;
         var full = Full(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         HostProcess.Run("cp", "-a", "--no-preserve=context", hostPath, full).Check($"copying {hostPath} into an image layer");
-        foreach (var entry in Listing(hostPath)) Note($"c {path} {entry}");
     }
 
     /// <summary>The layer's content fingerprint (12 hex digits), part of its directory name.</summary>
