@@ -28,6 +28,8 @@ internal sealed class ContainerSlot(JsonObject spec, bool isInit)
     public IReadOnlyDictionary<string, string> Env { get; set; } = new Dictionary<string, string>();
     public string? WorkingDir { get; set; }
     public int StreamAttaches { get; set; }
+    /// <summary>Completes when the latest run's output is all in its CRI log.</summary>
+    public Task LogCopied { get; set; } = Task.CompletedTask;
 
     public CancellationTokenSource? ProbeCts { get; set; }
     public List<ProbeWorker> Probes { get; } = [];

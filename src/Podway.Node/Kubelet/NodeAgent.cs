@@ -94,7 +94,9 @@ public sealed class NodeAgent
     async Task CleanupOrphansAsync(Informer informer, CancellationToken ct)
     {
         var known = informer.Cache.List().Select(ObjectMeta.Uid).ToHashSet();
-        var uids = PodStateFile.ListUids(_node.StateDir).Concat(_sandboxes.KnownPodUids()).Distinct();
+        var logDirs = Path.Combine(_node.StateDir, "logs");
+        var logged = Directory.Exists(logDirs) ? Directory.GetDirectories(logDirs).Select(Path.GetFileName).OfType<string>() : [];
+        var uids = PodStateFile.ListUids(_node.StateDir).Concat(_sandboxes.KnownPodUids()).Concat(logged).Distinct();
         foreach (var uid in uids.Where(u => !known.Contains(u)))
         {
             _options.Log?.Invoke($"removing pod {uid}: it no longer exists");
@@ -104,8 +106,11 @@ public sealed class NodeAgent
             try { await _sandboxes.RemoveAsync(uid, ct); }
             catch (Exception e) when (e is not OperationCanceledException) { _options.Log?.Invoke($"removing sandbox {uid}: {e.Message}"); }
             lock (_adoptable) _adoptable.Remove(uid);
-            try { Directory.Delete(ContainerPaths.PodDir(_node.StateDir, uid), recursive: true); }
-            catch (DirectoryNotFoundException) { }
+            foreach (var dir in new[] { ContainerPaths.PodDir(_node.StateDir, uid), ContainerPaths.PodLogDir(_node.StateDir, uid) })
+            {
+                try { Directory.Delete(dir, recursive: true); }
+                catch (DirectoryNotFoundException) { }
+            }
         }
     }
 

@@ -181,6 +181,7 @@ internal sealed class PodWorker
             // A terminal pod never runs again: stop sidecars, release its network.
             _terminal = true;
             await StopAllAsync(GracePeriod(pod), record: true);
+            await WaitForLogsAsync();
             await RemoveSandboxAsync(ct);
         }
         if (_terminal && phase is not ("Succeeded" or "Failed"))
@@ -363,7 +364,7 @@ internal sealed class PodWorker
             if (env.Count > 0) slot.Env = env;
             if (workingDir is not null) slot.WorkingDir = workingDir;
         }
-        _ = CriLogCopier.RunAsync(run.Paths, run.Exited, _ct);
+        slot.LogCopied = CriLogCopier.RunAsync(run.Paths, run.Exited, _ct);
         _ = run.Exited.ContinueWith(_ => Wake(), TaskScheduler.Default);
         StartProbes(slot, run);
     }
@@ -463,6 +464,12 @@ internal sealed class PodWorker
         await CleanupAsync(ct);
     }
 
+    /// <summary>The raw output files go with the sandbox: the CRI logs must have every byte first.</summary>
+    Task WaitForLogsAsync()
+    {
+        lock (_gate) return Task.WhenAll(_init.Concat(_regular).Select(s => s.LogCopied));
+    }
+
     async Task RemoveSandboxAsync(CancellationToken ct)
     {
         if (Sandbox is null) return;
@@ -478,9 +485,12 @@ internal sealed class PodWorker
         await Task.Delay(100, CancellationToken.None); // let log copiers write their last records
         await _podCts.CancelAsync();
         await Task.Delay(50, CancellationToken.None);
-        try { Directory.Delete(ContainerPaths.PodDir(_ctx.Node.StateDir, Uid), recursive: true); }
-        catch (DirectoryNotFoundException) { }
-        catch (IOException e) { _ctx.Log($"pod {Uid}: removing state: {e.Message}"); }
+        foreach (var dir in new[] { ContainerPaths.PodDir(_ctx.Node.StateDir, Uid), ContainerPaths.PodLogDir(_ctx.Node.StateDir, Uid) })
+        {
+            try { Directory.Delete(dir, recursive: true); }
+            catch (DirectoryNotFoundException) { }
+            catch (IOException e) { _ctx.Log($"pod {Uid}: removing {dir}: {e.Message}"); }
+        }
     }
 
     // ---- status and events ----

@@ -1,4 +1,6 @@
 using System.Text;
+using Podway.Api.Resources;
+using Podway.Client;
 
 namespace Podway.Node.Tests.Kubelet;
 
@@ -39,5 +41,30 @@ public sealed class ContainerStreamsTests(RealApiServer api)
         await h.WaitPodAsync("att", p => p["status"]?["phase"]?.GetValue<string>() == "Succeeded", "Succeeded");
         Assert.False(h.Agent.Streams.IsRunning(h.Namespace, "att", null));
         Assert.Contains("stdout F got ping", File.ReadAllText(h.Agent.Streams.LogPath(h.Namespace, "att", null, false)!));
+    }
+
+    [Theory]
+    [InlineData("echo hi; echo also >&2", "Succeeded")]
+    [InlineData("echo bye; exit 2", "Failed")]
+    public async Task LogPath_FinishedPodAfterItsSandboxIsRemoved_StillHasTheOutputUntilThePodIsDeleted(string script, string phase)
+    {
+        await using var h = new AgentHarness(api);
+        await h.StartAsync();
+        var pod = await h.CreatePodAsync("once", $$"""[{"name":"c","image":"busybox","command":["sh","-c","{{script}}"]}]""", "Never");
+        await h.WaitPodAsync("once", p => p["status"]?["phase"]?.GetValue<string>() == phase, phase);
+        var uid = ObjectMeta.Uid(pod);
+        await Eventually.TrueAsync(() => Task.FromResult(h.Sandboxes.Removed.Contains(uid)), "sandbox removed");
+        Assert.False(Directory.Exists(Path.Combine(h.Node.StateDir, "pods", uid)), "the pod's directory went with the sandbox");
+
+        var log = h.Agent!.Streams.LogPath(h.Namespace, "once", "c", previous: false);
+        Assert.NotNull(log);
+        var text = File.ReadAllText(log);
+        Assert.Contains("stdout F " + (phase == "Succeeded" ? "hi" : "bye"), text);
+        if (phase == "Succeeded") Assert.Contains("stderr F also", text);
+        Assert.Null(h.Agent.Streams.LogPath(h.Namespace, "once", "c", previous: true));
+
+        await h.Client.DeleteAsync(BuiltinResources.Pod, h.Namespace, "once");
+        await Eventually.TrueAsync(async () => await h.GetPodAsync("once") is null, "pod deleted");
+        await Eventually.TrueAsync(() => Task.FromResult(!File.Exists(log)), "logs removed with the pod");
     }
 }
