@@ -23,6 +23,8 @@ public sealed class NodeAgent
     readonly PodWorkerContext _ctx;
     readonly ConcurrentDictionary<string, (PodWorker Worker, Task Task)> _workers = new();
     readonly Dictionary<string, SandboxInfo> _adoptable = [];
+    /// <summary>Every Service, for the containers' Service environment variables (the kubelet's service lister).</summary>
+    readonly Informer _services;
     CancellationToken _ct;
 
     public NodeAgent(ApiClient client, NodeIdentity node, IPodSandboxes sandboxes, IImageCatalog images, NodeAgentOptions options)
@@ -31,10 +33,11 @@ public sealed class NodeAgent
         _node = node;
         _sandboxes = sandboxes;
         _options = options;
+        _services = new Informer(client, BuiltinResources.Service, new InformerOptions { Log = options.Log });
         _ctx = new PodWorkerContext(client, node, sandboxes, images, options,
             new EventRecorder(client, "kubelet", node.NodeName, options.Log),
             new CrashLoopBackOff(options.BackOffInitial, options.BackOffMax),
-            new ContainerEnv(client, node));
+            new ContainerEnv(client, node, () => _services.HasSynced ? _services.Cache.List() : null));
         Streams = new NodeContainerStreams(this, sandboxes);
     }
 
@@ -48,6 +51,9 @@ public sealed class NodeAgent
         var heartbeat = new NodeHeartbeat(_client, _node, _options);
         await RetryAsync(heartbeat.RegisterAsync, "registering the node", ct);
         foreach (var sandbox in _sandboxes.List()) _adoptable[sandbox.PodUid] = sandbox;
+        // Containers need the Service variables; with them listed first no Pod waits for them.
+        var servicesTask = _services.RunAsync(ct);
+        await _services.WaitForSyncAsync(ct);
 
         var informer = new Informer(_client, BuiltinResources.Pod, new InformerOptions
         {
@@ -64,7 +70,7 @@ public sealed class NodeAgent
         {
             await informer.WaitForSyncAsync(ct);
             await CleanupOrphansAsync(informer, ct);
-            await Task.WhenAll(informerTask, heartbeatTask);
+            await Task.WhenAll(informerTask, heartbeatTask, servicesTask);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         // Pods keep running when the agent stops (it adopts them when it starts again); wait for the workers to notice.
