@@ -11,6 +11,10 @@ internal sealed class ContainerSlot(JsonObject spec, bool isInit)
     public bool IsInit { get; } = isInit;
     /// <summary>A restartable init container (restartPolicy: Always), i.e. a sidecar.</summary>
     public bool IsSidecar => IsInit && Spec["restartPolicy"]?.GetValue<string>() == "Always";
+    /// <summary>Added by kubectl debug through pods/ephemeralcontainers: started once, never restarted, never ready.</summary>
+    public bool IsEphemeral { get; init; }
+    /// <summary>The container whose process namespace an ephemeral container asks to share (kubectl debug --target).</summary>
+    public string? TargetContainerName => Spec["targetContainerName"]?.GetValue<string>();
     public string Name => Spec["name"]?.GetValue<string>() ?? "";
     public string Image => Spec["image"]?.GetValue<string>() ?? "";
 

@@ -12,7 +12,10 @@ internal sealed record PodStatusInput(
     string? PodIp,
     string HostIp,
     string StartTime,
-    string Phase);
+    string Phase)
+{
+    public IReadOnlyList<ContainerSlot> Ephemeral { get; init; } = [];
+}
 
 /// <summary>
 /// Builds the pod status the kubelet's generateAPIPodStatus does: phase, the conditions it owns
@@ -84,6 +87,7 @@ internal static class PodStatusBuilder
         status["startTime"] = input.StartTime;
         if (input.Init.Count > 0) status["initContainerStatuses"] = Statuses(input.Init, uid, input.Phase);
         status["containerStatuses"] = Statuses(input.Regular, uid, input.Phase);
+        if (input.Ephemeral.Count > 0) status["ephemeralContainerStatuses"] = Statuses(input.Ephemeral, uid, input.Phase);
         return status;
     }
 
@@ -110,7 +114,7 @@ internal static class PodStatusBuilder
                 ["name"] = c.Name,
                 ["state"] = state,
                 ["lastState"] = last,
-                ["ready"] = c.Ready,
+                ["ready"] = c.Ready && !c.IsEphemeral, // nothing relies on an ephemeral container
                 ["restartCount"] = c.RestartCount,
                 ["image"] = c.Image,
                 ["imageID"] = c.EverStarted ? $"podway://{c.Image}" : "",
