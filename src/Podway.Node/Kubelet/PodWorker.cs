@@ -88,10 +88,15 @@ internal sealed class PodWorker
     {
         var spec = _pod["spec"] as JsonObject ?? [];
         var record = PodStateFile.Load(_ctx.Node.StateDir, Uid);
+        var finished = _pod["status"]?["phase"]?.GetValue<string>() is "Succeeded" or "Failed";
         ContainerSlot Make(JsonObject c, bool init, bool ephemeral = false)
         {
             var slot = new ContainerSlot(c, init) { IsEphemeral = ephemeral };
-            if (record?.Containers.FirstOrDefault(r => r.Name == slot.Name) is not { } r) return slot;
+            if (record?.Containers.FirstOrDefault(r => r.Name == slot.Name) is not { } r)
+            {
+                if (finished) ReportedContainerState.Restore(slot, _pod);
+                return slot;
+            }
             slot.RestartCount = r.RestartCount;
             slot.EverStarted = r.Attempt >= 0;
             slot.LastTerminated = r.LastTerminated;
