@@ -99,6 +99,9 @@ internal static class PodStatusBuilder
             JsonObject state, last = [];
             if (c.Run is { } run && !run.HasExited)
                 state = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = Time.Format(run.StartedAt) } };
+            else if (c.Run is { HasExited: true } exited && c.Terminated is null)
+                // Exited during this sync, not collected yet: terminated, not "ContainerCreating" (kubectl logs would refuse it).
+                state = new JsonObject { ["terminated"] = Terminated(exited.Exited.Result, c.ContainerId(uid)) };
             else if (c.WaitingReason is not null || c.Terminated is null)
             {
                 var waiting = new JsonObject { ["reason"] = c.WaitingReason ?? (c.IsInit ? "PodInitializing" : "ContainerCreating") };

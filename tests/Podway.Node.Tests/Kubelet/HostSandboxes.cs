@@ -24,9 +24,10 @@ internal sealed class HostSandboxes(string stateDir) : IPodSandboxes
 
     public Task RemoveAsync(string podUid, CancellationToken ct)
     {
-        if (_sandboxes.TryRemove(podUid, out _)) Removed.Add(podUid);
+        // As PodSandboxes: the directory goes first, so a sandbox that no longer exists has none.
         var podDir = Path.Combine(stateDir, "pods", podUid);
         if (Directory.Exists(podDir)) Directory.Delete(podDir, recursive: true);
+        if (_sandboxes.TryRemove(podUid, out _)) Removed.Add(podUid);
         return Task.CompletedTask;
     }
 
