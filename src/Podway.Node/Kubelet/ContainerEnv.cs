@@ -15,15 +15,16 @@ internal sealed class ContainerConfigException(string message) : Exception(messa
 /// valueFrom fieldRef, resourceFieldRef, configMapKeyRef and secretKeyRef; then the Service variables
 /// (<see cref="ServiceEnvVars"/>) that the container's own variables did not set. `$(VAR)` sees both.
 /// </summary>
-/// <param name="services">Every Service of the cluster from the agent's informer; null until it has listed them once.</param>
-internal sealed class ContainerEnv(ApiClient client, NodeIdentity node, Func<IReadOnlyList<JsonObject>?> services)
+/// <param name="services">The Services a Pod of a namespace may see (at least its namespace's and default/kubernetes), from the
+/// agent's informer; null until it has listed them once.</param>
+internal sealed class ContainerEnv(ApiClient client, NodeIdentity node, Func<string, IReadOnlyList<JsonObject>?> services)
 {
     public async Task<Dictionary<string, string>> ResolveAsync(JsonObject pod, JsonObject container, string podIp, CancellationToken ct)
     {
         var ns = ObjectMeta.Namespace(pod);
         var env = new Dictionary<string, string>();
         // As the kubelet: a container never starts without them rather than with some missing.
-        var known = services() ?? throw new ContainerConfigException("services have not yet been read at least once, cannot construct envvars");
+        var known = services(ns) ?? throw new ContainerConfigException("services have not yet been read at least once, cannot construct envvars");
         var serviceEnv = ServiceEnvVars.ForPod(known, ns, pod["spec"]?["enableServiceLinks"]?.GetValue<bool>() ?? true);
         string? Lookup(string k) => env.TryGetValue(k, out var v) ? v : serviceEnv.GetValueOrDefault(k);
         var objects = new Dictionary<string, JsonObject?>();

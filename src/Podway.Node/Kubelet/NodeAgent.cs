@@ -37,7 +37,7 @@ public sealed class NodeAgent
         _ctx = new PodWorkerContext(client, node, sandboxes, images, options,
             new EventRecorder(client, "kubelet", node.NodeName, options.Log),
             new CrashLoopBackOff(options.BackOffInitial, options.BackOffMax),
-            new ContainerEnv(client, node, () => _services.HasSynced ? _services.Cache.List() : null));
+            new ContainerEnv(client, node, ServicesVisibleFrom));
         Streams = new NodeContainerStreams(this, sandboxes);
     }
 
@@ -75,6 +75,14 @@ public sealed class NodeAgent
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         // Pods keep running when the agent stops (it adopts them when it starts again); wait for the workers to notice.
         await Task.WhenAll(_workers.Values.Select(w => w.Task));
+    }
+
+    /// <summary>The Services a Pod of namespace ns may get variables for: its namespace's and default/kubernetes; null before the first list.</summary>
+    IReadOnlyList<JsonObject>? ServicesVisibleFrom(string ns)
+    {
+        if (!_services.HasSynced) return null;
+        var services = _services.Cache.ByIndex(InformerCache.NamespaceIndex, ns);
+        return _services.Cache.Get("default", "kubernetes") is { } master ? [.. services, master] : services;
     }
 
     internal PodWorker? FindWorker(string ns, string name) =>
