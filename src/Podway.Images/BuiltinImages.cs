@@ -1,6 +1,5 @@
 using Podway.Images.Agnhost;
 using Podway.Images.Echo;
-using Podway.Images.Nginx;
 using Podway.Images.Pause;
 
 namespace Podway.Images;
@@ -13,7 +12,7 @@ public static class BuiltinImages
 {
     /// <summary>Program names the catalog may ask for.</summary>
     public static IReadOnlyList<string> Programs { get; } =
-        ["nginx", "agnhost", "pause", "http-echo", "dns", "edge", .. EchoVariant.All.Select(v => v.Program)];
+        ["agnhost", "pause", "http-echo", "dns", "edge", .. EchoVariant.All.Select(v => v.Program)];
 
     public static Task<int> Run(string name, string[] args)
     {
@@ -21,7 +20,6 @@ public static class BuiltinImages
         if (echo is not null) return EchoServer.RunAsync(echo, args);
         return name switch
         {
-            "nginx" => Task.FromResult(NginxProgram.Run(args)),
             "agnhost" => AgnhostProgram.RunAsync(args),
             "pause" => PauseProgram.RunAsync(args),
             "http-echo" => HttpEcho.RunAsync(args),

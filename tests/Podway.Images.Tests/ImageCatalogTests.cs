@@ -7,21 +7,21 @@ public sealed class ImageCatalogTests
     const string Podway = "/opt/podway";
 
     // A fixed host so the table does not depend on this machine: no zsh, like a plain Debian.
-    static readonly HashSet<string> HostFiles = ["/usr/bin/sh", "/bin/sh", "/usr/bin/bash", "/bin/bash", "/usr/bin/curl", "/usr/bin/sleep", "/usr/bin/env"];
+    static readonly HashSet<string> HostFiles = ["/usr/sbin/nginx", "/usr/bin/sh", "/bin/sh", "/usr/bin/bash", "/bin/bash", "/usr/bin/curl", "/usr/bin/sleep", "/usr/bin/env"];
     static readonly ImageCatalog Catalog = new(Podway, new HostPrograms(HostFiles.Contains));
 
     public static TheoryData<string, string[]?, string[]?, string, string[]> Resolutions => new()
     {
         // image, command, args -> file, argv
-        { "nginx", null, null, Podway, ["image", "nginx", "-g", "daemon off;"] },
-        { "nginx:1.25-alpine", null, null, Podway, ["image", "nginx", "-g", "daemon off;"] },
-        { "docker.io/library/nginx:1.25", null, null, Podway, ["image", "nginx", "-g", "daemon off;"] },
-        { "nginx@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31", null, null, Podway, ["image", "nginx", "-g", "daemon off;"] },
-        { "nginx", ["nginx", "-g", "daemon off;"], null, Podway, ["image", "nginx", "-g", "daemon off;"] },
-        { "nginx", null, ["nginx", "-T"], Podway, ["image", "nginx", "-T"] },
-        { "nginx", ["/usr/sbin/nginx"], null, Podway, ["image", "nginx"] },
+        { "nginx", null, null, "/usr/sbin/nginx", ["-g", "daemon off;"] },
+        { "nginx:1.25-alpine", null, null, "/usr/sbin/nginx", ["-g", "daemon off;"] },
+        { "docker.io/library/nginx:1.25", null, null, "/usr/sbin/nginx", ["-g", "daemon off;"] },
+        { "nginx@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31", null, null, "/usr/sbin/nginx", ["-g", "daemon off;"] },
+        { "nginx", ["nginx", "-g", "daemon off;"], null, "/usr/sbin/nginx", ["-g", "daemon off;"] },
+        { "nginx", null, ["nginx", "-T"], "/usr/sbin/nginx", ["-T"] },
+        { "nginx", ["/usr/sbin/nginx"], null, "/usr/sbin/nginx", [] },
         { "nginx", ["sh", "-c", "echo hi"], null, "/usr/bin/sh", ["-c", "echo hi"] },
-        { "nginx", [], [], Podway, ["image", "nginx", "-g", "daemon off;"] },
+        { "nginx", [], [], "/usr/sbin/nginx", ["-g", "daemon off;"] },
         { "registry.k8s.io/e2e-test-images/agnhost:2.52", null, null, Podway, ["image", "agnhost", "pause"] },
         { "registry.k8s.io/e2e-test-images/agnhost:2.52", null, ["netexec", "--http-port=8080"], Podway, ["image", "agnhost", "netexec", "--http-port=8080"] },
         { "registry.k8s.io/e2e-test-images/agnhost:2.40", ["/agnhost", "serve-hostname"], null, Podway, ["image", "agnhost", "serve-hostname"] },

@@ -115,32 +115,6 @@ public sealed class ImageProgramTests
     }
 
     [Fact]
-    public async Task Nginx_OfficialCommand_ServesWelcomePageAndLogsCombinedFormat()
-    {
-        Assert.True(File.Exists("/usr/sbin/nginx"), "Debian's nginx is needed: apt-get install -y nginx-light");
-        var port = ImageProcess.FreeTcpPort();
-        await using var p = ImageProcess.Start("nginx", ["-g", "daemon off;"], new Dictionary<string, string> { ["PODWAY_NGINX_PORT"] = $"{port}" });
-        await p.WaitForTcpAsync(port);
-
-        var page = await Http.GetStringAsync($"http://127.0.0.1:{port}/");
-        var missing = await Http.GetAsync($"http://127.0.0.1:{port}/no-such-page");
-
-        Assert.Contains("<title>Welcome to nginx!</title>", page);
-        Assert.Equal(615, Encoding.UTF8.GetByteCount(page));
-        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-        await p.WaitForOutputAsync("\"GET /no-such-page HTTP/1.1\" 404"); // the access log line, not the error log's
-        Assert.Matches(new Regex(@"^127\.0\.0\.1 - - \[[^\]]+\] ""GET / HTTP/1\.1"" 200 615 ""-"" ""[^""]*"" ""-""$", RegexOptions.Multiline), p.Stdout);
-        Assert.Contains("\"GET /no-such-page HTTP/1.1\" 404", p.Stdout);
-
-        p.Signal(ImageProcess.SIGTERM);
-        Assert.Equal(0, await p.ExitCodeAsync());
-        // nginx replaced the podway process, so its private folder is named after the same pid.
-        var folder = Path.Combine(Path.GetTempPath(), $"podway-nginx-{p.Pid}");
-        Assert.True(File.Exists(Path.Combine(folder, "nginx.conf")));
-        Directory.Delete(folder, recursive: true);
-    }
-
-    [Fact]
     public async Task UnknownProgram_Exit2NamingPrograms()
     {
         await using var p = ImageProcess.Start("no-such-program", []);

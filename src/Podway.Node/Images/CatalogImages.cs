@@ -12,8 +12,8 @@ internal static class CatalogImages
     public static readonly IReadOnlyList<CatalogImage> All =
     [
         new("nginx", ["docker.io/library/nginx", "public.ecr.aws/nginx/nginx", "mirror.gcr.io/library/nginx"],
-            ["/docker-entrypoint.sh"], ["nginx", "-g", "daemon off;"],
-            Programs("nginx", "nginx", "/usr/sbin/nginx"),
+            // Debian's real nginx with the official image's files (ImageLayers).
+            ["/docker-entrypoint.sh"], ["nginx", "-g", "daemon off;"], CatalogImage.NoPrograms,
             Wrapper(EntrypointWrapper.ExecArgs, "/docker-entrypoint.sh", "docker-entrypoint.sh")),
         new("registry.k8s.io/e2e-test-images/agnhost",
             ["registry.k8s.io/e2e-test-images/agnhost", "k8s.gcr.io/e2e-test-images/agnhost", "gcr.io/kubernetes-e2e-test-images/agnhost"],

@@ -1,7 +1,10 @@
 namespace Podway.Node.Images;
 
-/// <summary>How a container is run: the program, its arguments, extra environment and working directory.</summary>
-public sealed record ResolvedCommand(string File, IReadOnlyList<string> Args, IReadOnlyDictionary<string, string> Env, string? WorkingDir = null);
+/// <summary>
+/// How a container is run: the program, its arguments, extra environment and working directory, and Image, the
+/// built-in image whose own files its root gets (null: the base layer alone).
+/// </summary>
+public sealed record ResolvedCommand(string File, IReadOnlyList<string> Args, IReadOnlyDictionary<string, string> Env, string? WorkingDir = null, string? Image = null);
 
 /// <summary>
 /// Maps image names (any tag or digest) to programs podway ships or host tools, following the image's real

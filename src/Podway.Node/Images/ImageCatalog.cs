@@ -61,8 +61,8 @@ public sealed class ImageCatalog : IImageCatalog
         if (argv.Count == 0)
             throw new ImageResolveException("CreateContainerError", $"image \"{image}\": no command specified");
         if (known.BuiltinPrograms.TryGetValue(argv[0], out var program))
-            return new ResolvedCommand(podwayExecutable, ["image", program, .. argv.Skip(1)], BuiltinEnv);
-        return Host(argv);
+            return new ResolvedCommand(podwayExecutable, ["image", program, .. argv.Skip(1)], BuiltinEnv, Image: known.DisplayName);
+        return Host(argv) with { Image = known.DisplayName };
     }
 
     bool IsProgram(CatalogImage image, string name) =>

@@ -33,13 +33,21 @@ public sealed class NodeAgent
         _node = node;
         _sandboxes = sandboxes;
         _options = options;
+        var runtimeOptions = options.Runtime ?? new ContainerRuntimeOptions
+        {
+            PodwayExecutable = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell the path of the podway executable"),
+        };
+        Runtime = new ContainerRuntime(node, runtimeOptions with { Log = runtimeOptions.Log ?? options.Log }, ImageLayers.For(runtimeOptions.PodwayExecutable), ImageLayers.RunningPodway());
         _services = new Informer(client, BuiltinResources.Service, new InformerOptions { Log = options.Log });
         _ctx = new PodWorkerContext(client, node, sandboxes, images, options,
             new EventRecorder(client, "kubelet", node.NodeName, options.Log),
             new CrashLoopBackOff(options.BackOffInitial, options.BackOffMax),
-            new ContainerEnv(client, node, ServicesVisibleFrom));
-        Streams = new NodeContainerStreams(this, sandboxes);
+            new ContainerEnv(client, node, ServicesVisibleFrom),
+            Runtime);
+        Streams = new NodeContainerStreams(this);
     }
+
+    internal ContainerRuntime Runtime { get; }
 
     /// <summary>Exec, attach, logs and port-forward targets for the kubelet's streaming server.</summary>
     public IContainerStreams Streams { get; }
@@ -116,7 +124,8 @@ public sealed class NodeAgent
             _options.Log?.Invoke($"removing pod {uid}: it no longer exists");
             if (PodStateFile.Load(_node.StateDir, uid) is { } record)
                 foreach (var c in record.Containers.Where(c => c.Attempt >= 0 && c.Terminated is null && c.StartedAt is not null))
-                    ContainerRun.Adopt(ContainerPaths.For(_node.StateDir, uid, c.Name, c.Attempt), c.ShimPid, c.ShimStartTime, c.StartedAt!.Value, false)?.Kill();
+                    ContainerRun.Adopt(Runtime, uid, ContainerPaths.For(_node.StateDir, uid, c.Name, c.Attempt), c.ShimPid, c.ShimStartTime, c.StartedAt!.Value, false)?.Kill();
+            Runtime.RemovePod(uid);
             try { await _sandboxes.RemoveAsync(uid, ct); }
             catch (Exception e) when (e is not OperationCanceledException) { _options.Log?.Invoke($"removing sandbox {uid}: {e.Message}"); }
             lock (_adoptable) _adoptable.Remove(uid);

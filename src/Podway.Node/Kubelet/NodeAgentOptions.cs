@@ -29,5 +29,7 @@ public sealed record NodeAgentOptions
     /// Default, instead of the host file's (see PodDns.ResolvConf). Null: the host file's nameservers.
     /// </summary>
     public System.Net.IPAddress? NodeResolver { get; init; }
+    /// <summary>How containers run (the OCI runtime, the podway program of the built-in images); null: crun with this process's program.</summary>
+    public Podway.Node.Runtime.ContainerRuntimeOptions? Runtime { get; init; }
     public Action<string>? Log { get; init; }
 }

@@ -6,16 +6,16 @@ using Podway.Node.Streaming;
 namespace Podway.Node.Kubelet;
 
 /// <summary>The node's containers as the streaming server sees them (exec, attach, logs, port-forward).</summary>
-internal sealed class NodeContainerStreams(NodeAgent agent, IPodSandboxes sandboxes) : IContainerStreams
+internal sealed class NodeContainerStreams(NodeAgent agent) : IContainerStreams
 {
     public Task<IProcessSession> ExecAsync(string ns, string pod, string? container, IReadOnlyList<string> command, bool tty, CancellationToken ct)
     {
         var (worker, slot) = Find(ns, pod, container);
-        if (!slot.Running || worker.Sandbox is not { } sandbox)
+        if (slot.Run is not { HasExited: false } run)
             throw new StreamingException(400, $"container {slot.Name} is not running");
         if (command.Count == 0) throw new StreamingException(400, "you must specify at least one command for the container");
-        var process = SandboxExec.Start(sandboxes, sandbox, command, slot.Env, slot.WorkingDir, tty);
-        return Task.FromResult<IProcessSession>(new ExecSession(process, tty));
+        var exec = ContainerExec.Start(agent.Runtime, run.Handle, command, slot.Env, slot.WorkingDir, tty);
+        return Task.FromResult<IProcessSession>(new ExecSession(exec, tty));
     }
 
     public Task<IProcessSession> AttachAsync(string ns, string pod, string? container, bool tty, CancellationToken ct)

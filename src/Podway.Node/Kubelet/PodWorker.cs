@@ -5,6 +5,8 @@ using Podway.Client;
 using Podway.Node.Images;
 using Podway.Node.Probes;
 using Podway.Node.Runtime;
+using Podway.Node.Runtime.Cgroups;
+using Podway.Node.Runtime.Oci;
 using Podway.Node.Sandbox;
 
 namespace Podway.Node.Kubelet;
@@ -104,7 +106,7 @@ internal sealed class PodWorker
             if (r.Terminated is null && r.Attempt >= 0 && r.StartedAt is { } started)
             {
                 var paths = ContainerPaths.For(_ctx.Node.StateDir, Uid, slot.Name, r.Attempt);
-                var run = ContainerRun.Adopt(paths, r.ShimPid, r.ShimStartTime, started, c["tty"]?.GetValue<bool>() == true);
+                var run = ContainerRun.Adopt(_ctx.Runtime, Uid, paths, r.ShimPid, r.ShimStartTime, started, c["tty"]?.GetValue<bool>() == true);
                 if (run is not null)
                 {
                     _ctx.Log($"pod {ObjectMeta.Key(_pod)}: adopted container {slot.Name} (shim pid {r.ShimPid})");
@@ -299,8 +301,10 @@ internal sealed class PodWorker
         var spec = slot.Spec;
         Dictionary<string, string> env;
         ResolvedCommand resolved;
+        ContainerSecurity security;
         try
         {
+            security = ContainerSecurity.Resolve(pod, spec);
             env = await _ctx.Env.ResolveAsync(pod, spec, _podIp ?? "", ct);
             string Expand(JsonNode? n) => VarExpansion.Expand(n?.GetValue<string>() ?? "", k => env.GetValueOrDefault(k));
             var command = spec["command"] is JsonArray cmd ? cmd.Select(Expand).ToList() : null;
@@ -359,12 +363,16 @@ internal sealed class PodWorker
         var launch = new ContainerLaunch(resolved.File, resolved.Args, fullEnv, workingDir,
             spec["stdin"]?.GetValue<bool>() == true, spec["stdinOnce"]?.GetValue<bool>() == true, spec["tty"]?.GetValue<bool>() == true, paths)
         {
+            Image = resolved.Image,
+            Security = security,
+            Resources = ContainerResources.From(spec),
+            SharePidNamespace = pod["spec"]?["shareProcessNamespace"]?.GetValue<bool>() == true,
             TargetContainerName = slot.TargetContainerName,
         };
         ContainerRun run;
         try
         {
-            run = ContainerLauncher.Start(_ctx.Sandboxes, sandbox, launch);
+            run = ContainerLauncher.Start(_ctx.Runtime, sandbox, launch);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -401,7 +409,7 @@ internal sealed class PodWorker
         var cts = CancellationTokenSource.CreateLinkedTokenSource(_ct);
         slot.ProbeCts = cts;
         var target = new ProbeTarget(_podIp ?? "127.0.0.1", slot.Spec, (argv, timeout, ct) =>
-            Sandbox is { } sb ? SandboxExec.RunAsync(_ctx.Sandboxes, sb, argv, slot.Env, slot.WorkingDir, timeout, ct) : Task.FromResult((1, "no sandbox")));
+            ContainerExec.RunAsync(_ctx.Runtime, run.Handle, argv, slot.Env, slot.WorkingDir, timeout, ct));
         ProbeWorker? startupWorker = null;
         foreach (var (kind, field) in new[] { (ProbeKind.Startup, "startupProbe"), (ProbeKind.Liveness, "livenessProbe"), (ProbeKind.Readiness, "readinessProbe") })
         {
@@ -505,6 +513,7 @@ internal sealed class PodWorker
     async Task CleanupAsync(CancellationToken ct)
     {
         await _ctx.Sandboxes.RemoveAsync(Uid, ct);
+        _ctx.Runtime.RemovePod(Uid);
         Sandbox = null;
         _ctx.BackOff.Forget(Uid);
         await Task.Delay(100, CancellationToken.None); // let log copiers write their last records

@@ -1,5 +1,6 @@
 using Podway.Client;
 using Podway.Node.Images;
+using Podway.Node.Runtime;
 using Podway.Node.Sandbox;
 
 namespace Podway.Node.Kubelet;
@@ -13,7 +14,8 @@ internal sealed record PodWorkerContext(
     NodeAgentOptions Options,
     EventRecorder Events,
     CrashLoopBackOff BackOff,
-    ContainerEnv Env)
+    ContainerEnv Env,
+    ContainerRuntime Runtime)
 {
     public void Log(string message) => Options.Log?.Invoke(message);
 }

@@ -1,3 +1,7 @@
+using System.Text.Json.Nodes;
+using Podway.Node.Runtime.Cgroups;
+using Podway.Node.Runtime.Oci;
+
 namespace Podway.Node.Runtime;
 
 /// <summary>
@@ -14,5 +18,13 @@ internal sealed record ContainerLaunch(
     bool Tty,
     ContainerPaths Paths)
 {
+    /// <summary>The built-in image whose layer the root gets; null: the base layer alone.</summary>
+    public string? Image { get; init; }
+    public ContainerSecurity Security { get; init; } = new();
+    public ContainerResources Resources { get; init; } = ContainerResources.None;
+    /// <summary>spec.shareProcessNamespace: join the sandbox's PID namespace instead of getting one's own.</summary>
+    public bool SharePidNamespace { get; init; }
+    public JsonObject? Seccomp { get; init; }
+    /// <summary>An ephemeral container's targetContainerName: the container of the Pod whose PID namespace it asks to join.</summary>
     public string? TargetContainerName { get; init; }
 }

@@ -5,19 +5,24 @@ namespace Podway.Node.Runtime;
 
 /// <summary>
 /// One run of a container, started by this agent or adopted after a restart. Exit is detected from the shim's
-/// exit file (polled), so started and adopted runs behave the same; the process group is signalled through the
-/// container pid the shim recorded.
+/// exit file (polled), so started and adopted runs behave the same; the container's init is signalled through the
+/// pid the runtime recorded, and a kill reaches every process in its cgroup. Once it has exited, the runtime removes
+/// what the run left (root overlay, writable layers, cgroup).
 /// </summary>
 internal sealed class ContainerRun
 {
     static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
     readonly Process? _shim;
+    readonly ContainerRuntime _runtime;
     readonly TaskCompletionSource<TerminatedInfo> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     int _containerPid;
     long _containerStart;
 
-    public ContainerRun(ContainerPaths paths, int shimPid, long shimStartTime, DateTime startedAt, Stream? stdin, bool stdinOnce, bool tty, Process? shim = null)
+    public ContainerRun(ContainerPaths paths, int shimPid, long shimStartTime, DateTime startedAt, Stream? stdin, bool stdinOnce, bool tty,
+        ContainerRuntime runtime, ContainerHandle handle, Process? shim = null)
     {
+        _runtime = runtime;
+        Handle = handle;
         Paths = paths;
         ShimPid = shimPid;
         ShimStartTime = shimStartTime;
@@ -30,6 +35,7 @@ internal sealed class ContainerRun
     }
 
     public ContainerPaths Paths { get; }
+    public ContainerHandle Handle { get; }
     public int ShimPid { get; }
     public long ShimStartTime { get; }
     public DateTime StartedAt { get; }
@@ -42,11 +48,11 @@ internal sealed class ContainerRun
     public bool HasExited => _exited.Task.IsCompleted;
 
     /// <summary>A run whose shim is still alive (checked by pid and start time, so a reused pid is not mistaken for it).</summary>
-    public static ContainerRun? Adopt(ContainerPaths paths, int shimPid, long shimStartTime, DateTime startedAt, bool tty)
+    public static ContainerRun? Adopt(ContainerRuntime runtime, string podUid, ContainerPaths paths, int shimPid, long shimStartTime, DateTime startedAt, bool tty)
     {
         if (!File.Exists(paths.ExitFile) && !ProcStat.IsSameProcess(shimPid, shimStartTime) && !File.Exists(paths.PidFile))
             return null;
-        return new ContainerRun(paths, shimPid, shimStartTime, startedAt, null, false, tty);
+        return new ContainerRun(paths, shimPid, shimStartTime, startedAt, null, false, tty, runtime, runtime.HandleFor(podUid, paths));
     }
 
     public void CloseStdin()
@@ -55,15 +61,15 @@ internal sealed class ContainerRun
         Stdin = null;
     }
 
-    /// <summary>SIGTERM to the container's process group, SIGKILL after the grace period.</summary>
+    /// <summary>SIGTERM to the container's init (as the CRI's StopContainer), SIGKILL to all its processes after the grace period.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
         if (HasExited) return;
         var pid = ContainerPid();
-        if (pid > 0) Native.SignalGroup(pid, Native.SIGTERM);
+        if (pid > 0) Native.Signal(pid, Native.SIGTERM);
         try { await Exited.WaitAsync(grace); return; }
         catch (TimeoutException) { }
-        if (pid > 0) Native.SignalGroup(pid, Native.SIGKILL);
+        Kill();
         try { await Exited.WaitAsync(TimeSpan.FromSeconds(10)); }
         catch (TimeoutException) { Native.Signal(ShimPid, Native.SIGKILL); }
     }
@@ -71,7 +77,8 @@ internal sealed class ContainerRun
     /// <summary>Kills without grace (cleanup of orphans).</summary>
     public void Kill()
     {
-        if (ContainerPid() is > 0 and var pid) Native.SignalGroup(pid, Native.SIGKILL);
+        _runtime.KillAll(Handle);
+        if (ContainerPid() is > 0 and var pid) Native.Signal(pid, Native.SIGKILL);
     }
 
     int ContainerPid()
@@ -123,7 +130,12 @@ internal sealed class ContainerRun
         _shim?.Dispose();
         CloseStdin();
         var finished = File.Exists(Paths.ExitFile) ? File.GetLastWriteTimeUtc(Paths.ExitFile) : DateTime.UtcNow;
+        // The kernel's OOM killer sends SIGKILL; only the cgroup's counter tells it from any other kill. As containerd,
+        // an OOM kill of any process of the container marks the run OOMKilled, whatever its init then exited with.
+        if (reason is null && _runtime.OomKilled(Handle)) reason = "OOMKilled";
         reason ??= exitCode == 0 ? "Completed" : "Error";
+        try { _runtime.Cleanup(Handle); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Console.Error.WriteLine($"container {Handle.Id}: cleanup: {e.Message}"); }
         var message = reason == "ContainerStatusUnknown" ? "The container could not be located when the pod was terminated" : null;
         _exited.TrySetResult(new TerminatedInfo(exitCode, reason, StartedAt, finished, message));
     }

@@ -23,7 +23,11 @@ public sealed record SandboxSpec
 public sealed record HostPortMapping(int HostPort, int ContainerPort, string Protocol, string? HostIp);
 
 /// <summary>A running sandbox: its network namespace, the holder process whose namespaces containers join, and the Pod IP.</summary>
-public sealed record SandboxInfo(string PodUid, string NetnsName, string NetnsPath, int HolderPid, IPAddress PodIp);
+public sealed record SandboxInfo(string PodUid, string NetnsName, string NetnsPath, int HolderPid, IPAddress PodIp)
+{
+    /// <summary>The Pod's hosts, hostname and resolv.conf, which every container gets over its /etc; null: none.</summary>
+    public string? EtcDir { get; init; }
+}
 
 /// <summary>
 /// Pod sandboxes on one node: a network namespace wired by the real CNI plugins (bridge + host-local + loopback +

@@ -9,8 +9,10 @@ namespace Podway.Node.Sandbox;
 
 /// <summary>
 /// Pod sandboxes of one node (see IPodSandboxes): a network namespace wired by the real CNI plugins run inside the
-/// node's namespace, and a holder process (sleep) in that network namespace with its own UTS and mount namespaces,
-/// where the hostname is set and the per-Pod hosts, hostname and resolv.conf are bind-mounted over /etc.
+/// node's namespace, and a holder process (the pause container's role) in that network namespace with its own UTS,
+/// IPC, PID and mount namespaces: the hostname is set there, and containers join its network, UTS and IPC namespaces
+/// (and its PID namespace with shareProcessNamespace). Its mount namespace has the per-Pod hosts, hostname and
+/// resolv.conf over /etc for Enter; containers get them bound into their own roots by the runtime.
 /// State lives under &lt;StateDir&gt;/sandboxes and &lt;StateDir&gt;/pods, so a restarted agent adopts what runs.
 /// </summary>
 public sealed partial class PodSandboxes : IPodSandboxes
@@ -19,8 +21,10 @@ public sealed partial class PodSandboxes : IPodSandboxes
     static readonly TimeSpan HolderStartTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Runs in the holder: set the hostname, bind the Pod's files over /etc, report the pid, then sleep forever
-    /// with no pipe left open to the agent (so the agent may restart). $1 hostname, $2 the Pod's etc dir.
+    /// Runs in the holder, PID 1 of the Pod's PID namespace: set the hostname, bind the Pod's files over /etc, report
+    /// its pid as the host sees it (/proc is the host's, so /proc/self/stat read by the shell itself names it), then
+    /// reap orphans forever (as pause does for a shared PID namespace) with no pipe left open to the agent (so the agent
+    /// may restart). $1 hostname, $2 the Pod's etc dir.
     /// </summary>
     const string HolderScript =
         """
@@ -29,8 +33,11 @@ public sealed partial class PodSandboxes : IPodSandboxes
         mount --bind "$2/hosts" /etc/hosts
         mount --bind "$2/resolv.conf" /etc/resolv.conf
         if [ -e /etc/hostname ]; then mount --bind "$2/hostname" /etc/hostname; fi
-        echo $$
-        exec sleep infinity </dev/null >/dev/null 2>&1
+        read -r pid rest < /proc/self/stat
+        echo "$pid"
+        exec </dev/null >/dev/null 2>&1
+        set +e
+        while :; do sleep 2147483647 & wait $!; done
         """;
 
     readonly NodeIdentity node;
@@ -95,7 +102,7 @@ public sealed partial class PodSandboxes : IPodSandboxes
         var (pid, startTime) = await StartHolderAsync(spec.PodUid, netns, spec.Hostname, etcDir, ct);
         state = state with { Phase = "ready", HolderPid = pid, HolderStartTime = startTime };
         store.Save(state);
-        return new SandboxInfo(spec.PodUid, netns, netnsPath, pid, podIp);
+        return new SandboxInfo(spec.PodUid, netns, netnsPath, pid, podIp) { EtcDir = etcDir };
     }
 
     async Task<(int Pid, long StartTime)> StartHolderAsync(string podUid, string netns, string hostname, string etcDir, CancellationToken ct)
@@ -108,7 +115,7 @@ public sealed partial class PodSandboxes : IPodSandboxes
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "ip", "netns", "exec", netns, "unshare", "--uts", "--mount", "--propagation", "private", "--",
+        foreach (var a in new[] { "ip", "netns", "exec", netns, "unshare", "--uts", "--ipc", "--pid", "--fork", "--mount", "--propagation", "private", "--",
                      "sh", "-c", HolderScript, "podway-sandbox", hostname, etcDir })
             psi.ArgumentList.Add(a);
         var p = Process.Start(psi)!;
@@ -186,6 +193,7 @@ public sealed partial class PodSandboxes : IPodSandboxes
         psi.ArgumentList.Add(sandbox.HolderPid.ToString());
         psi.ArgumentList.Add("--net");
         psi.ArgumentList.Add("--uts");
+        psi.ArgumentList.Add("--ipc");
         psi.ArgumentList.Add("--mount");
         psi.ArgumentList.Add($"--wd={workingDir ?? "/"}");
         psi.ArgumentList.Add("--");
@@ -197,7 +205,7 @@ public sealed partial class PodSandboxes : IPodSandboxes
 
     SandboxInfo? Alive(SandboxState s) =>
         s.Phase == "ready" && s.PodIp is not null && Netns.Exists(s.NetnsName) && ProcStat.IsSameProcess(s.HolderPid, s.HolderStartTime)
-            ? new SandboxInfo(s.PodUid, s.NetnsName, Netns.PathOf(s.NetnsName), s.HolderPid, IPAddress.Parse(s.PodIp))
+            ? new SandboxInfo(s.PodUid, s.NetnsName, Netns.PathOf(s.NetnsName), s.HolderPid, IPAddress.Parse(s.PodIp)) { EtcDir = EtcDir(s.PodUid) }
             : null;
 
     JsonObject LoadConflist()

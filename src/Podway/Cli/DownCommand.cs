@@ -32,6 +32,9 @@ internal static class DownCommand
         {
             foreach (var removed in ClusterKernelObjects.RemoveAll(paths.Name))
                 ctx.Out.WriteLine($"  removed {removed}");
+            // Containers' root overlays, cgroups and the OCI runtime's state.
+            foreach (var removed in Podway.Node.Runtime.ClusterRuntimeCleanup.Remove(paths.Name, paths.DataDir))
+                ctx.Out.WriteLine($"  removed {removed}");
         }
         catch (IOException e) { throw new CliException(e.Message); }
 

@@ -11,12 +11,13 @@ public sealed class AdoptionTests(RealApiServer api)
     {
         await using var h = new AgentHarness(api);
         await h.StartAsync();
-        var keepPid = Path.Combine(h.TempDir, "keep.pid");
-        var gonePid = Path.Combine(h.TempDir, "gone.pid");
-        await h.CreatePodAsync("keep", $$"""[{"name":"c","image":"busybox","command":["sh","-c","echo $$$$ > {{keepPid}}; echo before; while true; do sleep 0.2; done"]}]""");
-        await h.CreatePodAsync("gone", $$"""[{"name":"c","image":"busybox","command":["sh","-c","echo $$$$ > {{gonePid}}; while true; do sleep 0.2; done"]}]""");
+        await h.CreatePodAsync("keep", """[{"name":"c","image":"busybox","command":["sh","-c","echo before; while true; do sleep 0.2; done"]}]""");
+        await h.CreatePodAsync("gone", """[{"name":"c","image":"busybox","command":["sh","-c","while true; do sleep 0.2; done"]}]""");
         var keep = await h.WaitPodAsync("keep", p => AgentHarness.ConditionStatus(p, "Ready") == "True", "keep Ready");
         var gone = await h.WaitPodAsync("gone", p => AgentHarness.ConditionStatus(p, "Ready") == "True", "gone Ready");
+        // The container's pid on the host, as the OCI runtime recorded it (inside, it is pid 1 of its own namespace).
+        var keepPid = Path.Combine(h.Node.StateDir, "pods", ObjectMeta.Uid(keep), "c", "0.pid");
+        var gonePid = Path.Combine(h.Node.StateDir, "pods", ObjectMeta.Uid(gone), "c", "0.pid");
         var containerId = AgentHarness.ContainerStatus(keep)["containerID"]!.GetValue<string>();
 
         await h.StopAsync();

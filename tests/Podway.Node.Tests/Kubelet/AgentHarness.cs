@@ -40,7 +40,12 @@ internal sealed class AgentHarness : IAsyncDisposable
             ClusterPodCidr = "10.244.0.0/16",
             StateDir = _stateDir.FullName,
         };
-        Options = (options ?? new NodeAgentOptions()) with { PodResyncInterval = TimeSpan.FromSeconds(1) };
+        // Containers run under crun for real; the state directory is bound into them so tests can exchange files.
+        Options = (options ?? new NodeAgentOptions()) with
+        {
+            PodResyncInterval = TimeSpan.FromSeconds(1),
+            Runtime = new ContainerRuntimeOptions { PodwayExecutable = "/nonexistent/podway", ExtraBinds = [_stateDir.FullName] },
+        };
         Sandboxes = new HostSandboxes(Node.StateDir);
     }
 
@@ -108,10 +113,7 @@ internal sealed class AgentHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        foreach (var uid in PodStateFile.ListUids(Node.StateDir))
-            foreach (var c in PodStateFile.Load(Node.StateDir, uid)?.Containers ?? [])
-                if (c.Attempt >= 0 && c.StartedAt is { } started)
-                    ContainerRun.Adopt(ContainerPaths.For(Node.StateDir, uid, c.Name, c.Attempt), c.ShimPid, c.ShimStartTime, started, false)?.Kill();
+        ClusterRuntimeCleanup.Remove(Node.ClusterName, Node.StateDir);
         await Task.Delay(100);
         try { _stateDir.Delete(recursive: true); } catch (IOException) { }
     }

@@ -1,0 +1,26 @@
+using Podway.Node.Runtime.Cgroups;
+
+namespace Podway.Node.Runtime;
+
+/// <summary>What `podway down` (and tests) remove of a cluster's containers besides its network.</summary>
+public static class ClusterRuntimeCleanup
+{
+    /// <summary>
+    /// Removes what the runtime leaves of a cluster, running or crashed: processes in its cgroups, mounts under its data
+    /// directory, its cgroups and the runtime's state. Only this cluster's: every name carries it.
+    /// </summary>
+    public static IReadOnlyList<string> Remove(string clusterName, string dataDir)
+    {
+        var removed = new List<string>();
+        var cgroups = new CgroupTree(CgroupHost.Detect(), clusterName, "");
+        var relative = CgroupTree.ClusterRelative(clusterName);
+        cgroups.KillAll(relative);
+        foreach (var mount in Mounts.Under(Path.GetFullPath(dataDir)))
+            if (Mounts.Detach(mount) == 0) removed.Add($"mount {mount}");
+        if (cgroups.Exists(relative) && cgroups.Remove(relative)) removed.Add($"cgroup {relative}");
+        var state = Path.GetDirectoryName(ContainerRuntime.StateRootFor(clusterName, "node"))!;
+        if (Directory.Exists(state)) { Directory.Delete(state, recursive: true); removed.Add($"runtime state {state}"); }
+        return removed;
+    }
+
+}
