@@ -24,10 +24,11 @@ internal sealed class HostSandboxes(string stateDir) : IPodSandboxes
 
     public Task RemoveAsync(string podUid, CancellationToken ct)
     {
-        // As PodSandboxes: the directory goes first, so a sandbox that no longer exists has none.
-        var podDir = Path.Combine(stateDir, "pods", podUid);
-        if (Directory.Exists(podDir)) Directory.Delete(podDir, recursive: true);
         if (_sandboxes.TryRemove(podUid, out _)) Removed.Add(podUid);
+        // As PodSandboxes, the Pod's directory goes too; best effort, as a container's mounts may still be detaching.
+        var podDir = Path.Combine(stateDir, "pods", podUid);
+        try { if (Directory.Exists(podDir)) Directory.Delete(podDir, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         return Task.CompletedTask;
     }
 
