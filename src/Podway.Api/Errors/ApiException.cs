@@ -26,6 +26,8 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
         // kube omits an empty reason and absent details (e.g. the 500s of malformed strategic merge patches)
         if (Reason.Length > 0) status["reason"] = Reason;
         if (Details != null) status["details"] = Details.DeepClone();
+        // A 404 always has details, as kube's NewNotFound gives (clients such as kubectl debug read details.name).
+        else if (Code == 404) status["details"] = new JsonObject();
         status["code"] = Code;
         return status;
     }

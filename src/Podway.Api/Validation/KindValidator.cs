@@ -11,13 +11,15 @@ internal sealed class KindValidator(
     NameRule nameRule,
     Action<List<FieldError>, JsonObject>? body = null,
     Action<List<FieldError>, JsonObject, JsonObject>? updateBody = null,
-    bool validateMeta = true) : IObjectValidator
+    bool validateMeta = true,
+    Action<List<FieldError>, JsonObject>? createOnly = null) : IObjectValidator
 {
     public IReadOnlyList<FieldError> ValidateCreate(JsonObject obj)
     {
         var errs = new List<FieldError>();
         if (validateMeta) ObjectMetaValidation.ValidateCreate(errs, obj.Obj("metadata"), namespaced, nameRule);
         body?.Invoke(errs, obj);
+        createOnly?.Invoke(errs, obj);
         return Dedup(errs);
     }
 

@@ -22,7 +22,13 @@ public sealed class ResourceHandler(ObjectRegistry registry, ListWatchHandler li
         if (podStreaming != null && info.Type == BuiltinResources.Pod && info.Subresource != null && PodStreamingProxy.Subresources.Contains(info.Subresource))
             return podStreaming.HandleAsync(ctx, info);
         if (info.Subresource == "binding" && info.Type == BuiltinResources.Pod) return new BindingHandler(registry, clock).HandleAsync(ctx, info);
-        if (info.Subresource is not (null or "status" or "finalize"))
+        if (info.Subresource == "ephemeralcontainers" && info.Type == BuiltinResources.Pod)
+        {
+            // The Pod itself, of which only spec.ephemeralContainers may change (ObjectRegistry keeps the rest).
+            if (method is not ("GET" or "PUT" or "PATCH") || info.Name == null)
+                throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
+        }
+        else if (info.Subresource is not (null or "status" or "finalize"))
             throw new ApiException(404, "NotFound", $"the server could not find the requested resource ({info.Subresource} is not served yet)");
         if (info.Type.Namespaced && info.Namespace == null && method != "GET")
             throw new ApiException(404, "NotFound", "the server could not find the requested resource");

@@ -61,6 +61,17 @@ internal static class ObjectMetaRules
         return result;
     }
 
+    /// <summary>pods/ephemeralcontainers (dropNonEphemeralContainerUpdates): only spec.ephemeralContainers comes from the request.</summary>
+    public static JsonObject TakeEphemeralContainersOnly(JsonObject requested, JsonObject old)
+    {
+        var result = (JsonObject)old.DeepClone();
+        var spec = result["spec"] as JsonObject ?? [];
+        result["spec"] = spec;
+        if (requested["spec"]?["ephemeralContainers"] is JsonArray { Count: > 0 } ephemeral) spec["ephemeralContainers"] = ephemeral.DeepClone();
+        else spec.Remove("ephemeralContainers");
+        return result;
+    }
+
     static bool SpecChanged(JsonObject a, JsonObject b)
     {
         foreach (var (key, value) in a)

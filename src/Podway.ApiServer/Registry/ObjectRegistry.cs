@@ -137,6 +137,10 @@ public sealed class ObjectRegistry
         {
             updated = ObjectMetaRules.TakeStatusOnly(obj, old);
         }
+        else if (subresource == "ephemeralcontainers")
+        {
+            updated = ObjectMetaRules.TakeEphemeralContainersOnly(obj, old);
+        }
         else
         {
             updated = obj;
@@ -149,9 +153,10 @@ public sealed class ObjectRegistry
         updated["kind"] = type.Kind;
         updated["apiVersion"] = type.ApiVersion;
         Defaulters.Apply(type, updated);
-        Validate(type, updated, old);
+        if (subresource == "ephemeralcontainers") ValidateEphemeralContainers(updated, old);
+        else Validate(type, updated, old);
         var allocation = type == BuiltinResources.Service && subresource == null ? Services.Allocate(updated, old) : null;
-        if (!options.IsApply) ManagedFields.RecordUpdate(updated, old, options.FieldManager, "Update", type.ApiVersion, Now, type, subresource == "status" ? "status" : "");
+        if (!options.IsApply) ManagedFields.RecordUpdate(updated, old, options.FieldManager, "Update", type.ApiVersion, Now, type, subresource is "status" or "ephemeralcontainers" ? subresource : "");
 
         // Unchanged: no write and no new resourceVersion, as kube does for a no-op update.
         var oldMeta = old.Metadata();
@@ -308,6 +313,12 @@ public sealed class ObjectRegistry
         var validator = Validators.For(type);
         var errors = old == null ? validator.ValidateCreate(obj) : validator.ValidateUpdate(obj, old);
         if (errors.Count > 0) throw ApiException.Invalid(type.Group, type.Kind, obj.Name(), errors);
+    }
+
+    static void ValidateEphemeralContainers(JsonObject pod, JsonObject old)
+    {
+        var errors = PodSubresourceValidation.EphemeralContainersUpdate(pod, old);
+        if (errors.Count > 0) throw ApiException.Invalid("", "Pod", pod.Name(), errors);
     }
 
     static void CheckTypeMeta(ResourceType type, JsonObject obj)

@@ -12,14 +12,21 @@ internal sealed class ContainerConfigException(string message) : Exception(messa
 /// <summary>
 /// A container's environment as the kubelet's makeEnvironmentVariables builds it: envFrom first (prefix,
 /// ConfigMaps and Secrets, optional), then env in order, each value $(VAR)-expanded against what came before;
-/// valueFrom fieldRef, resourceFieldRef, configMapKeyRef and secretKeyRef.
+/// valueFrom fieldRef, resourceFieldRef, configMapKeyRef and secretKeyRef; then the Service variables
+/// (<see cref="ServiceEnvVars"/>) that the container's own variables did not set. `$(VAR)` sees both.
 /// </summary>
-internal sealed class ContainerEnv(ApiClient client, NodeIdentity node)
+/// <param name="services">The Services a Pod of a namespace may see (at least its namespace's and default/kubernetes), from the
+/// agent's informer; null until it has listed them once.</param>
+internal sealed class ContainerEnv(ApiClient client, NodeIdentity node, Func<string, IReadOnlyList<JsonObject>?> services)
 {
     public async Task<Dictionary<string, string>> ResolveAsync(JsonObject pod, JsonObject container, string podIp, CancellationToken ct)
     {
         var ns = ObjectMeta.Namespace(pod);
         var env = new Dictionary<string, string>();
+        // As the kubelet: a container never starts without them rather than with some missing.
+        var known = services(ns) ?? throw new ContainerConfigException("services have not yet been read at least once, cannot construct envvars");
+        var serviceEnv = ServiceEnvVars.ForPod(known, ns, pod["spec"]?["enableServiceLinks"]?.GetValue<bool>() ?? true);
+        string? Lookup(string k) => env.TryGetValue(k, out var v) ? v : serviceEnv.GetValueOrDefault(k);
         var objects = new Dictionary<string, JsonObject?>();
         async Task<JsonObject?> Fetch(ResourceType type, string name)
         {
@@ -47,7 +54,7 @@ internal sealed class ContainerEnv(ApiClient client, NodeIdentity node)
             var name = e["name"]?.GetValue<string>() ?? "";
             if (e["valueFrom"] is not JsonObject from)
             {
-                env[name] = VarExpansion.Expand(e["value"]?.GetValue<string>() ?? "", k => env.GetValueOrDefault(k));
+                env[name] = VarExpansion.Expand(e["value"]?.GetValue<string>() ?? "", Lookup);
                 continue;
             }
             if (from["fieldRef"] is JsonObject field) env[name] = FieldValue(pod, field["fieldPath"]?.GetValue<string>() ?? "", podIp);
@@ -68,6 +75,7 @@ internal sealed class ContainerEnv(ApiClient client, NodeIdentity node)
                 else if (!optional) throw new ContainerConfigException($"couldn't find key {key} in {type.Kind} {ns}/{refName}");
             }
         }
+        foreach (var (k, v) in serviceEnv) env.TryAdd(k, v);
         return env;
     }
 

@@ -11,6 +11,10 @@ internal sealed class ContainerSlot(JsonObject spec, bool isInit)
     public bool IsInit { get; } = isInit;
     /// <summary>A restartable init container (restartPolicy: Always), i.e. a sidecar.</summary>
     public bool IsSidecar => IsInit && Spec["restartPolicy"]?.GetValue<string>() == "Always";
+    /// <summary>Added by kubectl debug through pods/ephemeralcontainers: started once, never restarted, never ready.</summary>
+    public bool IsEphemeral { get; init; }
+    /// <summary>The container whose process namespace an ephemeral container asks to share (kubectl debug --target).</summary>
+    public string? TargetContainerName => Spec["targetContainerName"]?.GetValue<string>();
     public string Name => Spec["name"]?.GetValue<string>() ?? "";
     public string Image => Spec["image"]?.GetValue<string>() ?? "";
 
@@ -28,6 +32,8 @@ internal sealed class ContainerSlot(JsonObject spec, bool isInit)
     public IReadOnlyDictionary<string, string> Env { get; set; } = new Dictionary<string, string>();
     public string? WorkingDir { get; set; }
     public int StreamAttaches { get; set; }
+    /// <summary>Completes when the latest run's output is all in its CRI log.</summary>
+    public Task LogCopied { get; set; } = Task.CompletedTask;
 
     public CancellationTokenSource? ProbeCts { get; set; }
     public List<ProbeWorker> Probes { get; } = [];

@@ -24,6 +24,8 @@ public sealed class NodeAgent
     readonly PodWorkerContext _ctx;
     readonly ConcurrentDictionary<string, (PodWorker Worker, Task Task)> _workers = new();
     readonly Dictionary<string, SandboxInfo> _adoptable = [];
+    /// <summary>Every Service, for the containers' Service environment variables (the kubelet's service lister).</summary>
+    readonly Informer _services;
     CancellationToken _ct;
 
     public NodeAgent(ApiClient client, NodeIdentity node, IPodSandboxes sandboxes, IImageCatalog images, NodeAgentOptions options)
@@ -37,7 +39,8 @@ public sealed class NodeAgent
             PodwayExecutable = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell the path of the podway executable"),
         };
         Runtime = new ContainerRuntime(node, runtimeOptions with { Log = runtimeOptions.Log ?? options.Log }, ImageLayers.For(runtimeOptions.PodwayExecutable), ImageLayers.RunningPodway());
-        var env = new ContainerEnv(client, node);
+        _services = new Informer(client, BuiltinResources.Service, new InformerOptions { Log = options.Log });
+        var env = new ContainerEnv(client, node, ServicesVisibleFrom);
         _ctx = new PodWorkerContext(client, node, sandboxes, images, options,
             new EventRecorder(client, "kubelet", node.NodeName, options.Log),
             new CrashLoopBackOff(options.BackOffInitial, options.BackOffMax),
@@ -59,6 +62,9 @@ public sealed class NodeAgent
         var heartbeat = new NodeHeartbeat(_client, _node, _options);
         await RetryAsync(heartbeat.RegisterAsync, "registering the node", ct);
         foreach (var sandbox in _sandboxes.List()) _adoptable[sandbox.PodUid] = sandbox;
+        // Containers need the Service variables; with them listed first no Pod waits for them.
+        var servicesTask = _services.RunAsync(ct);
+        await _services.WaitForSyncAsync(ct);
 
         var informer = new Informer(_client, BuiltinResources.Pod, new InformerOptions
         {
@@ -75,11 +81,19 @@ public sealed class NodeAgent
         {
             await informer.WaitForSyncAsync(ct);
             await CleanupOrphansAsync(informer, ct);
-            await Task.WhenAll(informerTask, heartbeatTask);
+            await Task.WhenAll(informerTask, heartbeatTask, servicesTask);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         // Pods keep running when the agent stops (it adopts them when it starts again); wait for the workers to notice.
         await Task.WhenAll(_workers.Values.Select(w => w.Task));
+    }
+
+    /// <summary>The Services a Pod of namespace ns may get variables for: its namespace's and default/kubernetes; null before the first list.</summary>
+    IReadOnlyList<JsonObject>? ServicesVisibleFrom(string ns)
+    {
+        if (!_services.HasSynced) return null;
+        var services = _services.Cache.ByIndex(InformerCache.NamespaceIndex, ns);
+        return _services.Cache.Get("default", "kubernetes") is { } master ? [.. services, master] : services;
     }
 
     internal PodWorker? FindWorker(string ns, string name) =>
@@ -105,7 +119,9 @@ public sealed class NodeAgent
     async Task CleanupOrphansAsync(Informer informer, CancellationToken ct)
     {
         var known = informer.Cache.List().Select(ObjectMeta.Uid).ToHashSet();
-        var uids = PodStateFile.ListUids(_node.StateDir).Concat(_sandboxes.KnownPodUids()).Distinct();
+        var logDirs = Path.Combine(_node.StateDir, "logs");
+        var logged = Directory.Exists(logDirs) ? Directory.GetDirectories(logDirs).Select(Path.GetFileName).OfType<string>() : [];
+        var uids = PodStateFile.ListUids(_node.StateDir).Concat(_sandboxes.KnownPodUids()).Concat(logged).Distinct();
         foreach (var uid in uids.Where(u => !known.Contains(u)))
         {
             _options.Log?.Invoke($"removing pod {uid}: it no longer exists");
@@ -116,8 +132,11 @@ public sealed class NodeAgent
             try { await _sandboxes.RemoveAsync(uid, ct); }
             catch (Exception e) when (e is not OperationCanceledException) { _options.Log?.Invoke($"removing sandbox {uid}: {e.Message}"); }
             lock (_adoptable) _adoptable.Remove(uid);
-            try { Directory.Delete(ContainerPaths.PodDir(_node.StateDir, uid), recursive: true); }
-            catch (DirectoryNotFoundException) { }
+            foreach (var dir in new[] { ContainerPaths.PodDir(_node.StateDir, uid), ContainerPaths.PodLogDir(_node.StateDir, uid) })
+            {
+                try { Directory.Delete(dir, recursive: true); }
+                catch (DirectoryNotFoundException) { }
+            }
         }
     }
 

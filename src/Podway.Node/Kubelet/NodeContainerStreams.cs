@@ -30,12 +30,22 @@ internal sealed class NodeContainerStreams(NodeAgent agent) : IContainerStreams
     public string? LogPath(string ns, string pod, string? container, bool previous)
     {
         var (worker, slot) = Find(ns, pod, container);
-        if (!slot.EverStarted) return null;
         // The current log is the latest run's, even after it exited (a crash-looping container shows its last run).
-        var attempt = previous ? slot.RestartCount - 1 : slot.RestartCount;
+        // Without a record of the runs (it went with a finished pod's sandbox), the logs on disk say which is latest.
+        var latest = slot.EverStarted ? slot.RestartCount : LatestLoggedAttempt(worker, slot.Name);
+        if (latest is not { } current) return null;
+        var attempt = previous ? current - 1 : current;
         if (attempt < 0) return null;
         var path = ContainerPaths.For(worker.StateDir, worker.Uid, slot.Name, attempt).Log;
         return File.Exists(path) ? path : null;
+    }
+
+    static int? LatestLoggedAttempt(PodWorker worker, string container)
+    {
+        var dir = ContainerPaths.For(worker.StateDir, worker.Uid, container, 0).LogDir;
+        if (!Directory.Exists(dir)) return null;
+        var attempts = Directory.GetFiles(dir, "*.log").Select(f => int.TryParse(Path.GetFileNameWithoutExtension(f), out var n) ? n : -1).Where(n => n >= 0);
+        return attempts.Any() ? attempts.Max() : null;
     }
 
     public bool IsRunning(string ns, string pod, string? container)

@@ -12,7 +12,10 @@ internal sealed record PodStatusInput(
     string? PodIp,
     string HostIp,
     string StartTime,
-    string Phase);
+    string Phase)
+{
+    public IReadOnlyList<ContainerSlot> Ephemeral { get; init; } = [];
+}
 
 /// <summary>
 /// Builds the pod status the kubelet's generateAPIPodStatus does: phase, the conditions it owns
@@ -84,6 +87,7 @@ internal static class PodStatusBuilder
         status["startTime"] = input.StartTime;
         if (input.Init.Count > 0) status["initContainerStatuses"] = Statuses(input.Init, uid, input.Phase);
         status["containerStatuses"] = Statuses(input.Regular, uid, input.Phase);
+        if (input.Ephemeral.Count > 0) status["ephemeralContainerStatuses"] = Statuses(input.Ephemeral, uid, input.Phase);
         return status;
     }
 
@@ -95,6 +99,9 @@ internal static class PodStatusBuilder
             JsonObject state, last = [];
             if (c.Run is { } run && !run.HasExited)
                 state = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = Time.Format(run.StartedAt) } };
+            else if (c.Run is { HasExited: true } exited && c.Terminated is null)
+                // Exited during this sync, not collected yet: terminated, not "ContainerCreating" (kubectl logs would refuse it).
+                state = new JsonObject { ["terminated"] = Terminated(exited.Exited.Result, c.ContainerId(uid)) };
             else if (c.WaitingReason is not null || c.Terminated is null)
             {
                 var waiting = new JsonObject { ["reason"] = c.WaitingReason ?? (c.IsInit ? "PodInitializing" : "ContainerCreating") };
@@ -110,7 +117,7 @@ internal static class PodStatusBuilder
                 ["name"] = c.Name,
                 ["state"] = state,
                 ["lastState"] = last,
-                ["ready"] = c.Ready,
+                ["ready"] = c.Ready && !c.IsEphemeral, // nothing relies on an ephemeral container
                 ["restartCount"] = c.RestartCount,
                 ["image"] = c.Image,
                 ["imageID"] = c.EverStarted ? $"podway://{c.Image}" : "",

@@ -23,7 +23,7 @@ internal sealed class PodWorker
     readonly SemaphoreSlim _wake = new(0);
     readonly Dictionary<string, (string Status, string Time)> _transitions = [];
     readonly Lock _gate = new();
-    List<ContainerSlot> _init = [], _regular = [];
+    List<ContainerSlot> _init = [], _regular = [], _ephemeral = [];
     volatile JsonObject _pod;
     volatile bool _goneFromApi;
     string? _lastStatus, _startTime, _podIp, _volumeError;
@@ -47,13 +47,15 @@ internal sealed class PodWorker
     public string StateDir => _ctx.Node.StateDir;
 
     public void Update(JsonObject pod) { _pod = pod; Wake(); }
+    /// <summary>Every container slot; the caller holds _gate.</summary>
+    IEnumerable<ContainerSlot> AllSlots => _init.Concat(_regular).Concat(_ephemeral);
     public void GoneFromApi() { _goneFromApi = true; Wake(); }
     void Wake() { if (_wake.CurrentCount == 0) _wake.Release(); }
 
     public ContainerSlot? FindContainer(string? name)
     {
         lock (_gate)
-            return name is null ? _regular.FirstOrDefault() : _regular.Concat(_init).FirstOrDefault(c => c.Name == name);
+            return name is null ? _regular.FirstOrDefault() : _regular.Concat(_init).Concat(_ephemeral).FirstOrDefault(c => c.Name == name);
     }
 
     /// <summary>Runs until the pod is gone from the node.</summary>
@@ -77,7 +79,7 @@ internal sealed class PodWorker
             if (done) return;
             var wait = _ctx.Options.PodResyncInterval;
             lock (_gate)
-                foreach (var c in _init.Concat(_regular))
+                foreach (var c in AllSlots)
                     if (c.RetryAt is { } at && at - DateTime.UtcNow < wait) wait = at - DateTime.UtcNow;
             if (wait < TimeSpan.FromMilliseconds(10)) wait = TimeSpan.FromMilliseconds(10);
             try { await _wake.WaitAsync(wait, ct); } catch (OperationCanceledException) { return; }
@@ -90,10 +92,15 @@ internal sealed class PodWorker
     {
         var spec = _pod["spec"] as JsonObject ?? [];
         var record = PodStateFile.Load(_ctx.Node.StateDir, Uid);
-        ContainerSlot Make(JsonObject c, bool init)
+        var finished = _pod["status"]?["phase"]?.GetValue<string>() is "Succeeded" or "Failed";
+        ContainerSlot Make(JsonObject c, bool init, bool ephemeral = false)
         {
-            var slot = new ContainerSlot(c, init);
-            if (record?.Containers.FirstOrDefault(r => r.Name == slot.Name) is not { } r) return slot;
+            var slot = new ContainerSlot(c, init) { IsEphemeral = ephemeral };
+            if (record?.Containers.FirstOrDefault(r => r.Name == slot.Name) is not { } r)
+            {
+                if (finished) ReportedContainerState.Restore(slot, _pod);
+                return slot;
+            }
             slot.RestartCount = r.RestartCount;
             slot.EverStarted = r.Attempt >= 0;
             slot.LastTerminated = r.LastTerminated;
@@ -115,6 +122,7 @@ internal sealed class PodWorker
         {
             _init = [.. (spec["initContainers"] as JsonArray ?? []).OfType<JsonObject>().Select(c => Make(c, true))];
             _regular = [.. (spec["containers"] as JsonArray ?? []).OfType<JsonObject>().Select(c => Make(c, false))];
+            _ephemeral = [.. (spec["ephemeralContainers"] as JsonArray ?? []).OfType<JsonObject>().Select(c => Make(c, false, ephemeral: true))];
         }
         foreach (var c in (_pod["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>())
             if (c["type"]?.GetValue<string>() is { } type && c["status"]?.GetValue<string>() is { } s && c["lastTransitionTime"]?.GetValue<string>() is { } t)
@@ -128,7 +136,7 @@ internal sealed class PodWorker
     {
         List<ContainerRecord> records;
         lock (_gate)
-            records = [.. _init.Concat(_regular).Select(c => new ContainerRecord
+            records = [.. AllSlots.Select(c => new ContainerRecord
             {
                 Name = c.Name,
                 RestartCount = c.RestartCount,
@@ -177,6 +185,8 @@ internal sealed class PodWorker
                 if (restartPolicy == "Always" || (restartPolicy == "OnFailure" && slot.Terminated?.ExitCode != 0))
                     await RestartWithBackOffAsync(pod, slot, ct);
             }
+            foreach (var slot in EphemeralSlots(pod))
+                if (!slot.EverStarted) await StartAsync(pod, slot, ct); // even while init containers run, as the kubelet does
             Persist();
         }
 
@@ -186,6 +196,7 @@ internal sealed class PodWorker
             // A terminal pod never runs again: stop sidecars, release its network.
             _terminal = true;
             await StopAllAsync(GracePeriod(pod), record: true);
+            await WaitForLogsAsync();
             await RemoveSandboxAsync(ct);
         }
         if (_terminal && phase is not ("Succeeded" or "Failed"))
@@ -249,6 +260,18 @@ internal sealed class PodWorker
             lock (_gate)
                 foreach (var slot in _init.Concat(_regular).Where(s => !s.EverStarted)) SetWaiting(slot, "ContainerCreating", null);
             return _volumes is not null; // a refresh that fails leaves running containers with what they have
+        }
+    }
+
+    /// <summary>The ephemeral containers, with a slot for each one the Pod gained since the last sync.</summary>
+    List<ContainerSlot> EphemeralSlots(JsonObject pod)
+    {
+        lock (_gate)
+        {
+            foreach (var spec in (pod["spec"]?["ephemeralContainers"] as JsonArray ?? []).OfType<JsonObject>())
+                if (!_ephemeral.Any(s => s.Name == spec["name"]?.GetValue<string>()))
+                    _ephemeral.Add(new ContainerSlot(spec, isInit: false) { IsEphemeral = true });
+            return [.. _ephemeral];
         }
     }
 
@@ -370,6 +393,7 @@ internal sealed class PodWorker
             Security = security,
             Resources = ContainerResources.From(spec),
             SharePidNamespace = pod["spec"]?["shareProcessNamespace"]?.GetValue<bool>() == true,
+            TargetContainerName = slot.TargetContainerName,
         };
         ContainerRun run;
         try
@@ -399,7 +423,7 @@ internal sealed class PodWorker
             if (env.Count > 0) slot.Env = env;
             if (workingDir is not null) slot.WorkingDir = workingDir;
         }
-        _ = CriLogCopier.RunAsync(run.Paths, run.Exited, _ct);
+        slot.LogCopied = CriLogCopier.RunAsync(run.Paths, run.Exited, _ct);
         _ = run.Exited.ContinueWith(_ => Wake(), TaskScheduler.Default);
         StartProbes(slot, run);
     }
@@ -440,7 +464,7 @@ internal sealed class PodWorker
     {
         var changed = false;
         lock (_gate)
-            foreach (var slot in _init.Concat(_regular))
+            foreach (var slot in AllSlots)
                 if (slot.Run is { HasExited: true } run)
                 {
                     slot.Terminated = run.Exited.Result;
@@ -467,7 +491,7 @@ internal sealed class PodWorker
     async Task StopAllAsync(TimeSpan grace, bool record)
     {
         List<ContainerSlot> running;
-        lock (_gate) running = [.. _regular.Concat(_init).Where(s => s.Running)];
+        lock (_gate) running = [.. _regular.Concat(_init).Concat(_ephemeral).Where(s => s.Running)];
         var stops = new List<Task>();
         foreach (var slot in running)
         {
@@ -499,6 +523,12 @@ internal sealed class PodWorker
         await CleanupAsync(ct);
     }
 
+    /// <summary>The raw output files go with the sandbox: the CRI logs must have every byte first.</summary>
+    Task WaitForLogsAsync()
+    {
+        lock (_gate) return Task.WhenAll(AllSlots.Select(s => s.LogCopied));
+    }
+
     async Task RemoveSandboxAsync(CancellationToken ct)
     {
         if (Sandbox is null) return;
@@ -516,9 +546,12 @@ internal sealed class PodWorker
         await Task.Delay(100, CancellationToken.None); // let log copiers write their last records
         await _podCts.CancelAsync();
         await Task.Delay(50, CancellationToken.None);
-        try { Directory.Delete(ContainerPaths.PodDir(_ctx.Node.StateDir, Uid), recursive: true); }
-        catch (DirectoryNotFoundException) { }
-        catch (IOException e) { _ctx.Log($"pod {Uid}: removing state: {e.Message}"); }
+        foreach (var dir in new[] { ContainerPaths.PodDir(_ctx.Node.StateDir, Uid), ContainerPaths.PodLogDir(_ctx.Node.StateDir, Uid) })
+        {
+            try { Directory.Delete(dir, recursive: true); }
+            catch (DirectoryNotFoundException) { }
+            catch (IOException e) { _ctx.Log($"pod {Uid}: removing {dir}: {e.Message}"); }
+        }
     }
 
     // ---- status and events ----
@@ -530,7 +563,7 @@ internal sealed class PodWorker
         lock (_gate)
         {
             var input = new PodStatusInput(pod, _init, _regular, Sandbox is not null, _podIp, _ctx.Node.NodeIp.ToString(),
-                _startTime ?? Time.Format(DateTime.UtcNow), phase ?? PodPhase.Compute(restartPolicy, _init, _regular));
+                _startTime ?? Time.Format(DateTime.UtcNow), phase ?? PodPhase.Compute(restartPolicy, _init, _regular)) { Ephemeral = _ephemeral };
             status = PodStatusBuilder.Build(input, _transitions, DateTime.UtcNow);
         }
         var text = status.ToJsonString();

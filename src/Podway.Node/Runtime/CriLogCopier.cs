@@ -37,6 +37,7 @@ internal sealed class CriLogCopier
 
     async Task CopyAsync(Task exited, CancellationToken ct)
     {
+        Directory.CreateDirectory(_paths.LogDir);
         await using var log = new FileStream(_paths.Log, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
         while (!ct.IsCancellationRequested)
         {

@@ -45,4 +45,28 @@ public sealed class AdoptionTests(RealApiServer api)
         await Eventually.TrueAsync(async () => await h.GetPodAsync("keep") is null, "adopted pod deleted", 10);
         await Eventually.TrueAsync(() => Task.FromResult(!Directory.Exists($"/proc/{pid}")), "adopted container stopped", 5);
     }
+
+    [Fact]
+    public async Task RunAsync_AfterAgentRestart_FinishedPodKeepsItsTerminatedStatusAndLogs()
+    {
+        await using var h = new AgentHarness(api);
+        await h.StartAsync();
+        var pod = await h.CreatePodAsync("done", """[{"name":"c","image":"busybox","command":["sh","-c","echo finished work; exit 3"]}]""", "Never");
+        await h.WaitPodAsync("done", p => p["status"]?["phase"]?.GetValue<string>() == "Failed", "Failed");
+        await Eventually.TrueAsync(() => Task.FromResult(h.Sandboxes.Removed.Contains(ObjectMeta.Uid(pod))), "sandbox released");
+
+        await h.StopAsync();
+        await h.StartAsync();
+        bool Served()
+        {
+            try { return h.Agent!.Streams.LogPath(h.Namespace, "done", "c", false) is not null; }
+            catch (Podway.Node.Streaming.StreamingException) { return false; } // the new agent has no worker for it yet
+        }
+        await Eventually.TrueAsync(() => Task.FromResult(Served()), "the new agent serves the log");
+        await Task.Delay(1500); // a few syncs of the new agent
+        var cs = AgentHarness.ContainerStatus((await h.GetPodAsync("done"))!);
+        Assert.Equal(3, cs["state"]!["terminated"]!["exitCode"]!.GetValue<int>());
+        Assert.Equal("Error", cs["state"]!["terminated"]!["reason"]!.GetValue<string>());
+        Assert.Contains("stdout F finished work", File.ReadAllText(h.Agent!.Streams.LogPath(h.Namespace, "done", "c", false)!));
+    }
 }

@@ -46,6 +46,7 @@ internal sealed class AgentHarness : IAsyncDisposable
             PodResyncInterval = TimeSpan.FromSeconds(1),
             Runtime = new ContainerRuntimeOptions { PodwayExecutable = "/nonexistent/podway", ExtraBinds = [_stateDir.FullName] },
         };
+        Sandboxes = new HostSandboxes(Node.StateDir);
     }
 
     public RealApiServer Api { get; }
@@ -53,7 +54,7 @@ internal sealed class AgentHarness : IAsyncDisposable
     public string Namespace { get; }
     public NodeIdentity Node { get; }
     public NodeAgentOptions Options { get; }
-    public HostSandboxes Sandboxes { get; } = new();
+    public HostSandboxes Sandboxes { get; }
     public NodeAgent? Agent { get; private set; }
     public string TempDir => _stateDir.FullName;
 
@@ -107,7 +108,7 @@ internal sealed class AgentHarness : IAsyncDisposable
     public static JsonObject ContainerStatus(JsonObject pod, int index = 0) => pod["status"]!["containerStatuses"]![index]!.AsObject();
 
     public string LogPath(JsonObject pod, string container, int attempt) =>
-        Path.Combine(Node.StateDir, "pods", ObjectMeta.Uid(pod), container, $"{attempt}.log");
+        ContainerPaths.For(Node.StateDir, ObjectMeta.Uid(pod), container, attempt).Log;
 
     public async ValueTask DisposeAsync()
     {

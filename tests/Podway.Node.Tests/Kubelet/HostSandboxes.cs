@@ -8,8 +8,9 @@ namespace Podway.Node.Tests.Kubelet;
 /// <summary>
 /// A real but namespace-less IPodSandboxes for agent tests: containers run as plain host processes, the pod IP is
 /// 127.0.0.1. It records what the agent asked for, and survives agent restarts when the same instance is reused.
+/// Removing a sandbox deletes &lt;stateDir&gt;/pods/&lt;uid&gt; with everything in it, as PodSandboxes does.
 /// </summary>
-internal sealed class HostSandboxes : IPodSandboxes
+internal sealed class HostSandboxes(string stateDir) : IPodSandboxes
 {
     readonly ConcurrentDictionary<string, SandboxInfo> _sandboxes = new();
     public ConcurrentDictionary<string, SandboxSpec> Specs { get; } = new();
@@ -24,6 +25,10 @@ internal sealed class HostSandboxes : IPodSandboxes
     public Task RemoveAsync(string podUid, CancellationToken ct)
     {
         if (_sandboxes.TryRemove(podUid, out _)) Removed.Add(podUid);
+        // As PodSandboxes, the Pod's directory goes too; best effort, as a container's mounts may still be detaching.
+        var podDir = Path.Combine(stateDir, "pods", podUid);
+        try { if (Directory.Exists(podDir)) Directory.Delete(podDir, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         return Task.CompletedTask;
     }
 

@@ -70,6 +70,37 @@ public sealed class PodLifecycleTests(RealApiServer api)
     }
 
     [Fact]
+    public async Task Pod_ServicesInItsNamespace_GetServiceVariablesThatItsOwnEnvOverridesAndExpands()
+    {
+        await using var h = new AgentHarness(api);
+        await h.Client.CreateAsync(BuiltinResources.Namespace, null, new JsonObject { ["metadata"] = new JsonObject { ["name"] = h.Namespace } });
+        var svc = await h.Client.CreateAsync(BuiltinResources.Service, h.Namespace, JsonNode.Parse(
+            $$$"""{"metadata":{"name":"my-web","namespace":"{{{h.Namespace}}}"},"spec":{"selector":{"app":"x"},"ports":[{"name":"http","port":80,"targetPort":8080}]}}""")!.AsObject());
+        var clusterIp = svc["spec"]!["clusterIP"]!.GetValue<string>();
+        var kubernetesIp = (await h.Client.TryGetAsync(BuiltinResources.Service, "default", "kubernetes"))!["spec"]!["clusterIP"]!.GetValue<string>();
+        await h.StartAsync();
+        const string Script = "echo host=$MY_WEB_SERVICE_HOST port=$MY_WEB_SERVICE_PORT_HTTP link=$MY_WEB_PORT_80_TCP url=$URL api=$KUBERNETES_SERVICE_HOST arg=$(MY_WEB_SERVICE_PORT); sleep 60";
+        await h.CreatePodAsync("links", $$"""
+            [{"name":"c","image":"busybox","command":["sh","-c","{{Script}}"],
+              "env":[{"name":"URL","value":"http://$(MY_WEB_SERVICE_HOST):$(MY_WEB_SERVICE_PORT)/"},{"name":"MY_WEB_SERVICE_PORT_HTTP","value":"mine"}]}]
+            """);
+        await h.CreatePodAsync("nolinks", """[{"name":"c","image":"busybox","command":["sh","-c","echo host=$MY_WEB_SERVICE_HOST api=$KUBERNETES_SERVICE_HOST; sleep 60"]}]""",
+            extraSpec: "\"enableServiceLinks\":false,");
+
+        async Task<string> Output(string name)
+        {
+            var pod = await h.WaitPodAsync(name, p => Phase(p) == "Running", "Running");
+            var log = h.LogPath(pod, "c", 0);
+            await Eventually.TrueAsync(() => Task.FromResult(File.Exists(log) && File.ReadAllText(log).Contains("host=")), $"{name} output");
+            return File.ReadAllText(log);
+        }
+        var links = await Output("links");
+        Assert.True(links.Contains($"host={clusterIp} port=mine link=tcp://{clusterIp}:80 url=http://{clusterIp}:80/ api={kubernetesIp} arg=80"), links);
+        var noLinks = await Output("nolinks");
+        Assert.True(noLinks.Contains($"host= api={kubernetesIp}"), noLinks);
+    }
+
+    [Fact]
     public async Task Pod_MissingConfigMap_WaitsWithCreateContainerConfigError()
     {
         await using var h = new AgentHarness(api);

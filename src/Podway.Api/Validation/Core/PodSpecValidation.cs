@@ -8,8 +8,8 @@ internal static class PodSpecValidation
     static readonly string[] Protocols = ["SCTP", "TCP", "UDP"];
     static readonly string[] RestartPolicies = ["Always", "OnFailure", "Never"];
     static readonly string[] DnsPolicies = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"];
-    static readonly string[] PullPolicies = ["Always", "IfNotPresent", "Never"];
-    static readonly string[] TerminationMessagePolicies = ["File", "FallbackToLogsOnError"];
+    internal static readonly string[] PullPolicies = ["Always", "IfNotPresent", "Never"];
+    internal static readonly string[] TerminationMessagePolicies = ["File", "FallbackToLogsOnError"];
     static readonly string[] HttpSchemes = ["HTTP", "HTTPS"];
     static readonly string[] StandardContainerResources = ["cpu", "memory", "ephemeral-storage"];
     static readonly string[] VolumeSources =
@@ -27,6 +27,8 @@ internal static class PodSpecValidation
         LabelRules.ValidateLabels(errs, meta.StringMap("labels"), path + ".metadata.labels");
         ObjectMetaValidation.ValidateAnnotations(errs, meta.StringMap("annotations"), path + ".metadata.annotations");
         ValidateSpec(errs, template.Obj("spec"), path + ".spec");
+        if (template.Obj("spec").Count("ephemeralContainers") > 0)
+            errs.Add(Errs.Forbidden(path + ".spec.ephemeralContainers", "ephemeral containers not allowed in pod template"));
     }
 
     public static void ValidateSpec(List<FieldError> errs, JsonObject? spec, string path)
@@ -35,6 +37,7 @@ internal static class PodSpecValidation
         var names = new HashSet<string>();
         ValidateContainers(errs, spec, "initContainers", path, volumes, names, init: true);
         ValidateContainers(errs, spec, "containers", path, volumes, names, init: false);
+        EphemeralContainerValidation.ValidateSpec(errs, spec, path, volumes, names);
 
         Enum(errs, spec.Str("restartPolicy"), path + ".restartPolicy", RestartPolicies);
         Enum(errs, spec.Str("dnsPolicy"), path + ".dnsPolicy", DnsPolicies);
@@ -128,7 +131,7 @@ internal static class PodSpecValidation
         else if (!Protocols.Contains(protocol)) errs.Add(Errs.NotSupported(path, protocol, Protocols));
     }
 
-    static void ValidateEnv(List<FieldError> errs, JsonObject c, string path)
+    internal static void ValidateEnv(List<FieldError> errs, JsonObject c, string path)
     {
         foreach (var (i, env) in c.Items("env"))
         {
@@ -175,7 +178,7 @@ internal static class PodSpecValidation
         return names;
     }
 
-    static void ValidateVolumeMounts(List<FieldError> errs, JsonObject c, string path, HashSet<string> volumes)
+    internal static void ValidateVolumeMounts(List<FieldError> errs, JsonObject c, string path, HashSet<string> volumes)
     {
         var mountPaths = new HashSet<string>();
         foreach (var (i, mount) in c.Items("volumeMounts"))

@@ -10,7 +10,12 @@ internal static class PodValidation
 
     public static readonly IObjectValidator Pod = new KindValidator(true, NameRule.Dns1123Subdomain,
         (errs, pod) => PodSpecValidation.ValidateSpec(errs, pod.Obj("spec"), "spec"),
-        ValidateUpdate);
+        ValidateUpdate,
+        createOnly: (errs, pod) =>
+        {
+            // Only the ephemeralcontainers subresource adds them, to a Pod that runs.
+            if (pod.Obj("spec").Count("ephemeralContainers") > 0) errs.Add(Errs.Forbidden("spec.ephemeralContainers", "cannot be set on create"));
+        });
 
     static void ValidateUpdate(List<FieldError> errs, JsonObject pod, JsonObject old)
     {
