@@ -40,7 +40,7 @@ public sealed class CommandLineTests
     public async Task Run_NotRoot_ExplainsSudoAndExits1(string command, string message)
     {
         using var cli = new TestCli { IsRoot = false };
-        var code = await cli.RunAsync(command);
+        var code = await cli.RunAsync(command, "--name", "rootless");
         Assert.Equal(1, code);
         Assert.Equal($"error: {message}", cli.Err.ToString().Trim());
         Assert.False(Directory.Exists(cli.DataRoot), "nothing may be created before the root check");

@@ -16,6 +16,7 @@ internal static class UpCommand
         var resolvConfFlag = ResolvConfFlag.Parse(cmd);
         var foreground = cmd.Has("--foreground");
         ctx.RequireRoot("up", "it creates network namespaces and nftables rules");
+        ClusterOwnership.RequireNotForeign(paths, ctx.DataRoot);
 
         if (ServerProcess.FindRunning(paths, ctx.DataRoot) is { } running)
         {
