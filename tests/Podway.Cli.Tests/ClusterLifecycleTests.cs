@@ -41,15 +41,17 @@ public sealed class ClusterLifecycleTests
     const string OtherUser = "apiVersion: v1\nkind: Config\ncontexts:\n- name: prod\n  context: {cluster: prod, user: prod}\ncurrent-context: prod\n";
 
     [Fact]
-    public async Task Status_ServerRunning_Exits0WithPidAndApi()
+    public async Task Status_ServerRunningWithoutApiOrNetwork_Exits4AndSaysDegraded()
     {
+        // The fake server answers no API and built no network: a process alone is not a working cluster.
         using var cli = new TestCli();
         var paths = Prepare(cli, OtherUser);
         using var server = StartFakeServer(cli, paths);
         try
         {
-            Assert.Equal(0, await cli.RunAsync("status", "--name", cli.Name));
-            Assert.Contains($"running (pid {server.Id})", cli.Out.ToString());
+            Assert.Equal(4, await cli.RunAsync("status", "--name", cli.Name));
+            Assert.Contains($"running (pid {server.Id}), DEGRADED: API not answering /readyz; missing bridge pw{cli.Name}, node namespace podway-{cli.Name}-n0", cli.Out.ToString());
+            Assert.Contains($"{cli.Name}-control-plane readiness unknown (API not answering), agent state unknown", cli.Out.ToString());
             Assert.Contains("API:       https://127.0.0.1:16999", cli.Out.ToString());
             Assert.Contains($"context:   podway-{cli.Name}", cli.Out.ToString());
         }
@@ -57,16 +59,17 @@ public sealed class ClusterLifecycleTests
     }
 
     [Fact]
-    public async Task Up_ClusterAlreadyRunning_SaysSoAndChangesNothing()
+    public async Task Up_ClusterRunningWithoutAnsweringApi_SaysSoAndChangesNothing()
     {
+        // The fake server never answers /readyz: `up` must not take that for a cluster to repair.
         using var cli = new TestCli();
         var paths = Prepare(cli, OtherUser);
         using var server = StartFakeServer(cli, paths);
         var before = Directory.GetFiles(paths.DataDir, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllText);
         try
         {
-            Assert.Equal(0, await cli.RunAsync("up", "--name", cli.Name));
-            Assert.Contains($"cluster {cli.Name} is already running (pid {server.Id}, https://127.0.0.1:16999); nothing changed", cli.Out.ToString());
+            Assert.Equal(1, await cli.RunAsync("up", "--name", cli.Name));
+            Assert.Contains($"cluster {cli.Name} is running (pid {server.Id}) but its API server does not answer https://127.0.0.1:16999/readyz; nothing changed", cli.Err.ToString());
             Assert.Equal(before, Directory.GetFiles(paths.DataDir, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllText));
             Assert.False(server.HasExited);
         }
