@@ -47,10 +47,12 @@ internal sealed record AgentState
         try { File.Delete(FileIn(nodeStateDir)); } catch (IOException) { }
     }
 
+    string RestartCount => Restarts == 1 ? "1 restart" : $"{Restarts} restarts";
+
     /// <summary>"running (pid 123)", "restarting (last exit 137, 4 restarts)", for status lines.</summary>
     public string Describe() => State switch
     {
-        Running => $"agent running (pid {Pid}{(Restarts > 0 ? $", {Restarts} restarts" : "")})",
-        _ => $"agent {State}{(LastExitCode is { } c ? $" (last exit {c}, {Restarts} restarts)" : "")}",
+        Running => $"agent running (pid {Pid}{(Restarts > 0 ? $", {RestartCount}" : "")})",
+        _ => $"agent {State}{(LastExitCode is { } c ? $" (last exit {c}, {RestartCount})" : "")}",
     };
 }
