@@ -13,7 +13,7 @@ public sealed partial class PodSandboxes
     {
         if (!Netns.Exists(sandbox.NetnsName)) return $"its network namespace {sandbox.NetnsName} is gone";
         if (!ProcStat.IsRunning(sandbox.HolderPid)) return $"its holder process {sandbox.HolderPid} exited";
-        if (NetnsIdentity.OfProcess(sandbox.HolderPid) != NetnsIdentity.OfName(sandbox.NetnsName))
+        if (NetnsIdentity.OfName(sandbox.NetnsName) is { } named && NetnsIdentity.OfProcess(sandbox.HolderPid) != named)
             return $"its network namespace {sandbox.NetnsName} was replaced";
         if (!NetnsIdentity.HasInterface(sandbox.HolderPid, IfName)) return $"its interface {IfName} is gone (the node network was rebuilt)";
         return null;

@@ -56,7 +56,7 @@ internal static class ClusterRepair
         var damage = network.Damage();
         var stranded = network.Nodes.Where(n => AgentState.Load(n.StateDir) is { Pid: > 0 } a
             && AgentSupervisor.IsOurAgent(a.Pid, config.Name, paths.DataDir, n.Index)
-            && NetnsIdentity.OfProcess(a.Pid) != NetnsIdentity.OfName(n.NodeNetns)).ToList();
+            && NetnsIdentity.OfName(n.NodeNetns) is var named && (named is null || NetnsIdentity.OfProcess(a.Pid) != named)).ToList();
         if (damage.Count == 0 && stranded.Count == 0) return [];
         foreach (var node in stranded)
             if (AgentState.Load(node.StateDir) is { } a) HostSystem.Posix.kill(a.Pid, HostSystem.Posix.SIGKILL);

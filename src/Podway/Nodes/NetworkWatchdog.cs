@@ -36,7 +36,8 @@ internal sealed class NetworkWatchdog(ClusterNetwork network, IReadOnlyList<Agen
         {
             // An agent still entering its namespace (nsenter not yet done) runs in the host's: not stranded.
             if (s.AgentPid is not { } pid || NetnsIdentity.OfProcess(pid) is not { } agentNetns || agentNetns == hostNetns) continue;
-            if (damage.All(d => d.Node != s.Node) && agentNetns != NetnsIdentity.OfName(s.Node.NodeNetns))
+            // A name whose identity cannot be read (not in our mount table) is no evidence: never end an agent on it.
+            if (damage.All(d => d.Node != s.Node) && NetnsIdentity.OfName(s.Node.NodeNetns) is { } named && agentNetns != named)
                 damage.Add(new(s.Node, $"node agent {s.Node.NodeName} runs outside namespace {s.Node.NodeNetns}"));
         }
         if (damage.Count == 0) return;
