@@ -17,13 +17,17 @@ name=podway
 # each namespace with its kernel identity from /proc/self/mountinfo.
 snapshot() {
   {
-    ip netns list | awk '{print $1}' | grep -E "^podway-$name(-|$)" | grep -v -- "-pod-" | while read -r ns; do
-      echo "netns $ns $(awk -v m="/run/netns/$ns" '$5 == m {print $4; exit}' /proc/self/mountinfo)"
+    for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+      if [[ "$ns" =~ ^podway-$name(-|$) && "$ns" != *-pod-* ]]; then
+        echo "netns $ns $(awk -v m="/run/netns/$ns" '$5 == m {print $4; exit}' /proc/self/mountinfo)"
+      fi
     done
-    ip -o link | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E "^pw$name(-|$)" | sed 's/^/link /' || true
+    ip -o link 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E "^pw$name(-|$)" | sed 's/^/link /' || true
     nft list tables 2>/dev/null | grep -E " podway-$name(-|$)" || true
     if [[ -f "$datadir/podway.pid" ]]; then echo "server pid $(cat "$datadir/podway.pid")"; fi
-    for f in "$datadir"/nodes/*/agent.pid; do [[ -f "$f" ]] && echo "agent pid $(cat "$f")"; done
+    for f in "$datadir"/nodes/*/agent.pid; do
+      if [[ -f "$f" ]]; then echo "agent pid $(cat "$f")"; fi
+    done
   } | sort
 }
 

@@ -80,9 +80,11 @@ public sealed class CommandLineTests
     [Fact]
     public void Resolve_Defaults_UseNamedDirUnderDataRoot()
     {
-        var paths = ClusterTarget.Resolve(ArgumentParser.Parse(["status"])!, "/var/lib/podway");
+        // A data root of the test's own: the machine's /var/lib/podway may remember a default cluster elsewhere.
+        using var cli = new TestCli();
+        var paths = ClusterTarget.Resolve(ArgumentParser.Parse(["status"])!, cli.DataRoot);
         Assert.Equal("podway", paths.Name);
-        Assert.Equal("/var/lib/podway/podway", paths.DataDir);
+        Assert.Equal(Path.Combine(cli.DataRoot, "podway"), paths.DataDir);
         Assert.Equal("podway-podway", paths.ContextName);
     }
 }
