@@ -33,8 +33,7 @@ public sealed class ClusterSafetyTests(ClusterFixture cluster)
         Assert.Equal(before, await KernelObjectsAsync());
         Assert.Equal(serverPid, await File.ReadAllTextAsync(Path.Combine(cluster.DataDir, "podway.pid")));
         Assert.True(File.Exists(Path.Combine(cluster.DataDir, "cluster.json")));
-        var status = await cluster.PodwayAsync("status", "--name", cluster.Name);
-        Assert.True(status.ExitCode == 0, status.ToString());
+        await Eventually.ValueAsync(() => cluster.PodwayAsync("status", "--name", cluster.Name), s => s.ExitCode == 0, "podway status says whole (exit 0)");
         var answer = await EdgeCluster.CurlAsync(url);
         Assert.True(answer.ExitCode == 0 && answer.Stdout.StartsWith("safe-web-"), answer.ToString());
     }
@@ -68,8 +67,7 @@ public sealed class ClusterSafetyTests(ClusterFixture cluster)
         // Measured, not asserted (the issue asks for under a minute; the output of the test run shows it).
         Console.WriteLine($"node namespace deleted -> node Ready and demo answering through the Ingress: {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
 
-        var status = await cluster.PodwayAsync("status", "--name", cluster.Name);
-        Assert.True(status.ExitCode == 0, status.ToString());
+        var status = await Eventually.ValueAsync(() => cluster.PodwayAsync("status", "--name", cluster.Name), s => s.ExitCode == 0, "podway status says whole (exit 0)");
         Assert.Contains($"{cluster.Name}-control-plane Ready, agent running", status.Stdout);
     }
 
