@@ -25,35 +25,22 @@ public static class ControlPlane
     {
         var api = options.Api;
         Directory.CreateDirectory(api.DataDir);
-        var nodes = Enumerable.Range(0, options.Nodes)
-            .Select(i => NodeLayout.For(api.ClusterName, api.DataDir, options.NodeCidr, options.PodCidr, api.ServiceCidr, i)).ToList();
-        var hostIp = nodes[0].HostIp;
-        SetUpNetwork(api.ClusterName, options, nodes);
+        var network = ClusterNetwork.For(api.ClusterName, api.DataDir, options.NodeCidr, options.PodCidr, api.ServiceCidr, options.Nodes);
+        network.SetUp();
         try
         {
-            await RunComponentsAsync(options, nodes, hostIp, onReady, ct);
+            await RunComponentsAsync(options, network, onReady, ct);
         }
         finally
         {
-            foreach (var node in nodes) NodeNetwork.TearDownNode(node);
-            NodeNetwork.TearDownHost(api.ClusterName);
+            network.TearDown();
         }
     }
 
-    static void SetUpNetwork(string cluster, ControlPlaneOptions options, IReadOnlyList<NodeIdentity> nodes)
+    static async Task RunComponentsAsync(ControlPlaneOptions options, ClusterNetwork network, Action onReady, CancellationToken ct)
     {
-        var first = nodes[0];
-        NodeNetwork.SetUpHost(cluster, first.HostBridge, first.HostIp, first.NodeNetworkPrefix, options.NodeCidr, options.PodCidr, options.Api.ServiceCidr);
-        foreach (var node in nodes) NodeNetwork.SetUpNode(node);
-        foreach (var node in nodes)
-            foreach (var peer in nodes.Where(p => p != node))
-                NodeNetwork.AddPeerRoute(node, peer.PodCidr, peer.NodeIp);
-        // LoadBalancer IPs are answered by the nodes' service proxies; the route goes with the bridge on teardown.
-        NodeNetwork.RouteToNodes(first.HostBridge, NodeLayout.LoadBalancerPool(options.NodeCidr), [.. nodes.Select(n => n.NodeIp)]);
-    }
-
-    static async Task RunComponentsAsync(ControlPlaneOptions options, IReadOnlyList<NodeIdentity> nodes, IPAddress hostIp, Action onReady, CancellationToken ct)
-    {
+        var nodes = network.Nodes;
+        var hostIp = nodes[0].HostIp;
         // Each component gets a credential of its own for this run, as kube's components have their own identities.
         var controllerToken = NewToken();
         var agentToken = NewToken();
@@ -91,8 +78,14 @@ public static class ControlPlane
             [Cli.AgentCommand.AgentTokenVariable] = agentToken,
             [Cli.AgentCommand.KubeletTokenVariable] = kubeletToken,
         };
+        // The watchdog repairs the node network if part of it vanishes; supervisors start agents only into a whole one.
+        var supervisors = new List<AgentSupervisor>();
+        var watchdog = new NetworkWatchdog(network, supervisors, Console.Error.WriteLine);
         foreach (var node in nodes)
-            running.Add(new AgentSupervisor(node, options.PodwayExecutable, api.ClusterName, api.DataDir, secrets, Console.Error.WriteLine).RunAsync(ct));
+            supervisors.Add(new AgentSupervisor(node, options.PodwayExecutable, api.ClusterName, api.DataDir, secrets, Console.Error.WriteLine,
+                () => watchdog.NodeReady(node), _ => NodeNotReady.MarkAsync(client, node.NodeName, ct)));
+        running.AddRange(supervisors.Select(s => s.RunAsync(ct)));
+        running.Add(watchdog.RunAsync(ct));
 
         await WaitForNodesAsync(client, nodes, ct);
         onReady();

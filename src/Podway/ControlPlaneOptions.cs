@@ -10,7 +10,8 @@ public sealed record ControlPlaneOptions
     public required string NodeCidr { get; init; }
     /// <summary>The cluster's Pod range, e.g. 10.244.0.0/16, a /24 per node.</summary>
     public required string PodCidr { get; init; }
-    public int Nodes { get; init; } = 1;
+    public const int DefaultNodes = 1;
+    public int Nodes { get; init; } = DefaultNodes;
     /// <summary>
     /// The host resolv.conf whose resolvers the node resolver (the host DNS relay) forwards to, as the kubelet's
     /// --resolv-conf; empty: none (names outside the cluster get SERVFAIL at once).

@@ -12,9 +12,10 @@ namespace Podway.Cli.Tests;
 /// </summary>
 public sealed class ClusterLifecycleTests
 {
-    static ClusterPaths Prepare(TestCli cli, string userKubeconfigBefore)
+    internal static ClusterPaths Prepare(TestCli cli, string userKubeconfigBefore, string? name = null, string? dataDir = null)
     {
-        var paths = new ClusterPaths("dev", Path.Combine(cli.DataRoot, "dev"));
+        name ??= cli.Name;
+        var paths = new ClusterPaths(name, dataDir ?? Path.Combine(cli.DataRoot, name));
         DataDir.Ensure(paths);
         var config = ClusterConfigResolver.Resolve(paths, 16999, [], DateTimeOffset.UtcNow);
         config.Save(paths.ConfigFile);
@@ -25,7 +26,7 @@ public sealed class ClusterLifecycleTests
         return paths;
     }
 
-    static Process StartFakeServer(TestCli cli, ClusterPaths paths)
+    internal static Process StartFakeServer(TestCli cli, ClusterPaths paths)
     {
         var script = Path.Combine(cli.Root, "podway");
         // A single process with no children (read waits on our open stdin pipe), so nothing can be orphaned.
@@ -40,32 +41,35 @@ public sealed class ClusterLifecycleTests
     const string OtherUser = "apiVersion: v1\nkind: Config\ncontexts:\n- name: prod\n  context: {cluster: prod, user: prod}\ncurrent-context: prod\n";
 
     [Fact]
-    public async Task Status_ServerRunning_Exits0WithPidAndApi()
+    public async Task Status_ServerRunningWithoutApiOrNetwork_Exits4AndSaysDegraded()
     {
+        // The fake server answers no API and built no network: a process alone is not a working cluster.
         using var cli = new TestCli();
         var paths = Prepare(cli, OtherUser);
         using var server = StartFakeServer(cli, paths);
         try
         {
-            Assert.Equal(0, await cli.RunAsync("status", "--name", "dev"));
-            Assert.Contains($"running (pid {server.Id})", cli.Out.ToString());
+            Assert.Equal(4, await cli.RunAsync("status", "--name", cli.Name));
+            Assert.Contains($"running (pid {server.Id}), DEGRADED: API not answering /readyz; missing bridge pw{cli.Name}, node namespace podway-{cli.Name}-n0", cli.Out.ToString());
+            Assert.Contains($"{cli.Name}-control-plane readiness unknown (API not answering), agent state unknown", cli.Out.ToString());
             Assert.Contains("API:       https://127.0.0.1:16999", cli.Out.ToString());
-            Assert.Contains("context:   podway-dev", cli.Out.ToString());
+            Assert.Contains($"context:   podway-{cli.Name}", cli.Out.ToString());
         }
         finally { server.Kill(entireProcessTree: true); }
     }
 
     [Fact]
-    public async Task Up_ClusterAlreadyRunning_SaysSoAndChangesNothing()
+    public async Task Up_ClusterRunningWithoutAnsweringApi_SaysSoAndChangesNothing()
     {
+        // The fake server never answers /readyz: `up` must not take that for a cluster to repair.
         using var cli = new TestCli();
         var paths = Prepare(cli, OtherUser);
         using var server = StartFakeServer(cli, paths);
         var before = Directory.GetFiles(paths.DataDir, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllText);
         try
         {
-            Assert.Equal(0, await cli.RunAsync("up", "--name", "dev"));
-            Assert.Contains($"cluster dev is already running (pid {server.Id}, https://127.0.0.1:16999); nothing changed", cli.Out.ToString());
+            Assert.Equal(1, await cli.RunAsync("up", "--name", cli.Name));
+            Assert.Contains($"cluster {cli.Name} is running (pid {server.Id}) but its API server does not answer https://127.0.0.1:16999/readyz; nothing changed", cli.Err.ToString());
             Assert.Equal(before, Directory.GetFiles(paths.DataDir, "*", SearchOption.AllDirectories).ToDictionary(f => f, File.ReadAllText));
             Assert.False(server.HasExited);
         }
@@ -77,7 +81,7 @@ public sealed class ClusterLifecycleTests
     {
         using var cli = new TestCli();
         Prepare(cli, OtherUser);
-        Assert.Equal(3, await cli.RunAsync("status", "--name", "dev"));
+        Assert.Equal(3, await cli.RunAsync("status", "--name", cli.Name));
         Assert.Contains("status:    stopped", cli.Out.ToString());
     }
 
@@ -96,13 +100,13 @@ public sealed class ClusterLifecycleTests
         var paths = Prepare(cli, OtherUser);
         using var server = StartFakeServer(cli, paths);
 
-        Assert.Equal(0, await cli.RunAsync("down", "--name", "dev"));
+        Assert.Equal(0, await cli.RunAsync("down", "--name", cli.Name));
 
         Assert.True(server.WaitForExit(5000));
-        Assert.Contains($"cluster dev: stopped (pid {server.Id})", cli.Out.ToString());
+        Assert.Contains($"cluster {cli.Name}: stopped (pid {server.Id})", cli.Out.ToString());
         Assert.False(File.Exists(paths.PidFile));
         Assert.True(File.Exists(paths.ConfigFile), "down without --purge keeps the data");
-        Assert.Contains("podway-dev", KubeconfigDocument.Describe(File.ReadAllText(cli.Env["KUBECONFIG"]!)).Contexts);
+        Assert.Contains($"podway-{cli.Name}", KubeconfigDocument.Describe(File.ReadAllText(cli.Env["KUBECONFIG"]!)).Contexts);
     }
 
     [Fact]
@@ -110,9 +114,9 @@ public sealed class ClusterLifecycleTests
     {
         using var cli = new TestCli();
         var paths = Prepare(cli, OtherUser);
-        Assert.Equal("podway-dev", KubeconfigDocument.Describe(File.ReadAllText(cli.Env["KUBECONFIG"]!)).Current);
+        Assert.Equal($"podway-{cli.Name}", KubeconfigDocument.Describe(File.ReadAllText(cli.Env["KUBECONFIG"]!)).Current);
 
-        Assert.Equal(0, await cli.RunAsync("down", "--name", "dev", "--purge"));
+        Assert.Equal(0, await cli.RunAsync("down", "--name", cli.Name, "--purge"));
 
         Assert.False(Directory.Exists(paths.DataDir));
         var (contexts, current) = KubeconfigDocument.Describe(File.ReadAllText(cli.Env["KUBECONFIG"]!));
@@ -128,9 +132,9 @@ public sealed class ClusterLifecycleTests
         Directory.CreateDirectory(precious);
         File.WriteAllText(Path.Combine(precious, "thesis.tex"), "");
 
-        Assert.Equal(1, await cli.RunAsync("down", "--data-dir", precious, "--purge"));
+        Assert.Equal(1, await cli.RunAsync("down", "--name", cli.Name, "--data-dir", precious, "--purge"));
         Assert.True(File.Exists(Path.Combine(precious, "thesis.tex")));
-        Assert.Contains("does not look like a podway data dir", cli.Err.ToString());
+        Assert.Contains($"{precious} is not the data dir of cluster \"{cli.Name}\" (it has no cluster.json); nothing was touched", cli.Err.ToString());
     }
 
     [Fact]
@@ -138,12 +142,12 @@ public sealed class ClusterLifecycleTests
     {
         using var cli = new TestCli();
         var paths = Prepare(cli, "");
-        Assert.Equal(0, await cli.RunAsync("kubeconfig", "--name", "dev"));
+        Assert.Equal(0, await cli.RunAsync("kubeconfig", "--name", cli.Name));
         var printed = cli.Out.ToString();
         Assert.Contains("server: https://127.0.0.1:16999", printed);
         Assert.Contains("certificate-authority-data: ", printed);
         Assert.Contains($"token: {File.ReadAllText(paths.AdminToken).Trim()}", printed);
-        Assert.Equal("podway-dev", KubeconfigDocument.Describe(printed).Current);
+        Assert.Equal($"podway-{cli.Name}", KubeconfigDocument.Describe(printed).Current);
     }
 
     [Fact]

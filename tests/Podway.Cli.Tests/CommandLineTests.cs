@@ -40,7 +40,7 @@ public sealed class CommandLineTests
     public async Task Run_NotRoot_ExplainsSudoAndExits1(string command, string message)
     {
         using var cli = new TestCli { IsRoot = false };
-        var code = await cli.RunAsync(command);
+        var code = await cli.RunAsync(command, "--name", "rootless");
         Assert.Equal(1, code);
         Assert.Equal($"error: {message}", cli.Err.ToString().Trim());
         Assert.False(Directory.Exists(cli.DataRoot), "nothing may be created before the root check");
@@ -80,9 +80,11 @@ public sealed class CommandLineTests
     [Fact]
     public void Resolve_Defaults_UseNamedDirUnderDataRoot()
     {
-        var paths = ClusterTarget.Resolve(ArgumentParser.Parse(["status"])!, "/var/lib/podway");
+        // A data root of the test's own: the machine's /var/lib/podway may remember a default cluster elsewhere.
+        using var cli = new TestCli();
+        var paths = ClusterTarget.Resolve(ArgumentParser.Parse(["status"])!, cli.DataRoot);
         Assert.Equal("podway", paths.Name);
-        Assert.Equal("/var/lib/podway/podway", paths.DataDir);
+        Assert.Equal(Path.Combine(cli.DataRoot, "podway"), paths.DataDir);
         Assert.Equal("podway-podway", paths.ContextName);
     }
 }

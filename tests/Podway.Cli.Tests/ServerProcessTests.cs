@@ -41,17 +41,18 @@ public sealed class ServerProcessTests
     public async Task Down_PidFileNamesForeignProcess_NeverKillsIt()
     {
         using var cli = new TestCli();
-        var paths = new ClusterPaths("dev", Path.Combine(cli.DataRoot, "dev"));
+        var paths = new ClusterPaths(cli.Name, Path.Combine(cli.DataRoot, cli.Name));
         Directory.CreateDirectory(paths.DataDir);
+        ClusterConfigResolver.Resolve(paths, 16998, [], DateTimeOffset.UtcNow).Save(paths.ConfigFile);
         using var sleeper = Process.Start("sleep", "60");
         File.WriteAllText(paths.PidFile, $"{sleeper.Id}\n");
         try
         {
             Assert.Null(ServerProcess.FindRunning(paths, cli.DataRoot));
-            var code = await cli.RunAsync("down", "--name", "dev");
+            var code = await cli.RunAsync("down", "--name", cli.Name);
 
             Assert.Equal(0, code);
-            Assert.Contains("cluster dev is not running", cli.Out.ToString());
+            Assert.Contains($"cluster {cli.Name} is not running", cli.Out.ToString());
             Assert.False(sleeper.HasExited, "a process that is not our server must survive podway down");
             Assert.False(File.Exists(paths.PidFile), "the stale pid file is removed");
         }

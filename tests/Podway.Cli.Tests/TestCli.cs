@@ -10,6 +10,11 @@ internal sealed class TestCli : IDisposable
     public StringWriter Err { get; } = new();
     public Dictionary<string, string?> Env { get; } = new();
     public bool IsRoot { get; set; } = true;
+    /// <summary>
+    /// A cluster name of this test's own: kernel objects and running servers are found by name, so tests running in
+    /// parallel (or a user's cluster) must never share one.
+    /// </summary>
+    public string Name { get; } = "t" + Guid.NewGuid().ToString("N")[..7];
 
     public TestCli()
     {

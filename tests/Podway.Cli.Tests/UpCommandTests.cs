@@ -14,11 +14,11 @@ public sealed class UpCommandTests
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
 
-        var code = await cli.RunAsync("up", "--name", "dev", "--api-port", port.ToString());
+        var code = await cli.RunAsync("up", "--name", cli.Name, "--api-port", port.ToString());
 
         Assert.Equal(1, code);
         Assert.Equal($"error: port {port} is already in use; choose another with --api-port", cli.Err.ToString().Trim());
-        Assert.False(File.Exists(Path.Combine(cli.DataRoot, "dev", "cluster.json")), "a failed first up persists nothing");
+        Assert.False(File.Exists(Path.Combine(cli.DataRoot, cli.Name, "cluster.json")), "a failed first up persists nothing");
     }
 
     [Fact]
@@ -28,7 +28,7 @@ public sealed class UpCommandTests
         var file = Path.Combine(cli.Root, "not-a-dir");
         File.WriteAllText(file, "");
 
-        var code = await cli.RunAsync("up", "--data-dir", file);
+        var code = await cli.RunAsync("up", "--name", cli.Name, "--data-dir", file);
 
         Assert.Equal(1, code);
         Assert.Equal($"error: cannot use data dir {file}: it is a file, not a directory", cli.Err.ToString().Trim());
@@ -41,9 +41,9 @@ public sealed class UpCommandTests
         var file = Path.Combine(cli.Root, "blocker");
         File.WriteAllText(file, "");
 
-        var code = await cli.RunAsync("up", "--data-dir", Path.Combine(file, "dev"));
+        var code = await cli.RunAsync("up", "--name", cli.Name, "--data-dir", Path.Combine(file, cli.Name));
 
         Assert.Equal(1, code);
-        Assert.StartsWith($"error: cannot use data dir {file}/dev:", cli.Err.ToString());
+        Assert.StartsWith($"error: cannot use data dir {file}/{cli.Name}:", cli.Err.ToString());
     }
 }

@@ -77,11 +77,12 @@ public sealed class NodeAgent
             onDelete: pod => { if (_workers.TryGetValue(ObjectMeta.Uid(pod), out var w)) w.Worker.GoneFromApi(); });
         var informerTask = informer.RunAsync(ct);
         var heartbeatTask = heartbeat.RunAsync(ct);
+        var sandboxWatch = WatchSandboxesAsync(ct);
         try
         {
             await informer.WaitForSyncAsync(ct);
             await CleanupOrphansAsync(informer, ct);
-            await Task.WhenAll(informerTask, heartbeatTask, servicesTask);
+            await Task.WhenAll(informerTask, heartbeatTask, servicesTask, sandboxWatch);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         // Pods keep running when the agent stops (it adopts them when it starts again); wait for the workers to notice.
@@ -113,6 +114,20 @@ public sealed class NodeAgent
             if (!_ct.IsCancellationRequested) _workers.TryRemove(uid, out _);
         });
         _workers[uid] = (worker, task);
+    }
+
+    /// <summary>
+    /// Wakes the worker of every Pod whose sandbox lost its network (a namespace deleted by hand, or the node network
+    /// rebuilt under it), so the worker makes a new sandbox at once rather than at its next resync.
+    /// </summary>
+    async Task WatchSandboxesAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try { await Task.Delay(_options.SandboxCheckInterval, ct); } catch (OperationCanceledException) { return; }
+            foreach (var (worker, _) in _workers.Values)
+                if (worker.Sandbox is { } sandbox && _sandboxes.Damage(sandbox) is not null) worker.Wake();
+        }
     }
 
     /// <summary>Sandboxes and container state of pods the API no longer has (deleted while the agent was down).</summary>

@@ -20,6 +20,8 @@ public sealed record NodeAgentOptions
     public TimeSpan BackOffMax { get; init; } = TimeSpan.FromSeconds(300);
     /// <summary>How often a pod worker re-syncs without being woken (the kubelet's resync is 1 min; runs are also watched).</summary>
     public TimeSpan PodResyncInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How often the agent checks that every Pod's sandbox still has its network (file reads only).</summary>
+    public TimeSpan SandboxCheckInterval { get; init; } = TimeSpan.FromSeconds(2);
     /// <summary>Shown as containerRuntimeVersion "podway://&lt;version&gt;".</summary>
     public string RuntimeVersion { get; init; } = "0.1.0";
     /// <summary>The host resolv.conf that dnsPolicy Default copies and ClusterFirst appends searches from.</summary>

@@ -50,7 +50,8 @@ internal sealed class PodWorker
     /// <summary>Every container slot; the caller holds _gate.</summary>
     IEnumerable<ContainerSlot> AllSlots => _init.Concat(_regular).Concat(_ephemeral);
     public void GoneFromApi() { _goneFromApi = true; Wake(); }
-    void Wake() { if (_wake.CurrentCount == 0) _wake.Release(); }
+    /// <summary>Makes the worker sync now (a container exited, a probe changed, the node agent saw its sandbox break).</summary>
+    internal void Wake() { if (_wake.CurrentCount == 0) _wake.Release(); }
 
     public ContainerSlot? FindContainer(string? name)
     {
@@ -174,6 +175,7 @@ internal sealed class PodWorker
 
         if (!_terminal)
         {
+            if (Sandbox is { } sandbox && _ctx.Sandboxes.Damage(sandbox) is { } damage) await KillSandboxAsync(pod, damage, ct);
             if (Sandbox is null && !await EnsureSandboxAsync(pod, ct)) { await WriteStatusAsync(pod, ct); return false; }
             if (!await SyncVolumesAsync(pod, ct)) { await WriteStatusAsync(pod, ct); return false; }
             var initDone = await SyncInitContainersAsync(pod, restartPolicy, ct);
@@ -207,6 +209,26 @@ internal sealed class PodWorker
         await WriteStatusAsync(pod, ct, phase);
         return false;
     }
+
+    /// <summary>
+    /// The sandbox lost its network (its namespace or the node's was deleted): as the kubelet does when a sandbox
+    /// changes, kill the Pod's containers and drop the sandbox; this sync then makes a new one (a new Pod IP) and
+    /// starts the containers in it again, counting a restart.
+    /// </summary>
+    async Task KillSandboxAsync(JsonObject pod, string damage, CancellationToken ct)
+    {
+        _ctx.Log($"pod {ObjectMeta.Key(pod)}: sandbox {damage}; killing its containers and making a new one");
+        await Event(EventRecorder.Normal, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.");
+        // The Pod cannot be reached any more, so there is nothing to drain: a short grace instead of the Pod's own.
+        var grace = GracePeriod(pod) < SandboxLostGrace ? GracePeriod(pod) : SandboxLostGrace;
+        await StopAllAsync(grace, record: true);
+        try { await _ctx.Sandboxes.RemoveAsync(Uid, ct); }
+        catch (Exception e) when (e is not OperationCanceledException) { _ctx.Log($"pod {ObjectMeta.Key(pod)}: removing the broken sandbox: {e.Message}"); }
+        Sandbox = null;
+        _podIp = null;
+    }
+
+    static readonly TimeSpan SandboxLostGrace = TimeSpan.FromSeconds(2);
 
     async Task<bool> EnsureSandboxAsync(JsonObject pod, CancellationToken ct)
     {

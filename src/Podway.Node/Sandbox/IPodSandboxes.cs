@@ -45,6 +45,12 @@ public interface IPodSandboxes
     /// <summary>Sandboxes that exist on this node (from state on disk, checked against the kernel): adopted after an agent restart.</summary>
     IReadOnlyList<SandboxInfo> List();
 
+    /// <summary>
+    /// Why a sandbox from CreateAsync or List can no longer carry traffic (its namespace or interface vanished), or null
+    /// when it is whole; the kubelet then kills the Pod's containers and makes a new sandbox.
+    /// </summary>
+    string? Damage(SandboxInfo sandbox) => null;
+
     /// <summary>Every Pod uid with state on this node, live or half-made: after a restart, adopt (List) or RemoveAsync each.</summary>
     IReadOnlyList<string> KnownPodUids();
 

@@ -24,7 +24,7 @@ internal static class CommandSpecs
             new("--foreground", null, "run the cluster in this process until Ctrl-C or SIGTERM")]);
     public static readonly CommandSpec Down = new("down", "stop a cluster and remove its kernel objects",
         [Name, DataDir, new("--purge", null, "also delete the data directory and the cluster's kubeconfig entries")]);
-    public static readonly CommandSpec Status = new("status", "show whether a cluster is running (exit 0 running, 3 stopped)", [Name, DataDir]);
+    public static readonly CommandSpec Status = new("status", "show whether a cluster is running and whole (exit 0 running, 4 running but degraded, 3 stopped)", [Name, DataDir]);
     public static readonly CommandSpec Kubeconfig = new("kubeconfig", "print a cluster's kubeconfig", [Name, DataDir]);
     public static readonly CommandSpec Server = new("server", "run the control plane in this process (used by `podway up`)",
         [Name, DataDir, ApiPort], Hidden: true);

@@ -3,7 +3,10 @@ using Podway.HostSystem;
 
 namespace Podway.Cli;
 
-/// <summary>`podway down`: stops the server, removes the cluster's kernel objects, and with --purge its data and kubeconfig entries.</summary>
+/// <summary>
+/// `podway down`: stops the server, removes the cluster's kernel objects, and with --purge its data and kubeconfig
+/// entries; only once the name and data dir are shown to belong together (ClusterOwnership), else it touches nothing.
+/// </summary>
 internal static class DownCommand
 {
     static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
@@ -12,6 +15,8 @@ internal static class DownCommand
     {
         var paths = ClusterTarget.Resolve(cmd, ctx.DataRoot);
         ctx.RequireRoot("down", "it removes network namespaces and nftables rules");
+        // Before anything is stopped or removed: the kernel objects go by name, so the name must be this data dir's.
+        ClusterOwnership.RequireExisting(paths, ctx.DataRoot);
 
         if (ServerProcess.FindRunning(paths, ctx.DataRoot) is { } pid)
         {

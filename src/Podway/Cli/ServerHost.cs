@@ -34,6 +34,8 @@ internal static class ServerHost
     {
         if (ServerProcess.FindRunning(paths, ctx.DataRoot) is { } other && other != Environment.ProcessId)
             throw new CliException($"cluster {paths.Name} is already running (pid {other})");
+        // The control plane builds and, on exit, tears down every kernel object of the name: never another data dir's.
+        ClusterOwnership.RequireNotForeign(paths, ctx.DataRoot);
         File.WriteAllText(paths.PidFile, $"{Environment.ProcessId}\n");
 
         using var cts = new CancellationTokenSource();

@@ -3,10 +3,14 @@ using Podway.Pki;
 
 namespace Podway.Cli;
 
-/// <summary>`podway status`: exit 0 when the cluster's server runs, 3 when it does not.</summary>
+/// <summary>
+/// `podway status`: exit 0 when the cluster runs and is whole, 4 when it runs but is degraded (API not ready, part
+/// of its network missing, a node NotReady or its agent not running), 3 when it does not run.
+/// </summary>
 internal static class StatusCommand
 {
     public const int StoppedExitCode = 3;
+    public const int DegradedExitCode = 4;
 
     public static async Task<int> RunAsync(ParsedCommand cmd, CliContext ctx)
     {
@@ -22,25 +26,30 @@ internal static class StatusCommand
             ctx.Out.WriteLine($"status:    not created (no {paths.ConfigFile}); start it with sudo ./podway up");
             return StoppedExitCode;
         }
-        var api = $"https://127.0.0.1:{config.ApiPort}";
-        var state = pid is null ? "stopped" : $"running (pid {pid}){await ReadinessAsync(paths, config)}";
+        var health = pid is null ? null : await HealthAsync(paths, config);
+        var state = pid is null ? "stopped"
+            : health is null ? $"running (pid {pid})"
+            : health.Degraded ? $"running (pid {pid}), DEGRADED: {string.Join("; ", health.Problems())}"
+            : $"running (pid {pid}), API ready";
         ctx.Out.WriteLine($"status:    {state}");
-        ctx.Out.WriteLine($"API:       {api}");
+        foreach (var (node, i) in (health?.Nodes ?? []).Select((n, i) => (n, i)))
+            ctx.Out.WriteLine($"{(i == 0 ? "nodes:" : ""),-11}{node.Describe()}");
+        if (health is not null)
+            ctx.Out.WriteLine($"network:   {(health.Damage.Count == 0 ? "whole" : "missing " + string.Join(", ", health.Damage.Select(d => d.What)))}");
+        ctx.Out.WriteLine($"API:       https://127.0.0.1:{config.ApiPort}");
         ctx.Out.WriteLine($"data dir:  {paths.DataDir}");
         ctx.Out.WriteLine($"context:   {paths.ContextName}");
         ctx.Out.WriteLine($"log:       {paths.LogFile}");
-        return pid is null ? StoppedExitCode : 0;
+        if (health?.Degraded == true)
+            ctx.Out.WriteLine($"The cluster repairs its network by itself within seconds; `sudo ./podway up{UpCommand.NameFlag(paths)}` repairs it and waits until it is whole.");
+        return pid is null ? StoppedExitCode : health?.Degraded == true ? DegradedExitCode : 0;
     }
 
-    static async Task<string> ReadinessAsync(ClusterPaths paths, ClusterConfig config)
+    /// <summary>Null when the credentials cannot be read (they are root-only): then only the process is known.</summary>
+    static async Task<ClusterHealth?> HealthAsync(ClusterPaths paths, ClusterConfig config)
     {
-        if (!File.Exists(paths.AdminToken)) return "";
-        try
-        {
-            var creds = ClusterPki.LoadOrCreate(paths, config, DateTimeOffset.UtcNow);
-            using var probe = new ReadyProbe(config.ApiPort, creds.Ca, creds.AdminToken);
-            return await probe.IsReadyAsync(CancellationToken.None) ? ", API ready" : ", API not answering /readyz";
-        }
-        catch (UnauthorizedAccessException) { return ""; } // credentials are root-only
+        if (!File.Exists(paths.AdminToken)) return null;
+        try { return await ClusterHealth.CheckAsync(paths, config, ClusterPki.LoadOrCreate(paths, config, DateTimeOffset.UtcNow)); }
+        catch (UnauthorizedAccessException) { return null; }
     }
 }

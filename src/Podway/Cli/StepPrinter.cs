@@ -34,6 +34,21 @@ internal sealed class StepPrinter(TextWriter output)
         output.WriteLine(detail is null ? "ok" : $"ok ({detail})");
     }
 
+    public async Task<T> RunAsync<T>(string name, Func<Task<T>> action, Func<T, string?> detail)
+    {
+        output.Write($"  {name} ... ");
+        output.Flush();
+        T result;
+        try { result = await action(); }
+        catch
+        {
+            output.WriteLine("failed");
+            throw;
+        }
+        output.WriteLine(detail(result) is { } d ? $"ok ({d})" : "ok");
+        return result;
+    }
+
     public void Run(string name, Action action, string? detail = null) =>
         Run(name, () => { action(); return 0; }, _ => detail);
 }

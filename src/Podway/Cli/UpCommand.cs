@@ -16,6 +16,7 @@ internal static class UpCommand
         var resolvConfFlag = ResolvConfFlag.Parse(cmd);
         var foreground = cmd.Has("--foreground");
         ctx.RequireRoot("up", "it creates network namespaces and nftables rules");
+        ClusterOwnership.RequireNotForeign(paths, ctx.DataRoot);
 
         if (ServerProcess.FindRunning(paths, ctx.DataRoot) is { } running)
         {
@@ -25,6 +26,8 @@ internal static class UpCommand
             if (resolvConfFlag is { } rc && existing is not null && rc != ResolvConfFlag.Effective(existing.ResolvConf))
                 throw new CliException($"cluster {paths.Name} is already running with --resolv-conf \"{ResolvConfFlag.Effective(existing.ResolvConf)}\"; " +
                     $"stop it with podway down --name {paths.Name} to change it");
+            if (existing is not null && File.Exists(paths.AdminToken))
+                return await ClusterRepair.RunAsync(paths, existing, running, ctx);
             ctx.Out.WriteLine($"cluster {paths.Name} is already running (pid {running}, https://127.0.0.1:{existing?.ApiPort}); nothing changed");
             return 0;
         }
@@ -65,7 +68,7 @@ internal static class UpCommand
         return 0;
     }
 
-    static string NameFlag(ClusterPaths paths) => paths.Name == ClusterTarget.DefaultName ? "" : $" --name {paths.Name}";
+    public static string NameFlag(ClusterPaths paths) => paths.Name == ClusterTarget.DefaultName ? "" : $" --name {paths.Name}";
 
     static async Task WaitReadyAsync(ClusterPaths paths, int pid, ReadyProbe probe, string dataRoot)
     {

@@ -18,6 +18,19 @@ internal static class ServerProcess
         return pid is { } p && Posix.IsAlive(p) && IsOurServer(ReadCmdline(p), paths, dataRoot, Cwd(p)) ? p : null;
     }
 
+    /// <summary>Every running podway server (or `up --foreground`) of the given cluster name, with the data dir it runs from.</summary>
+    public static IReadOnlyList<(int Pid, string DataDir)> FindAllNamed(string name, string dataRoot)
+    {
+        var found = new List<(int, string)>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId) continue;
+            if (ServerTarget(ReadCmdline(pid), dataRoot, Cwd(pid)) is { } theirs && theirs.Name == name && Posix.IsAlive(pid))
+                found.Add((pid, theirs.DataDir));
+        }
+        return found;
+    }
+
     static string? Cwd(int pid)
     {
         try { return new DirectoryInfo($"/proc/{pid}/cwd").ResolveLinkTarget(false)?.FullName; }
@@ -40,20 +53,24 @@ internal static class ServerProcess
     /// True when argv is `[dotnet podway.dll | .../podway] server ...` or `... up --foreground ...` naming this
     /// cluster's name and data dir once defaults are applied (the same parser as the command line itself).
     /// </summary>
-    public static bool IsOurServer(IReadOnlyList<string> argv, ClusterPaths paths, string dataRoot, string? cwd = null)
+    public static bool IsOurServer(IReadOnlyList<string> argv, ClusterPaths paths, string dataRoot, string? cwd = null) =>
+        ServerTarget(argv, dataRoot, cwd) is { } theirs && theirs.Name == paths.Name && theirs.DataDir == Path.GetFullPath(paths.DataDir);
+
+    /// <summary>The cluster a server's argv runs (name and data dir once defaults are applied), or null if argv is no podway server.</summary>
+    static ClusterPaths? ServerTarget(IReadOnlyList<string> argv, string dataRoot, string? cwd)
     {
         var program = argv.Select((a, i) => (a, i))
             .FirstOrDefault(x => Path.GetFileName(x.a) is "podway" or "podway.dll", (a: "", i: -1)).i;
-        if (program < 0) return false;
+        if (program < 0) return null;
         try
         {
             var cmd = Cli.ArgumentParser.Parse(argv.Skip(program + 1).ToList());
-            if (cmd is null || cmd.HelpRequested) return false;
-            if (cmd.Spec != Cli.CommandSpecs.Server && !(cmd.Spec == Cli.CommandSpecs.Up && cmd.Has("--foreground"))) return false;
+            if (cmd is null || cmd.HelpRequested) return null;
+            if (cmd.Spec != Cli.CommandSpecs.Server && !(cmd.Spec == Cli.CommandSpecs.Up && cmd.Has("--foreground"))) return null;
             var theirs = Cli.ClusterTarget.Resolve(cmd, dataRoot, cwd);
-            return theirs.Name == paths.Name && theirs.DataDir == Path.GetFullPath(paths.DataDir);
+            return theirs with { DataDir = Path.GetFullPath(theirs.DataDir) };
         }
-        catch (Cli.UsageException) { return false; }
+        catch (Cli.UsageException) { return null; }
     }
 
     /// <summary>SIGTERM, wait up to <paramref name="grace"/>, then SIGKILL. Returns true if it had to kill.</summary>

@@ -15,6 +15,8 @@ internal sealed class HostSandboxes(string stateDir) : IPodSandboxes
     readonly ConcurrentDictionary<string, SandboxInfo> _sandboxes = new();
     public ConcurrentDictionary<string, SandboxSpec> Specs { get; } = new();
     public ConcurrentBag<string> Removed { get; } = [];
+    /// <summary>Sandboxes to report as broken (by pod uid, with the reason), as if their network had vanished.</summary>
+    public ConcurrentDictionary<string, string> Damaged { get; } = new();
 
     public Task<SandboxInfo> CreateAsync(SandboxSpec spec, CancellationToken ct)
     {
@@ -25,12 +27,15 @@ internal sealed class HostSandboxes(string stateDir) : IPodSandboxes
     public Task RemoveAsync(string podUid, CancellationToken ct)
     {
         if (_sandboxes.TryRemove(podUid, out _)) Removed.Add(podUid);
+        Damaged.TryRemove(podUid, out _); // the next sandbox of the pod is a new, whole one
         // As PodSandboxes, the Pod's directory goes too; best effort, as a container's mounts may still be detaching.
         var podDir = Path.Combine(stateDir, "pods", podUid);
         try { if (Directory.Exists(podDir)) Directory.Delete(podDir, recursive: true); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         return Task.CompletedTask;
     }
+
+    public string? Damage(SandboxInfo sandbox) => Damaged.TryGetValue(sandbox.PodUid, out var why) ? why : null;
 
     public IReadOnlyList<SandboxInfo> List() => [.. _sandboxes.Values];
 
