@@ -413,6 +413,7 @@ internal sealed class PodWorker
             Image = resolved.Image,
             Mounts = mounts,
             Security = security,
+            Seccomp = security.Seccomp == "RuntimeDefault" ? SeccompProfiles.RuntimeDefault(security.Capabilities) : null,
             Resources = ContainerResources.From(spec),
             SharePidNamespace = pod["spec"]?["shareProcessNamespace"]?.GetValue<bool>() == true,
             TargetContainerName = slot.TargetContainerName,

@@ -19,7 +19,11 @@ public static class ClusterRuntimeCleanup
             if (Mounts.Detach(mount) == 0) removed.Add($"mount {mount}");
         if (cgroups.Exists(relative) && cgroups.Remove(relative)) removed.Add($"cgroup {relative}");
         var state = Path.GetDirectoryName(ContainerRuntime.StateRootFor(clusterName, "node"))!;
-        if (Directory.Exists(state)) { Directory.Delete(state, recursive: true); removed.Add($"runtime state {state}"); }
+        try
+        {
+            if (Directory.Exists(state)) { Directory.Delete(state, recursive: true); removed.Add($"runtime state {state}"); }
+        }
+        catch (DirectoryNotFoundException) { } // crun removed the last of it meanwhile
         return removed;
     }
 

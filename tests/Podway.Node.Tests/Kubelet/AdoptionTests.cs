@@ -20,6 +20,8 @@ public sealed class AdoptionTests(RealApiServer api)
         var gonePid = Path.Combine(h.Node.StateDir, "pods", ObjectMeta.Uid(gone), "c", "0.pid");
         var containerId = AgentHarness.ContainerStatus(keep)["containerID"]!.GetValue<string>();
 
+        // crun writes the pid file once the container exists, which may be just after the agent reports it started.
+        await Eventually.TrueAsync(() => Task.FromResult(File.Exists(keepPid) && File.Exists(gonePid)), "pid files", 10);
         await h.StopAsync();
         await h.Client.DeleteAsync(BuiltinResources.Pod, h.Namespace, "gone", new DeleteOptions { GracePeriodSeconds = 0 });
         var pid = int.Parse(File.ReadAllText(keepPid).Trim());

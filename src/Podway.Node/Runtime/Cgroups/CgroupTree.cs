@@ -82,9 +82,7 @@ internal sealed class CgroupTree(CgroupHost host, string clusterName, string nod
     /// <summary>SIGKILLs whatever still runs in the cgroup (a container of a shared PID namespace leaves no init to take its children).</summary>
     public void KillAll(string relative)
     {
-        var all = Dirs(relative).Where(Directory.Exists)
-            .SelectMany(d => Directory.EnumerateDirectories(d, "*", SearchOption.AllDirectories).Append(d))
-            .Select(d => d + "/cgroup.procs");
+        var all = Dirs(relative).SelectMany(d => Tree(d)).Select(d => d + "/cgroup.procs");
         foreach (var procs in all)
         {
             try
@@ -111,16 +109,23 @@ internal sealed class CgroupTree(CgroupHost host, string clusterName, string nod
     bool TryRemove(string relative)
     {
         var ok = true;
-        foreach (var top in Dirs(relative).Where(Directory.Exists))
+        foreach (var top in Dirs(relative))
         {
-            var dirs = Directory.EnumerateDirectories(top, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).Append(top);
-            foreach (var dir in dirs)
+            foreach (var dir in Tree(top).OrderByDescending(d => d.Length))
             {
                 try { Directory.Delete(dir); }
+                catch (DirectoryNotFoundException) { }
                 catch (IOException) { ok = false; }
             }
         }
         return ok;
+    }
+
+    /// <summary>A directory and everything under it (none when it is gone); the agent and crun remove cgroups concurrently.</summary>
+    static List<string> Tree(string top)
+    {
+        try { return Directory.Exists(top) ? [.. Directory.EnumerateDirectories(top, "*", SearchOption.AllDirectories), top] : []; }
+        catch (IOException) { return Directory.Exists(top) ? [top] : []; }
     }
 
     IEnumerable<string> Dirs(string relative) => host.Hierarchies.Select(h => Path.Combine(h, relative));
