@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Podway.Bench.Api;
@@ -8,21 +9,51 @@ using Podway.Bench.Api;
 //     SLO's latency phase measures it (kube's density test creates its latency pods slowly, after saturation);
 //     latency from the create call to the Ready condition seen through a watch, p50/p99 beside the SLO (p99 <= 5 s).
 //  2. Memory per Pod: 200 Pods of a built-in image running at once; the proportional set size (PSS, shared pages
-//     split between their users) of every process in the Pods' network namespaces, divided by 200.
-if (args.Length < 2) throw new ArgumentException("usage: Podway.Bench.Pods <kubeconfig> <cluster-name> [startup-pods=100] [memory-pods=200]");
-var config = Kubeconfig.Load(args[0]);
-var cluster = args[1];
-var startupPods = args.Length > 2 ? int.Parse(args[2]) : 100;
-var memoryPods = args.Length > 3 ? int.Parse(args[3]) : 200;
-using var http = config.CreateClient();
-
-var latencies = await StartupLatencyAsync(startupPods);
-Console.WriteLine($"pod startup: {startupPods} Pods (registry.k8s.io/pause) at 5/s, create -> Ready: p50 {Pct(latencies, 50):F0} ms, p99 {Pct(latencies, 99):F0} ms, max {latencies[^1]:F0} ms   (Kubernetes SLO: p99 <= 5000 ms) {(Pct(latencies, 99) <= 5000 ? "MET" : "MISSED")}");
-foreach (var image in memoryPods > 0 ? new[] { "registry.k8s.io/pause", "nginx:1.25-alpine", "registry.k8s.io/e2e-test-images/agnhost:2.53" } : [])
+//     split between their users) of every process of those Pods, divided by 200. A Pod's processes are those in its
+//     network namespace and those in its cgroup (podway-<cluster>/<node>/pod<uid>, where a runtime shim or monitor
+//     outside the network namespace lives); other Pods (cluster DNS, edge) are not counted.
+// Options: --rate N (Pods created per second in part 1, default 5); --memory-images "IMAGE [COMMAND ARG...];..." (the
+// images of part 2, default pause, nginx, agnhost); --results FILE (tab-separated lines: "latency MS" per Pod,
+// "startup P50 P99 MAX", "memory IMAGE KIB-PER-POD PROCESSES-PER-POD", for scripts such as bench/isolation.sh).
+var positional = new List<string>();
+var rate = 5.0;
+string[] memoryImages = ["registry.k8s.io/pause", "nginx:1.25-alpine", "registry.k8s.io/e2e-test-images/agnhost:2.53"];
+string? resultsPath = null;
+for (var a = 0; a < args.Length; a++)
 {
-    var (perPod, pods) = await MemoryPerPodAsync(image, memoryPods);
-    Console.WriteLine($"memory: {pods} Pods of {image} running: {perPod / 1024.0:F1} MiB PSS per Pod (sandbox holder + container processes)");
+    switch (args[a])
+    {
+        case "--rate": rate = double.Parse(args[++a], CultureInfo.InvariantCulture); break;
+        case "--memory-images": memoryImages = args[++a].Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
+        case "--results": resultsPath = args[++a]; break;
+        default: positional.Add(args[a]); break;
+    }
 }
+if (positional.Count < 2 || rate <= 0)
+    throw new ArgumentException("usage: Podway.Bench.Pods <kubeconfig> <cluster-name> [startup-pods=100] [memory-pods=200] [--rate 5] [--memory-images \"IMAGE [CMD...];...\"] [--results FILE]");
+var config = Kubeconfig.Load(positional[0]);
+var cluster = positional[1];
+var startupPods = positional.Count > 2 ? int.Parse(positional[2]) : 100;
+var memoryPods = positional.Count > 3 ? int.Parse(positional[3]) : 200;
+using var http = config.CreateClient();
+var results = new StringBuilder();
+var inv = CultureInfo.InvariantCulture;
+
+if (startupPods > 0)
+{
+    var latencies = await StartupLatencyAsync(startupPods);
+    Console.WriteLine($"pod startup: {startupPods} Pods (registry.k8s.io/pause) at {rate:0.##}/s, create -> Ready: p50 {Pct(latencies, 50):F0} ms, p99 {Pct(latencies, 99):F0} ms, max {latencies[^1]:F0} ms   (Kubernetes SLO: p99 <= 5000 ms) {(Pct(latencies, 99) <= 5000 ? "MET" : "MISSED")}");
+    foreach (var l in latencies) results.Append(inv, $"latency\t{l:F2}\n");
+    results.Append(inv, $"startup\t{Pct(latencies, 50):F2}\t{Pct(latencies, 99):F2}\t{latencies[^1]:F2}\n");
+}
+foreach (var entry in memoryPods > 0 ? memoryImages : [])
+{
+    var words = entry.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    var (perPod, processes, pods) = await MemoryPerPodAsync(words[0], words[1..], memoryPods);
+    Console.WriteLine($"memory: {pods} Pods of {entry} running: {perPod / 1024.0:F2} MiB PSS per Pod, {processes:F1} processes per Pod (sandbox holder + container processes + any runtime shim/monitor)");
+    results.Append(inv, $"memory\t{entry}\t{perPod:F0}\t{processes:F2}\n");
+}
+if (resultsPath != null) File.WriteAllText(resultsPath, results.ToString());
 return 0;
 
 async Task<double[]> StartupLatencyAsync(int count)
@@ -52,7 +83,7 @@ async Task<double[]> StartupLatencyAsync(int count)
             }
         }
     });
-    using var pace = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+    using var pace = new PeriodicTimer(TimeSpan.FromSeconds(1 / rate));
     var creates = new List<Task>();
     for (var i = 0; i < count; i++)
     {
@@ -71,14 +102,15 @@ async Task<double[]> StartupLatencyAsync(int count)
     return result;
 }
 
-async Task<(double KiBPerPod, int Pods)> MemoryPerPodAsync(string image, int count)
+async Task<(double KiBPerPod, double ProcessesPerPod, int Pods)> MemoryPerPodAsync(string image, string[] command, int count)
 {
     var ns = await NewNamespaceAsync("memory");
+    var commandJson = command.Length == 0 ? "" : $",\"command\":{JsonSerializer.Serialize(command)}";
     await Task.WhenAll(Enumerable.Range(0, 8).Select(async w =>
     {
         for (var i = w; i < count; i += 8)
             await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/pods",
-                $$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"m{{{i}}}"},"spec":{"containers":[{"name":"c","image":"{{{image}}}"}]}}""");
+                $$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"m{{{i}}}"},"spec":{"containers":[{"name":"c","image":"{{{image}}}"{{{commandJson}}}}]}}""");
     }));
     var deadline = DateTime.UtcNow.AddMinutes(5);
     while (await ReadyCountAsync(ns) < count)
@@ -87,17 +119,34 @@ async Task<(double KiBPerPod, int Pods)> MemoryPerPodAsync(string image, int cou
         await Task.Delay(1000);
     }
     await Task.Delay(2000); // let the processes settle after start-up
-    var totalKiB = PodNamespaces().SelectMany(NamespacePids).Distinct().Sum(PssKiB);
+    var pids = await PodPidsAsync(ns);
+    var totalKiB = pids.Sum(PssKiB);
     await DeleteNamespaceAsync(ns);
-    return (totalKiB / count, count);
+    return (totalKiB / count, pids.Count / (double)count, count);
 }
 
-IEnumerable<string> PodNamespaces() =>
-    Run("ip", "netns", "list").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0])
-        .Where(n => n.StartsWith($"podway-{cluster}-pod-", StringComparison.Ordinal));
+// The processes of the namespace's Pods: in a Pod's network namespace (podway-<cluster>-pod-<uid[..12]>) or in its
+// cgroup (.../pod<uid>/... in any hierarchy).
+async Task<HashSet<int>> PodPidsAsync(string ns)
+{
+    using var doc = JsonDocument.Parse(await http.GetStringAsync($"/api/v1/namespaces/{ns}/pods"));
+    var uids = doc.RootElement.GetProperty("items").EnumerateArray()
+        .Select(p => p.GetProperty("metadata").GetProperty("uid").GetString()!).ToList();
+    var pids = new HashSet<int>(uids.SelectMany(uid => NamespacePids($"podway-{cluster}-pod-{uid[..Math.Min(12, uid.Length)]}")));
+    foreach (var dir in Directory.EnumerateDirectories("/proc"))
+    {
+        if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+        string cgroups;
+        try { cgroups = File.ReadAllText($"{dir}/cgroup"); } catch (IOException) { continue; }
+        if (!cgroups.Contains($"/podway-{cluster}/", StringComparison.Ordinal)) continue;
+        if (uids.Any(uid => cgroups.Contains($"/pod{uid}/", StringComparison.Ordinal) || cgroups.Contains($"/pod{uid}\n", StringComparison.Ordinal)))
+            pids.Add(pid);
+    }
+    return pids;
+}
 
-IEnumerable<int> NamespacePids(string ns) =>
-    Run("ip", "netns", "pids", ns).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse);
+IEnumerable<int> NamespacePids(string netns) =>
+    Run("ip", "netns", "pids", netns).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse);
 
 static long PssKiB(int pid)
 {
