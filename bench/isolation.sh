@@ -12,7 +12,7 @@
 #   startup: PODS Pods (registry.k8s.io/pause, no probes) created at RATE per second, create -> Ready through a
 #            watch, p50/p99 (startup of before, then after, or the reverse);
 #   memory:  MEMPODS Pods each of pause, busybox `sleep 3600` and nginx running at once; PSS (/proc/PID/smaps_rollup)
-#            of every process in those Pods' network namespaces or cgroups (the crun shim and monitor included),
+#            of every process of those Pods (in their network namespaces or cgroups, and their shims; crun included),
 #            divided by MEMPODS.
 # Before round 1 each cluster starts 5 uncounted Pods (layers built, code paths warm).
 # Prints per-round lines, then a table of pooled latencies (all rounds' samples together) and mean memory, with

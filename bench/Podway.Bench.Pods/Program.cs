@@ -50,7 +50,7 @@ foreach (var entry in memoryPods > 0 ? memoryImages : [])
 {
     var words = entry.Split(' ', StringSplitOptions.RemoveEmptyEntries);
     var (perPod, processes, pods) = await MemoryPerPodAsync(words[0], words[1..], memoryPods);
-    Console.WriteLine($"memory: {pods} Pods of {entry} running: {perPod / 1024.0:F2} MiB PSS per Pod, {processes:F1} processes per Pod (sandbox holder + container processes + any runtime shim/monitor)");
+    Console.WriteLine($"memory: {pods} Pods of {entry} running: {perPod / 1024.0:F2} MiB PSS per Pod, {processes:F1} processes per Pod (sandbox holder, shim, runtime monitor, container processes)");
     results.Append(inv, $"memory\t{entry}\t{perPod:F0}\t{processes:F2}\n");
 }
 if (resultsPath != null) File.WriteAllText(resultsPath, results.ToString());
@@ -125,8 +125,9 @@ async Task<(double KiBPerPod, double ProcessesPerPod, int Pods)> MemoryPerPodAsy
     return (totalKiB / count, pids.Count / (double)count, count);
 }
 
-// The processes of the namespace's Pods: in a Pod's network namespace (podway-<cluster>-pod-<uid[..12]>) or in its
-// cgroup (.../pod<uid>/... in any hierarchy).
+// The processes of the namespace's Pods: in a Pod's network namespace (podway-<cluster>-pod-<uid[..12]>), in its
+// cgroup (.../pod<uid>/... in any hierarchy), or a container's shim, which may be in neither (it names the run's files,
+// <node state>/pods/<uid>/<container>/<attempt>, in its command line).
 async Task<HashSet<int>> PodPidsAsync(string ns)
 {
     using var doc = JsonDocument.Parse(await http.GetStringAsync($"/api/v1/namespaces/{ns}/pods"));
@@ -136,10 +137,12 @@ async Task<HashSet<int>> PodPidsAsync(string ns)
     foreach (var dir in Directory.EnumerateDirectories("/proc"))
     {
         if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-        string cgroups;
-        try { cgroups = File.ReadAllText($"{dir}/cgroup"); } catch (IOException) { continue; }
-        if (!cgroups.Contains($"/podway-{cluster}/", StringComparison.Ordinal)) continue;
-        if (uids.Any(uid => cgroups.Contains($"/pod{uid}/", StringComparison.Ordinal) || cgroups.Contains($"/pod{uid}\n", StringComparison.Ordinal)))
+        string cgroups, cmdline;
+        try { (cgroups, cmdline) = (File.ReadAllText($"{dir}/cgroup"), File.ReadAllText($"{dir}/cmdline")); }
+        catch (IOException) { continue; }
+        if (uids.Any(uid => cgroups.Contains($"/podway-{cluster}/", StringComparison.Ordinal) &&
+                            (cgroups.Contains($"/pod{uid}/", StringComparison.Ordinal) || cgroups.Contains($"/pod{uid}\n", StringComparison.Ordinal)) ||
+                            cmdline.Contains($"/pods/{uid}/", StringComparison.Ordinal)))
             pids.Add(pid);
     }
     return pids;
