@@ -32,7 +32,10 @@ internal static class ContainerLauncher
         // $0 of the shim is the path prefix of this run's files.
         var prefix = Path.Combine(launch.Paths.Dir, launch.Paths.Attempt.ToString());
         var psi = new ProcessStartInfo("/usr/bin/setsid") { UseShellExecute = false, RedirectStandardInput = true };
-        foreach (var a in new[] { "sh", "-c", ShimScript, prefix }.Concat(command)) psi.ArgumentList.Add(a);
+        // The shim and crun live in the Pod's network namespace, not the node's: processes left in the node's would keep
+        // a deleted node namespace (and the Pods' veth peers in it) alive, so a broken node network could not be seen.
+        foreach (var a in new[] { "/usr/bin/nsenter", $"--net={sandbox.NetnsPath}", "--", "sh", "-c", ShimScript, prefix }.Concat(command))
+            psi.ArgumentList.Add(a);
         psi.Environment.Clear();
         psi.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
         psi.Environment["PODWAY_JOIN"] = ContainerRuntime.JoinCgroupThenExec;
