@@ -45,6 +45,10 @@ internal static class ContainerLauncher
         if (launch.Stdin) stdin = process.StandardInput.BaseStream;
         else process.StandardInput.Close(); // no stdin: the container reads EOF, as from /dev/null
         var startTime = ProcStat.StartTime(process.Id) ?? 0;
+        // Started means the container exists, as the CRI reports it: crun writes its pid once it has created it.
+        // Until then an exec or a probe would find no container.
+        for (var waited = 0; waited < 10_000 && !File.Exists(launch.Paths.PidFile) && !process.HasExited; waited += 5)
+            Thread.Sleep(5);
         return new ContainerRun(launch.Paths, process.Id, startTime, DateTime.UtcNow, stdin, launch.StdinOnce, launch.Tty, runtime, handle, process);
     }
 }
