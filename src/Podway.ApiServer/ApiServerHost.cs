@@ -21,6 +21,8 @@ public sealed class ApiServerHost : IAsyncDisposable
     readonly WebApplication _app;
     readonly ApiServerOptions _options;
     readonly ResourceHandler _resources;
+    readonly Metrics.MetricsScraper _metricsScraper;
+    readonly Metrics.MetricsApi _metrics;
     readonly ILogger _log;
     volatile bool _ready;
 
@@ -36,6 +38,8 @@ public sealed class ApiServerHost : IAsyncDisposable
         Registry = new ObjectRegistry(store, options, clock);
         _resources = new ResourceHandler(Registry, new ListWatchHandler(store, clock), new ScaleHandler(Registry), clock,
             new Proxy.PodStreamingProxy(Registry, options.KubeletToken));
+        _metricsScraper = new Metrics.MetricsScraper(store, options.KubeletToken, options.MetricResolution);
+        _metrics = new Metrics.MetricsApi(store, _metricsScraper);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -65,6 +69,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         var host = new ApiServerHost(options, store);
         await host._app.StartAsync(ct);
         await new ClusterBootstrap(host.Registry, options).RunAsync(ct);
+        host._metricsScraper.Start();
         host._ready = true;
         return host;
     }
@@ -85,6 +90,7 @@ public sealed class ApiServerHost : IAsyncDisposable
             if (!Authentication.IsPublic(path) && !Authentication.IsAuthenticated(ctx.Request, _options.Tokens))
                 throw ApiException.Unauthorized();
             if (await DiscoveryHandler.TryHandleAsync(ctx, path)) return;
+            if (await _metrics.TryHandleAsync(ctx, path)) return;
             var info = RequestInfoParser.Parse(path)
                 ?? throw new ApiException(404, "NotFound", "the server could not find the requested resource");
             await _resources.HandleAsync(ctx, info);
@@ -108,6 +114,7 @@ public sealed class ApiServerHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _metricsScraper.DisposeAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

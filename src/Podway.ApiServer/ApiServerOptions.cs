@@ -21,6 +21,8 @@ public sealed record ApiServerOptions
     public string ServiceCidr { get; init; } = "10.96.0.0/12";
     /// <summary>The bearer token the API server presents to kubelets when proxying pods/log, exec, attach and portforward.</summary>
     public string? KubeletToken { get; init; }
+    /// <summary>How often the metrics API scrapes the kubelets (metrics-server's --metric-resolution); usage is averaged over it.</summary>
+    public TimeSpan MetricResolution { get; init; } = TimeSpan.FromSeconds(15);
     public int NodePortMin { get; init; } = 30000;
     public int NodePortMax { get; init; } = 32767;
 }

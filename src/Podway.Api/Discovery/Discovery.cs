@@ -18,7 +18,7 @@ public static class Discovery
 
     /// <summary>/apis as an APIGroupDiscoveryList; <paramref name="version"/> is "v2" or "v2beta1".</summary>
     public static JsonObject AggregatedGroups(string version) =>
-        DiscoveryList(version, GroupOrder.Groups().Select(g => GroupDiscovery(g.Group, g.Versions)));
+        DiscoveryList(version, [.. GroupOrder.Groups().Select(g => GroupDiscovery(g.Group, g.Versions)), MetricsGroup.AggregatedGroup()]);
 
     /// <summary>Legacy /api: APIVersions. <paramref name="serverAddress"/> ("host:port") fills serverAddressByClientCIDRs.</summary>
     public static JsonObject ApiVersions(string? serverAddress = null) => new()
@@ -40,12 +40,21 @@ public static class Discovery
             ["name"] = g.Group,
             ["versions"] = new JsonArray(g.Versions.Select(v => (JsonNode)GroupVersionForDiscovery(g.Group, v)).ToArray()),
             ["preferredVersion"] = GroupVersionForDiscovery(g.Group, g.Versions[0]),
-        }).ToArray()),
+        }).Append(GroupEntry(MetricsGroup.ApiGroup())).ToArray()),
     };
+
+    /// <summary>An APIGroup as an item of APIGroupList (without kind and apiVersion).</summary>
+    static JsonNode GroupEntry(JsonObject apiGroup)
+    {
+        apiGroup.Remove("kind");
+        apiGroup.Remove("apiVersion");
+        return apiGroup;
+    }
 
     /// <summary>Legacy /apis/{group} (and the items of /apis): APIGroup; null when the group is not served.</summary>
     public static JsonObject? ApiGroup(string group)
     {
+        if (group == MetricsGroup.Group) return MetricsGroup.ApiGroup();
         var g = GroupOrder.Groups().FirstOrDefault(x => x.Group == group);
         if (g.Group is null) return null;
         return new JsonObject
@@ -61,6 +70,7 @@ public static class Discovery
     /// <summary>Legacy /api/v1 or /apis/{group}/{version}: APIResourceList; null when the group-version is not served.</summary>
     public static JsonObject? ResourceList(string group, string version)
     {
+        if (group == MetricsGroup.Group) return version == MetricsGroup.Version ? MetricsGroup.ResourceList() : null;
         var types = GroupOrder.Resources(group, version).ToList();
         if (types.Count == 0) return null;
         var resources = new JsonArray();

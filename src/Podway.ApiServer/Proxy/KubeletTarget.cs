@@ -29,13 +29,18 @@ internal sealed record KubeletTarget(JsonObject Pod, string? Container, string? 
             if (needsHost) throw ApiException.BadRequest($"pod {podName} does not have a host assigned");
             return new KubeletTarget(pod, container, null, 0);
         }
-        var node = registry.GetStored(BuiltinResources.Node, "", nodeName).Parse();
+        var (host, port) = Endpoint(registry.GetStored(BuiltinResources.Node, "", nodeName).Parse());
+        if (host is null) throw ApiException.BadRequest($"node {nodeName} has no addresses"); // kube: no preferred addresses found
+        return new KubeletTarget(pod, container, host, port);
+    }
+
+    /// <summary>A Node's kubelet: its InternalIP (else first address) and status.daemonEndpoints.kubeletEndpoint.Port.</summary>
+    public static (string? Host, int Port) Endpoint(JsonObject node)
+    {
         var addresses = node["status"]?["addresses"] as JsonArray ?? [];
         var address = addresses.FirstOrDefault(a => a?["type"]?.GetValue<string>() == "InternalIP") ?? addresses.FirstOrDefault();
-        var host = address?["address"]?.GetValue<string>()
-            ?? throw ApiException.BadRequest($"node {nodeName} has no addresses"); // kube: no preferred addresses found
         var port = node["status"]?["daemonEndpoints"]?["kubeletEndpoint"]?["Port"]?.GetValue<int>() is > 0 and var p ? p : DefaultKubeletPort;
-        return new KubeletTarget(pod, container, host, port);
+        return (address?["address"]?.GetValue<string>(), port);
     }
 
     static string ResolveContainer(JsonObject pod, string podName, string? container)

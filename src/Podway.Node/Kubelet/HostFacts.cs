@@ -14,6 +14,34 @@ internal static class HostFacts
         return 0;
     }
 
+    /// <summary>CPU time the machine has spent busy since boot, in core-seconds (/proc/stat, in USER_HZ = 1/100 s).</summary>
+    public static double CpuSeconds()
+    {
+        foreach (var line in ReadLines("/proc/stat"))
+        {
+            if (!line.StartsWith("cpu ", StringComparison.Ordinal)) continue;
+            // user nice system idle iowait irq softirq steal [guest guest_nice]: busy is all but idle and iowait (guest
+            // time is already in user).
+            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            return f.Take(8).Where((_, i) => i is not (3 or 4)).Sum() / 100.0;
+        }
+        return 0;
+    }
+
+    /// <summary>The machine's memory in use, MemTotal - MemAvailable (the kubelet's node working set, without a root cgroup to read).</summary>
+    public static long MemoryWorkingSetBytes()
+    {
+        long total = 0, available = 0;
+        foreach (var line in ReadLines("/proc/meminfo"))
+        {
+            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length < 2) continue;
+            if (f[0] == "MemTotal:") total = long.Parse(f[1], CultureInfo.InvariantCulture);
+            else if (f[0] == "MemAvailable:") available = long.Parse(f[1], CultureInfo.InvariantCulture);
+        }
+        return (total - available) * 1024;
+    }
+
     public static string OsImage()
     {
         foreach (var line in ReadLines("/etc/os-release"))

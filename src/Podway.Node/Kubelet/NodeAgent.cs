@@ -48,12 +48,16 @@ public sealed class NodeAgent
             Runtime,
             new PodVolumes(node, new VolumePayloads(client, env)));
         Streams = new NodeContainerStreams(this);
+        ResourceMetrics = new ResourceMetrics(this);
     }
 
     internal ContainerRuntime Runtime { get; }
 
     /// <summary>Exec, attach, logs and port-forward targets for the kubelet's streaming server.</summary>
     public IContainerStreams Streams { get; }
+
+    /// <summary>The kubelet's /metrics/resource, which the API server's metrics API scrapes.</summary>
+    public IResourceMetricsSource ResourceMetrics { get; }
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -96,6 +100,8 @@ public sealed class NodeAgent
         var services = _services.Cache.ByIndex(InformerCache.NamespaceIndex, ns);
         return _services.Cache.Get("default", "kubernetes") is { } master ? [.. services, master] : services;
     }
+
+    internal IEnumerable<PodWorker> Workers => _workers.Values.Select(w => w.Worker);
 
     internal PodWorker? FindWorker(string ns, string name) =>
         _workers.Values.Select(w => w.Worker).FirstOrDefault(w => ObjectMeta.Namespace(w.Pod) == ns && ObjectMeta.Name(w.Pod) == name);

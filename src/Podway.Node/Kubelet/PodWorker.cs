@@ -53,6 +53,13 @@ internal sealed class PodWorker
     /// <summary>Makes the worker sync now (a container exited, a probe changed, the node agent saw its sandbox break).</summary>
     internal void Wake() { if (_wake.CurrentCount == 0) _wake.Release(); }
 
+    /// <summary>The containers running now, for the resource metrics.</summary>
+    public IReadOnlyList<(string Name, ContainerRun Run)> RunningContainers()
+    {
+        lock (_gate)
+            return [.. AllSlots.Where(s => s.Run is { HasExited: false }).Select(s => (s.Name, s.Run!))];
+    }
+
     public ContainerSlot? FindContainer(string? name)
     {
         lock (_gate)

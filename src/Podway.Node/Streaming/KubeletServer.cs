@@ -16,7 +16,7 @@ namespace Podway.Node.Streaming;
 
 /// <summary>
 /// The kubelet's streaming server: the endpoints the API server proxies pods/log, exec, attach and portforward to
-/// (/containerLogs, /exec, /attach, /portForward, as on the real kubelet). Plain HTTP with a bearer token: it
+/// (/containerLogs, /exec, /attach, /portForward, as on the real kubelet), and /metrics/resource for the metrics API. Plain HTTP with a bearer token: it
 /// listens only on the node network, which carries nothing but cluster-internal traffic.
 /// </summary>
 public sealed class KubeletServer : IAsyncDisposable
@@ -24,12 +24,14 @@ public sealed class KubeletServer : IAsyncDisposable
     readonly WebApplication _app;
     readonly IContainerStreams _streams;
     readonly string _token;
+    readonly IResourceMetricsSource? _resourceMetrics;
     readonly ILogger _log;
 
     KubeletServer(KubeletServerOptions options, IContainerStreams streams)
     {
         _streams = streams;
         _token = options.Token;
+        _resourceMetrics = options.ResourceMetrics;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
@@ -79,6 +81,10 @@ public sealed class KubeletServer : IAsyncDisposable
                     return;
                 case ["attach", var ns, var pod, var container, ..]:
                     await RemoteCommandAsync(ctx, ns, pod, container, exec: false);
+                    return;
+                case ["metrics", "resource"] when ctx.Request.Method == "GET" && _resourceMetrics != null:
+                    ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+                    await ctx.Response.WriteAsync(_resourceMetrics.Render(), ctx.RequestAborted);
                     return;
                 case ["portForward", var ns, var pod, ..]:
                     await PortForwardAsync(ctx, ns, pod);

@@ -11,4 +11,6 @@ public sealed record KubeletServerOptions
     public int Port { get; init; } = 10250;
     /// <summary>The only credential accepted: the API server's ApiServerOptions.KubeletToken.</summary>
     public required string Token { get; init; }
+    /// <summary>Serves GET /metrics/resource when set.</summary>
+    public IResourceMetricsSource? ResourceMetrics { get; init; }
 }

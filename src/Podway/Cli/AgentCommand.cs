@@ -67,7 +67,7 @@ internal static class AgentCommand
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
         using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
         await using var kubelet = await KubeletServer.StartAsync(
-            new KubeletServerOptions { Address = node.NodeIp, Port = node.KubeletPort, Token = kubeletToken }, agent.Streams, cts.Token);
+            new KubeletServerOptions { Address = node.NodeIp, Port = node.KubeletPort, Token = kubeletToken, ResourceMetrics = agent.ResourceMetrics }, agent.Streams, cts.Token);
         ctx.Out.WriteLine($"podway agent: node {node.NodeName} ({node.NodeIp}), kubelet on :{kubelet.Port}");
         var proxyTask = proxy.RunAsync(cts.Token);
         try { await agent.RunAsync(cts.Token); }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Podway.Api.Discovery;
 using Podway.Api.Resources;
 using Disco = Podway.Api.Discovery.Discovery;
 
@@ -15,7 +16,7 @@ public sealed class DiscoveryTests
     public void Aggregated_EveryResourceAndSubresource_HasResponseKind(string version)
     {
         var all = Resources(Disco.AggregatedCore(version)).Concat(Resources(Disco.AggregatedGroups(version))).ToList();
-        Assert.Equal(BuiltinResources.AllTypes.Count, all.Count);
+        Assert.Equal(BuiltinResources.AllTypes.Count + 2, all.Count); // + metrics.k8s.io nodes and pods
         Assert.All(all, r => Assert.NotNull(r["responseKind"]?["kind"]));
         Assert.All(all.SelectMany(r => r["subresources"]?.AsArray() ?? []), s => Assert.NotNull(s!["responseKind"]?["kind"]));
         Assert.Equal($"apidiscovery.k8s.io/{version}", (string?)Disco.AggregatedGroups(version)["apiVersion"]);
@@ -53,8 +54,21 @@ public sealed class DiscoveryTests
     public void Aggregated_Subresource_HasKubeResponseKind(string plural, string sub, string group, string kind)
     {
         var all = Resources(Disco.AggregatedCore("v2")).Concat(Resources(Disco.AggregatedGroups("v2")));
-        var subresource = all.Single(r => (string?)r["resource"] == plural)["subresources"]!.AsArray().Single(s => (string?)s!["subresource"] == sub)!;
+        var subresource = all.Single(r => (string?)r["resource"] == plural && (string?)r["responseKind"]!["group"] != MetricsGroup.Group)["subresources"]!.AsArray().Single(s => (string?)s!["subresource"] == sub)!;
         Assert.Equal((group, kind), ((string?)subresource["responseKind"]!["group"], (string?)subresource["responseKind"]!["kind"]));
+    }
+
+    [Fact]
+    public void MetricsGroup_IsListedAsMetricsServerServesIt_GetAndListOnly()
+    {
+        var metrics = Disco.AggregatedGroups("v2")["items"]!.AsArray().Single(g => (string?)g!["metadata"]!["name"] == "metrics.k8s.io")!;
+        var resources = metrics["versions"]![0]!["resources"]!.AsArray();
+        Assert.Equal(["nodes:NodeMetrics:Cluster", "pods:PodMetrics:Namespaced"],
+            resources.Select(r => $"{r!["resource"]}:{r["responseKind"]!["kind"]}:{r["scope"]}"));
+        Assert.All(resources, r => Assert.Equal(["get", "list"], r!["verbs"]!.AsArray().Select(v => (string)v!)));
+        Assert.Contains(Disco.ApiGroupList()["groups"]!.AsArray(), g => (string?)g!["name"] == "metrics.k8s.io");
+        Assert.Equal("metrics.k8s.io/v1beta1", (string?)Disco.ResourceList("metrics.k8s.io", "v1beta1")!["groupVersion"]);
+        Assert.Null(Disco.ResourceList("metrics.k8s.io", "v1"));
     }
 
     [Fact]
