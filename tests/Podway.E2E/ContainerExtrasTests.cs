@@ -78,10 +78,11 @@ public sealed class ContainerExtrasTests(ClusterFixture cluster)
         var ready = await cluster.KubectlAsync("wait", "-n", ns, "--for=condition=Ready", "pod/web", "--timeout=90s");
         Assert.True(ready.ExitCode == 0, ready.ToString());
 
-        var debug = await cluster.KubectlStdinAsync("echo inside $(hostname); exit 0\n",
+        var debug = await cluster.KubectlStdinAsync("echo inside $(hostname); ps -o pid,args; exit 0\n",
             "debug", "-i", "-n", ns, "web", "--image=busybox", "--target=web", "-c", "dbg", "--", "sh");
         Assert.True(debug.ExitCode == 0, debug.ToString());
         Assert.Contains("inside web", debug.Stdout);
+        Assert.Contains("nginx: master process", debug.Stdout); // --target: the debugger sees the target's processes
         Assert.Equal("web", await JsonPathAsync(ns, "web", "{.spec.ephemeralContainers[0].targetContainerName}"));
         var exitCode = await Eventually.ValueAsync(() => JsonPathAsync(ns, "web", "{.status.ephemeralContainerStatuses[0].state.terminated.exitCode}"),
             v => v != "", "the debugger's terminated state");

@@ -165,7 +165,7 @@ internal sealed class PodWorker
     async Task<bool> SyncAsync(CancellationToken ct)
     {
         var pod = _pod;
-        CollectExits();
+        await CollectExitsAsync();
         if (_goneFromApi)
         {
             await StopAllAsync(TimeSpan.Zero, record: false);
@@ -418,12 +418,12 @@ internal sealed class PodWorker
             spec["stdin"]?.GetValue<bool>() == true, spec["stdinOnce"]?.GetValue<bool>() == true, spec["tty"]?.GetValue<bool>() == true, paths)
         {
             Image = resolved.Image,
-            Mounts = mounts,
+            Mounts = [.. mounts, TerminationMessage.Prepare(spec, paths)],
             Security = security,
             Seccomp = security.Seccomp == "RuntimeDefault" ? SeccompProfiles.RuntimeDefault(security.Capabilities) : null,
             Resources = ContainerResources.From(spec),
             SharePidNamespace = pod["spec"]?["shareProcessNamespace"]?.GetValue<bool>() == true,
-            TargetContainerName = slot.TargetContainerName,
+            JoinPidNamespaceOf = TargetPid(slot),
         };
         ContainerRun run;
         try
@@ -439,13 +439,65 @@ internal sealed class PodWorker
             return;
         }
         await Event(EventRecorder.Normal, "Created", $"Created container: {slot.Name}");
-        Attach(slot, run, fullEnv, workingDir);
+        var postStart = spec["lifecycle"]?["postStart"] as JsonObject;
+        Attach(slot, run, fullEnv, workingDir, startProbes: postStart is null);
         await Event(EventRecorder.Normal, "Started", $"Started container {slot.Name}");
         Persist();
+        if (postStart is not null) await RunPostStartAsync(pod, slot, run, postStart, ct);
     }
 
+    /// <summary>
+    /// The kubelet runs postStart before it counts the container as started (this sync waits for it, so the status
+    /// still says ContainerCreating), and kills the container when it fails; probes begin after it.
+    /// </summary>
+    async Task RunPostStartAsync(JsonObject pod, ContainerSlot slot, ContainerRun run, JsonObject handler, CancellationToken ct)
+    {
+        var failure = await LifecycleHooks.RunAsync(handler, _ctx.Runtime, slot, run, _podIp ?? "", PodDescription(pod), Timeout.InfiniteTimeSpan, ct);
+        if (failure is null)
+        {
+            if (!run.HasExited) StartProbes(slot, run);
+            return;
+        }
+        _ctx.Log($"pod {ObjectMeta.Key(pod)}: container {slot.Name}: {failure}");
+        await Event(EventRecorder.Warning, "FailedPostStartHook", failure);
+        await Event(EventRecorder.Normal, "Killing", $"FailedPostStartHook");
+        await StopContainerAsync(slot, run, GracePeriod(pod));
+    }
+
+    /// <summary>
+    /// An ephemeral container's targetContainerName: the target's init, whose PID namespace it joins (containerd's
+    /// NamespaceMode TARGET); none when the Pod shares one namespace anyway or the target is not running.
+    /// </summary>
+    int? TargetPid(ContainerSlot slot)
+    {
+        if (slot.TargetContainerName is not { } name || _pod["spec"]?["shareProcessNamespace"]?.GetValue<bool>() == true) return null;
+        return FindContainer(name)?.Run is { HasExited: false } target && target.ContainerPid() is > 0 and var pid ? pid : null;
+    }
+
+    /// <summary>"name_namespace(uid)", the kubelet's format.Pod.</summary>
+    string PodDescription(JsonObject pod) => $"{ObjectMeta.Name(pod)}_{ObjectMeta.Namespace(pod)}({Uid})";
+
+    /// <summary>
+    /// Stops one run as the kubelet's killContainer does: the preStop handler first (when there is a grace period),
+    /// bounded by the grace period, then SIGTERM with what is left of it (at least 2 s), then SIGKILL.
+    /// </summary>
+    async Task StopContainerAsync(ContainerSlot slot, ContainerRun run, TimeSpan grace)
+    {
+        if (slot.Spec["lifecycle"]?["preStop"] is JsonObject preStop && grace > TimeSpan.Zero && !run.HasExited)
+        {
+            var started = DateTime.UtcNow;
+            var failure = await LifecycleHooks.RunAsync(preStop, _ctx.Runtime, slot, run, _podIp ?? "", PodDescription(_pod), grace, CancellationToken.None);
+            if (failure is not null) await Event(EventRecorder.Warning, "FailedPreStopHook", failure);
+            var left = grace - (DateTime.UtcNow - started);
+            grace = left > MinimumGracePeriod ? left : MinimumGracePeriod;
+        }
+        await run.StopAsync(grace);
+    }
+
+    static readonly TimeSpan MinimumGracePeriod = TimeSpan.FromSeconds(2);
+
     /// <summary>Wires a run (new or adopted) to log copying, exit wake-up and probes.</summary>
-    void Attach(ContainerSlot slot, ContainerRun run, IReadOnlyDictionary<string, string> env, string? workingDir = null)
+    void Attach(ContainerSlot slot, ContainerRun run, IReadOnlyDictionary<string, string> env, string? workingDir = null, bool startProbes = true)
     {
         lock (_gate)
         {
@@ -455,7 +507,7 @@ internal sealed class PodWorker
         }
         slot.LogCopied = CriLogCopier.RunAsync(run.Paths, run.Exited, _ct);
         _ = run.Exited.ContinueWith(_ => Wake(), TaskScheduler.Default);
-        StartProbes(slot, run);
+        if (startProbes) StartProbes(slot, run);
     }
 
     void StartProbes(ContainerSlot slot, ContainerRun run)
@@ -487,23 +539,33 @@ internal sealed class PodWorker
         var what = kind == ProbeKind.Liveness ? "liveness" : "startup";
         _ = Event(EventRecorder.Normal, "Killing", $"Container {slot.Name} failed {what} probe, will be restarted");
         var probeGrace = slot.Spec[kind == ProbeKind.Liveness ? "livenessProbe" : "startupProbe"]?["terminationGracePeriodSeconds"]?.GetValue<long>();
-        _ = run.StopAsync(probeGrace is { } g ? TimeSpan.FromSeconds(g) : GracePeriod(_pod));
+        _ = StopContainerAsync(slot, run, probeGrace is { } g ? TimeSpan.FromSeconds(g) : GracePeriod(_pod));
     }
 
-    void CollectExits()
+    /// <summary>Records the runs that ended: their exit, with the termination message the container left.</summary>
+    async Task CollectExitsAsync()
     {
-        var changed = false;
+        List<(ContainerSlot Slot, ContainerRun Run)> exited;
+        lock (_gate) exited = [.. AllSlots.Where(s => s.Run is { HasExited: true }).Select(s => (s, s.Run!))];
+        if (exited.Count == 0) return;
+        var results = new List<TerminatedInfo>();
+        foreach (var (slot, run) in exited)
+        {
+            var result = run.Exited.Result;
+            if (TerminationMessage.NeedsLog(slot.Spec, result, run.Paths))
+                await Task.WhenAny(slot.LogCopied, Task.Delay(TimeSpan.FromSeconds(2)));
+            results.Add(TerminationMessage.Apply(slot.Spec, result, run.Paths));
+        }
         lock (_gate)
-            foreach (var slot in AllSlots)
-                if (slot.Run is { HasExited: true } run)
-                {
-                    slot.Terminated = run.Exited.Result;
-                    slot.Run = null;
-                    slot.WaitingReason = slot.WaitingMessage = null;
-                    slot.StopProbes();
-                    changed = true;
-                }
-        if (changed) Persist();
+            foreach (var ((slot, run), result) in exited.Zip(results))
+            {
+                if (slot.Run != run) continue;
+                slot.Terminated = result;
+                slot.Run = null;
+                slot.WaitingReason = slot.WaitingMessage = null;
+                slot.StopProbes();
+            }
+        Persist();
     }
 
     static void SetWaiting(ContainerSlot slot, string reason, string? message)
@@ -527,10 +589,10 @@ internal sealed class PodWorker
         {
             if (record) await Event(EventRecorder.Normal, "Killing", $"Stopping container {slot.Name}");
             slot.StopProbes();
-            stops.Add(slot.Run!.StopAsync(grace));
+            stops.Add(StopContainerAsync(slot, slot.Run!, grace));
         }
         await Task.WhenAll(stops);
-        CollectExits();
+        await CollectExitsAsync();
     }
 
     async Task TerminateAsync(JsonObject pod, CancellationToken ct)

@@ -5,8 +5,7 @@ using Podway.Node.Runtime.Oci;
 namespace Podway.Node.Runtime;
 
 /// <summary>
-/// Everything needed to start one run of a container. TargetContainerName (an ephemeral container's
-/// targetContainerName) names the container of the same Pod whose PID namespace the run should join.
+/// Everything needed to start one run of a container.
 /// </summary>
 internal sealed record ContainerLaunch(
     string File,
@@ -27,6 +26,6 @@ internal sealed record ContainerLaunch(
     public JsonObject? Seccomp { get; init; }
     /// <summary>The container's volumes: (host source, mount path, read-only), bound in order.</summary>
     public IReadOnlyList<(string Source, string Destination, bool ReadOnly)> Mounts { get; init; } = [];
-    /// <summary>An ephemeral container's targetContainerName: the container of the Pod whose PID namespace it asks to join.</summary>
-    public string? TargetContainerName { get; init; }
+    /// <summary>A process whose PID namespace the run joins (kubectl debug --target: the target container's init).</summary>
+    public int? JoinPidNamespaceOf { get; init; }
 }

@@ -25,4 +25,6 @@ internal sealed record ContainerPaths(string Dir, int Attempt)
     public string PidFile => Path.Combine(Dir, $"{Attempt}.pid");
     public string ExitFile => Path.Combine(Dir, $"{Attempt}.exit");
     public string OffsetsFile => Path.Combine(Dir, $"{Attempt}.offsets");
+    /// <summary>Bound at the container's terminationMessagePath.</summary>
+    public string TerminationLog => Path.Combine(Dir, $"{Attempt}.termination-log");
 }

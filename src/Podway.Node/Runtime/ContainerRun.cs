@@ -81,7 +81,8 @@ internal sealed class ContainerRun
         if (ContainerPid() is > 0 and var pid) Native.Signal(pid, Native.SIGKILL);
     }
 
-    int ContainerPid()
+    /// <summary>The container's init process on the host (crun's pid file); 0 before crun wrote it.</summary>
+    public int ContainerPid()
     {
         if (_containerPid > 0) return _containerPid;
         try

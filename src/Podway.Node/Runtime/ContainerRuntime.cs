@@ -94,6 +94,7 @@ internal sealed class ContainerRuntime
             Security = launch.Security,
             SandboxPid = sandbox.HolderPid,
             SharePidNamespace = launch.SharePidNamespace,
+            JoinPidNamespaceOf = launch.JoinPidNamespaceOf,
             UsrLowerDirs = [.. lower.Select(l => Path.Combine(l, "usr")).Where(Directory.Exists).Where(d => Directory.EnumerateFileSystemEntries(d).Any()), "/usr"],
             UsrUpperDir = Directory.CreateDirectory(Path.Combine(handle.Bundle, "usr-upper")).FullName,
             UsrWorkDir = Directory.CreateDirectory(Path.Combine(handle.Bundle, "usr-work")).FullName,

@@ -12,6 +12,8 @@ internal sealed record RuntimeSpecInput
     /// <summary>The sandbox holder's pid: the container joins its network, UTS and IPC namespaces (and PID, when shared).</summary>
     public required int SandboxPid { get; init; }
     public bool SharePidNamespace { get; init; }
+    /// <summary>Join this process's PID namespace instead (an ephemeral container's target).</summary>
+    public int? JoinPidNamespaceOf { get; init; }
     /// <summary>Overlay lower directories for /usr, top first (an image's own /usr files above the host's).</summary>
     public required IReadOnlyList<string> UsrLowerDirs { get; init; }
     public required string UsrUpperDir { get; init; }
@@ -56,7 +58,8 @@ internal static class RuntimeSpec
             Ns("network", $"/proc/{input.SandboxPid}/ns/net"),
             Ns("uts", $"/proc/{input.SandboxPid}/ns/uts"),
             Ns("ipc", $"/proc/{input.SandboxPid}/ns/ipc"),
-            input.SharePidNamespace ? Ns("pid", $"/proc/{input.SandboxPid}/ns/pid") : Ns("pid"));
+            input.JoinPidNamespaceOf is { } target ? Ns("pid", $"/proc/{target}/ns/pid")
+                : input.SharePidNamespace ? Ns("pid", $"/proc/{input.SandboxPid}/ns/pid") : Ns("pid"));
         var linux = new JsonObject
         {
             ["namespaces"] = ns,
