@@ -150,4 +150,40 @@ public sealed class ContainerLifecycleTests(ClusterFixture cluster)
         Assert.Equal("first\nit broke", await JsonPathAsync(ns, "fallback", "{.status.containerStatuses[0].state.terminated.message}"));
         Assert.Equal("", await JsonPathAsync(ns, "quiet", "{.status.containerStatuses[0].state.terminated.message}"));
     }
+
+    [Fact]
+    public async Task EmptyDir_OverItsSizeLimit_GetsThePodEvicted()
+    {
+        var ns = await cluster.NewNamespaceAsync("evict");
+        await ApplyAsync(ns, """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: hog}
+            spec:
+              volumes: [{name: cache, emptyDir: {sizeLimit: 1Mi}}]
+              containers:
+              - name: app
+                image: busybox
+                command: [sh, -c, "head -c 4194304 /dev/zero > /cache/big; sleep 3600"]
+                volumeMounts: [{name: cache, mountPath: /cache}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: modest}
+            spec:
+              volumes: [{name: cache, emptyDir: {sizeLimit: 8Mi}}]
+              containers:
+              - name: app
+                image: busybox
+                command: [sh, -c, "head -c 1048576 /dev/zero > /cache/small; sleep 3600"]
+                volumeMounts: [{name: cache, mountPath: /cache}]
+            """);
+        await Eventually.ValueAsync(() => JsonPathAsync(ns, "hog", "{.status.phase}"), p => p == "Failed", "the hog to be evicted");
+        Assert.Equal("Evicted", await JsonPathAsync(ns, "hog", "{.status.reason}"));
+        Assert.Equal("Usage of EmptyDir volume \"cache\" exceeds the limit \"1Mi\".", await JsonPathAsync(ns, "hog", "{.status.message}"));
+        Assert.Equal("True", await JsonPathAsync(ns, "hog", "{.status.conditions[?(@.type==\"DisruptionTarget\")].status}"));
+        var events = await cluster.KubectlAsync("get", "events", "-n", ns, "--field-selector", "reason=Evicted", "-o", "jsonpath={.items[0].message}");
+        Assert.Contains("exceeds the limit", events.Stdout);
+        Assert.Equal("Running", await JsonPathAsync(ns, "modest", "{.status.phase}"));
+    }
 }

@@ -15,6 +15,8 @@ internal sealed record PodStatusInput(
     string Phase)
 {
     public IReadOnlyList<ContainerSlot> Ephemeral { get; init; } = [];
+    /// <summary>Set when the kubelet evicted the Pod: status reason Evicted with this message, and DisruptionTarget.</summary>
+    public string? EvictedMessage { get; init; }
 }
 
 /// <summary>
@@ -69,8 +71,11 @@ internal static class PodStatusBuilder
             else Add("Ready", true);
             Add("ContainersReady", true);
         }
+        if (input.EvictedMessage is not null)
+            Add("DisruptionTarget", true, "TerminationByKubelet", input.EvictedMessage);
         foreach (var c in (existing["conditions"] as JsonArray ?? []).OfType<JsonObject>())
-            if (!Owned.Contains(c["type"]?.GetValue<string>() ?? "")) conditions.Add(c.DeepClone());
+            if (c["type"]?.GetValue<string>() is var type && !Owned.Contains(type ?? "") && !(type == "DisruptionTarget" && input.EvictedMessage is not null))
+                conditions.Add(c.DeepClone());
 
         var status = new JsonObject
         {
@@ -85,6 +90,11 @@ internal static class PodStatusBuilder
             status["podIPs"] = new JsonArray(new JsonObject { ["ip"] = input.PodIp });
         }
         status["startTime"] = input.StartTime;
+        if (input.EvictedMessage is not null)
+        {
+            status["reason"] = "Evicted";
+            status["message"] = input.EvictedMessage;
+        }
         if (input.Init.Count > 0) status["initContainerStatuses"] = Statuses(input.Init, uid, input.Phase);
         status["containerStatuses"] = Statuses(input.Regular, uid, input.Phase);
         if (input.Ephemeral.Count > 0) status["ephemeralContainerStatuses"] = Statuses(input.Ephemeral, uid, input.Phase);

@@ -27,6 +27,8 @@ internal sealed class PodWorker
     volatile JsonObject _pod;
     volatile bool _goneFromApi;
     string? _lastStatus, _startTime, _podIp, _volumeError;
+    /// <summary>Why the kubelet evicted the Pod (status.message with reason Evicted); null unless it did.</summary>
+    string? _evicted;
     IReadOnlyDictionary<string, string>? _volumes;
     bool _terminal;
     CancellationToken _ct;
@@ -137,6 +139,7 @@ internal sealed class PodWorker
                 _transitions[type] = (s, t);
         _startTime = _pod["status"]?["startTime"]?.GetValue<string>();
         _terminal = _pod["status"]?["phase"]?.GetValue<string>() is "Succeeded" or "Failed";
+        if (_pod["status"]?["reason"]?.GetValue<string>() == "Evicted") _evicted = _pod["status"]?["message"]?.GetValue<string>() ?? "";
         _podIp ??= _pod["status"]?["podIP"]?.GetValue<string>();
     }
 
@@ -185,6 +188,11 @@ internal sealed class PodWorker
             if (Sandbox is { } sandbox && _ctx.Sandboxes.Damage(sandbox) is { } damage) await KillSandboxAsync(pod, damage, ct);
             if (Sandbox is null && !await EnsureSandboxAsync(pod, ct)) { await WriteStatusAsync(pod, ct); return false; }
             if (!await SyncVolumesAsync(pod, ct)) { await WriteStatusAsync(pod, ct); return false; }
+            if (_volumes is not null && EmptyDirLimits.Exceeded(pod, _volumes) is { } eviction)
+            {
+                await EvictAsync(pod, eviction, ct);
+                return false;
+            }
             var initDone = await SyncInitContainersAsync(pod, restartPolicy, ct);
             foreach (var slot in _regular)
             {
@@ -199,7 +207,7 @@ internal sealed class PodWorker
             Persist();
         }
 
-        var phase = PodPhase.Compute(restartPolicy, _init, _regular);
+        var phase = _evicted is not null ? "Failed" : PodPhase.Compute(restartPolicy, _init, _regular);
         if (phase is "Succeeded" or "Failed" && !_terminal)
         {
             // A terminal pod never runs again: stop sidecars, release its network.
@@ -215,6 +223,22 @@ internal sealed class PodWorker
         }
         await WriteStatusAsync(pod, ct, phase);
         return false;
+    }
+
+    /// <summary>
+    /// The eviction manager's way out for one Pod: its containers are killed at once, it fails with reason Evicted and
+    /// the message, and stays there (its controller makes a replacement).
+    /// </summary>
+    async Task EvictAsync(JsonObject pod, string message, CancellationToken ct)
+    {
+        _ctx.Log($"pod {ObjectMeta.Key(pod)}: evicted: {message}");
+        await Event(EventRecorder.Warning, "Evicted", message);
+        _evicted = message;
+        _terminal = true;
+        await StopAllAsync(TimeSpan.Zero, record: true);
+        await WaitForLogsAsync();
+        await RemoveSandboxAsync(ct);
+        await WriteStatusAsync(pod, ct, "Failed");
     }
 
     /// <summary>
@@ -655,7 +679,11 @@ internal sealed class PodWorker
         lock (_gate)
         {
             var input = new PodStatusInput(pod, _init, _regular, Sandbox is not null, _podIp, _ctx.Node.NodeIp.ToString(),
-                _startTime ?? Time.Format(DateTime.UtcNow), phase ?? PodPhase.Compute(restartPolicy, _init, _regular)) { Ephemeral = _ephemeral };
+                _startTime ?? Time.Format(DateTime.UtcNow), phase ?? PodPhase.Compute(restartPolicy, _init, _regular))
+            {
+                Ephemeral = _ephemeral,
+                EvictedMessage = _evicted,
+            };
             status = PodStatusBuilder.Build(input, _transitions, DateTime.UtcNow);
         }
         var text = status.ToJsonString();
