@@ -8,6 +8,10 @@ namespace Podway.Node.Probes;
 /// successes and to failure after failureThreshold consecutive failures. Liveness and readiness wait until
 /// the startup probe (if any) has succeeded. Each failed attempt is reported (for "Unhealthy" events); each
 /// change of the result too.
+/// Podway starts containers in milliseconds, so the first readiness probe usually runs before the program listens;
+/// the kubelet would then wait a whole period (10 s by default). Readiness and startup probes therefore retry a
+/// failure quickly (50 ms doubling to 1 s) within their first period, without counting it, until the first success;
+/// the regular schedule (every period from the first attempt) and the thresholds are unchanged.
 /// </summary>
 internal sealed class ProbeWorker
 {
@@ -31,7 +35,13 @@ internal sealed class ProbeWorker
         Result = kind == ProbeKind.Liveness;
     }
 
+    static readonly TimeSpan QuickRetryFirst = TimeSpan.FromMilliseconds(50);
+    static readonly TimeSpan QuickRetryMax = TimeSpan.FromSeconds(1);
+
     public ProbeKind Kind { get; }
+
+    /// <summary>Liveness keeps the kubelet's strict schedule: an early failure there would kill a healthy container.</summary>
+    bool QuickStart => Kind != ProbeKind.Liveness;
     public bool Result { get; private set; }
 
     public async Task RunAsync(DateTime containerStarted, CancellationToken ct)
@@ -44,31 +54,53 @@ internal sealed class ProbeWorker
         {
             var wait = containerStarted + initialDelay - DateTime.UtcNow;
             if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
+            var firstPeriodEnds = DateTime.MaxValue; // set at the first attempt
+            var quick = QuickRetryFirst;
             while (!ct.IsCancellationRequested)
             {
+                bool retrySoon;
                 if (_gate())
                 {
+                    if (firstPeriodEnds == DateTime.MaxValue) firstPeriodEnds = DateTime.UtcNow + period;
                     var outcome = await ProbeRunner.RunAsync(_probe, _target, ct);
-                    if (outcome.Success) { _successes++; _failures = 0; }
-                    else { _failures++; _successes = 0; _onFailure(Kind, outcome); }
-                    if (outcome.Success && _successes >= successThreshold && !Result)
-                    {
-                        Result = true;
-                        _onChange(Kind, true);
-                        if (Kind == ProbeKind.Startup) return; // a startup probe stops once it succeeded
-                    }
-                    else if (!outcome.Success && _failures >= failureThreshold)
-                    {
-                        var changed = Result || Kind == ProbeKind.Startup;
-                        Result = false;
-                        if (changed) _onChange(Kind, false);
-                        // A failed liveness or startup probe ends with the container (it is killed and restarted).
-                        if (Kind != ProbeKind.Readiness) return;
-                    }
+                    // Until the first period is over, a failure before the first success only says "not listening yet".
+                    retrySoon = QuickStart && !Result && !outcome.Success && DateTime.UtcNow + quick < firstPeriodEnds;
+                    if (!retrySoon && Record(outcome, successThreshold, failureThreshold)) return;
                 }
-                await Task.Delay(period, ct);
+                else retrySoon = QuickStart && !Result; // waiting for the startup probe: look again soon
+                if (retrySoon)
+                {
+                    await Task.Delay(quick, ct);
+                    quick = quick * 2 < QuickRetryMax ? quick * 2 : QuickRetryMax;
+                    continue;
+                }
+                // The regular schedule: every period from the first attempt.
+                var toFirstPeriodEnd = firstPeriodEnds - DateTime.UtcNow;
+                await Task.Delay(toFirstPeriodEnd > TimeSpan.Zero && toFirstPeriodEnd < period ? toFirstPeriodEnd : period, ct);
             }
         }
         catch (OperationCanceledException) { }
+    }
+
+    /// <summary>Counts one attempt toward the thresholds; true when the worker is done (startup succeeded, or the container is to be killed).</summary>
+    bool Record(ProbeOutcome outcome, int successThreshold, int failureThreshold)
+    {
+        if (outcome.Success) { _successes++; _failures = 0; }
+        else { _failures++; _successes = 0; _onFailure(Kind, outcome); }
+        if (outcome.Success && _successes >= successThreshold && !Result)
+        {
+            Result = true;
+            _onChange(Kind, true);
+            return Kind == ProbeKind.Startup; // a startup probe stops once it succeeded
+        }
+        if (!outcome.Success && _failures >= failureThreshold)
+        {
+            var changed = Result || Kind == ProbeKind.Startup;
+            Result = false;
+            if (changed) _onChange(Kind, false);
+            // A failed liveness or startup probe ends with the container (it is killed and restarted).
+            return Kind != ProbeKind.Readiness;
+        }
+        return false;
     }
 }
