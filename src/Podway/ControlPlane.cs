@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using Podway.Api.Resources;
 using Podway.ApiServer;
 using Podway.Client;
@@ -41,12 +40,9 @@ public static class ControlPlane
     {
         var nodes = network.Nodes;
         var hostIp = nodes[0].HostIp;
-        // Each component gets a credential of its own for this run, as kube's components have their own identities.
-        var controllerToken = NewToken();
-        var agentToken = NewToken();
-        var kubeletToken = NewToken();
-        var dnsToken = NewToken();
-        var edgeToken = NewToken();
+        // Each component has a credential of its own, as kube's components have their own identities; they are kept
+        // in the data dir, so agents and add-on Pods stay authorized when the control plane restarts under them.
+        var (controllerToken, agentToken, kubeletToken, dnsToken, edgeToken) = Pki.ComponentTokens.LoadOrCreate(Path.Combine(options.Api.DataDir, "pki"));
         var api = options.Api with
         {
             KubeletToken = kubeletToken,
@@ -57,6 +53,7 @@ public static class ControlPlane
         await using var relay = StartDnsRelay(options, nodes[0], hostIp);
         await using var store = await SqliteObjectStore.OpenAsync(Path.Combine(api.DataDir, "store.db"), new StoreOptions());
         await using var server = await ApiServerHost.StartAsync(api, store, ct);
+        File.WriteAllText(Cluster.ServerSupervisor.ReadyFile(api.DataDir), $"{Environment.ProcessId}\n");
 
         using var client = new ApiClient(server.Url, controllerToken, api.CertificateAuthority);
         var controllers = new ControllerManager(client, new ControllerManagerOptions
@@ -135,6 +132,4 @@ public static class ControlPlane
             }
         }
     }
-
-    static string NewToken() => Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
 }

@@ -29,6 +29,7 @@ internal static class CommandDispatcher
                 "status" => await StatusCommand.RunAsync(cmd, ctx),
                 "kubeconfig" => KubeconfigCommand.Run(cmd, ctx),
                 "server" => await ServerCommand.RunAsync(cmd, ctx),
+                "supervise" => await ServerCommand.SuperviseAsync(cmd, ctx),
                 "agent" => await AgentCommand.RunAsync(cmd, ctx),
                 _ => throw new UsageException($"unknown command \"{cmd.Spec.Name}\" for podway"),
             };

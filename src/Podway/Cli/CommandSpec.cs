@@ -29,11 +29,14 @@ internal static class CommandSpecs
     public static readonly CommandSpec Server = new("server", "run the control plane in this process (used by `podway up`)",
         [Name, DataDir, ApiPort], Hidden: true);
 
+    public static readonly CommandSpec Supervise = new("supervise", "run the server and restart it when it dies (started by `podway up`)",
+        [Name, DataDir, ApiPort], Hidden: true);
+
     public static readonly CommandSpec Agent = new("agent", "run a node agent in this process (started by the control plane inside the node's namespace)",
         [Name, DataDir, new("--node", "I", "index of the node (0 is the control-plane node)")], Hidden: true);
 
     public static readonly CommandSpec Image = new("image", "run a built-in image's program (used in Pods): podway image PROGRAM [ARGS...]",
         [], Hidden: true);
 
-    public static readonly IReadOnlyList<CommandSpec> All = [Up, Down, Status, Kubeconfig, Server, Agent, Image];
+    public static readonly IReadOnlyList<CommandSpec> All = [Up, Down, Status, Kubeconfig, Server, Supervise, Agent, Image];
 }

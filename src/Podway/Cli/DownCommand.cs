@@ -18,6 +18,8 @@ internal static class DownCommand
         // Before anything is stopped or removed: the kernel objects go by name, so the name must be this data dir's.
         ClusterOwnership.RequireExisting(paths, ctx.DataRoot);
 
+        // The supervisor first, so that it does not start the server again once it stops.
+        if (ServerSupervisor.FindRunning(paths) is { } supervisor) Posix.kill(supervisor, Posix.SIGTERM);
         if (ServerProcess.FindRunning(paths, ctx.DataRoot) is { } pid)
         {
             var killed = await ServerProcess.StopAsync(pid, Grace);

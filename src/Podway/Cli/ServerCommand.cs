@@ -3,7 +3,7 @@ using Podway.Pki;
 
 namespace Podway.Cli;
 
-/// <summary>`podway server`: the detached process `up` starts; runs from an existing data dir made by `up`.</summary>
+/// <summary>`podway supervise` (the detached process `up` starts) and the `podway server` it runs; from a data dir made by `up`.</summary>
 internal static class ServerCommand
 {
     public static Task<int> RunAsync(ParsedCommand cmd, CliContext ctx)
@@ -17,5 +17,14 @@ internal static class ServerCommand
             throw new CliException($"--api-port {p} does not match cluster {paths.Name}'s port {config.ApiPort} in {paths.ConfigFile}");
         var creds = ClusterPki.LoadOrCreate(paths, config, DateTimeOffset.UtcNow);
         return ServerHost.RunAsync(paths, ServerHost.OptionsFor(paths, config, creds), ctx);
+    }
+
+    public static Task<int> SuperviseAsync(ParsedCommand cmd, CliContext ctx)
+    {
+        var paths = ClusterTarget.Resolve(cmd, ctx.DataRoot);
+        ctx.RequireRoot("supervise", "its server creates network namespaces and nftables rules");
+        var config = ClusterConfig.Load(paths.ConfigFile)
+            ?? throw new CliException($"no cluster.json in {paths.DataDir}: start the cluster with sudo ./podway up --name {paths.Name}");
+        return ServerSupervisor.RunAsync(paths, ClusterTarget.ApiPortFlag(cmd) ?? config.ApiPort, ctx.Err);
     }
 }

@@ -36,6 +36,8 @@ internal static class StatusCommand
             ctx.Out.WriteLine($"{(i == 0 ? "nodes:" : ""),-11}{node.Describe()}");
         if (health is not null)
             ctx.Out.WriteLine($"network:   {(health.Damage.Count == 0 ? "whole" : "missing " + string.Join(", ", health.Damage.Select(d => d.What)))}");
+        if (pid is not null)
+            ctx.Out.WriteLine($"restarts:  {ServerState.Load(paths.DataDir)?.Describe() ?? "0"} (the control plane; {(ServerSupervisor.FindRunning(paths) is { } s ? $"supervisor pid {s}" : "no supervisor")})");
         ctx.Out.WriteLine($"API:       https://127.0.0.1:{config.ApiPort}");
         ctx.Out.WriteLine($"data dir:  {paths.DataDir}");
         ctx.Out.WriteLine($"context:   {paths.ContextName}");

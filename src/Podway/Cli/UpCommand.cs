@@ -32,6 +32,10 @@ internal static class UpCommand
             return 0;
         }
 
+        if (ServerSupervisor.FindRunning(paths) is { } supervisor)
+            throw new CliException($"cluster {paths.Name}'s server is restarting under its supervisor (pid {supervisor}); " +
+                $"see {paths.LogFile}, try again in a few seconds, or stop it with podway down{NameFlag(paths)}");
+
         DataDir.Ensure(paths);
         ClusterTarget.Remember(paths, ctx.DataRoot);
         var config = ClusterConfigResolver.Resolve(paths, portFlag, ClusterConfigResolver.OthersUnder(ctx.DataRoot, paths), DateTimeOffset.UtcNow);
@@ -55,7 +59,7 @@ internal static class UpCommand
             return await ServerHost.RunAsync(paths, ServerHost.OptionsFor(paths, config, creds), ctx);
         }
 
-        var pid = steps.Run("store", () => ServerLauncher.Start(paths, config.ApiPort), p => $"server pid {p}, log {paths.LogFile}");
+        var pid = steps.Run("store", () => ServerLauncher.Start(paths, config.ApiPort), p => $"server supervisor pid {p}, log {paths.LogFile}");
         using var probe = new ReadyProbe(config.ApiPort, creds.Ca, creds.AdminToken);
         await steps.RunAsync("API server", () => WaitReadyAsync(paths, pid, probe, ctx.DataRoot), probe.Url.ToString());
         steps.Run("ready", () => { }, $"context {paths.ContextName}");

@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace Podway.Cluster;
 
-/// <summary>Starts `podway server` detached: its own session (setsid), no stdin, output appended to the cluster log.</summary>
+/// <summary>
+/// Starts `podway supervise` (which runs `podway server` and restarts it if it dies) detached: its own session
+/// (setsid), no stdin, output appended to the cluster log. Returns the supervisor's pid.
+/// </summary>
 internal static class ServerLauncher
 {
     public static int Start(ClusterPaths paths, int apiPort)
@@ -19,7 +22,7 @@ internal static class ServerLauncher
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add("exec 3>>\"$PODWAY_LOG\"; setsid \"$0\" \"$@\" </dev/null >&3 2>&3 & echo $!");
         psi.ArgumentList.Add(program);
-        foreach (var a in prefix.Concat(ServerProcess.ServerArguments(paths, apiPort))) psi.ArgumentList.Add(a);
+        foreach (var a in prefix.Concat(ServerSupervisor.Arguments(paths, apiPort))) psi.ArgumentList.Add(a);
         psi.Environment["PODWAY_LOG"] = paths.LogFile;
         using var sh = Process.Start(psi)!;
         var stdout = sh.StandardOutput.ReadToEnd();
@@ -31,7 +34,7 @@ internal static class ServerLauncher
     }
 
     /// <summary>How to run this program again: the apphost directly, or `dotnet podway.dll`.</summary>
-    static (string Program, IReadOnlyList<string> Prefix) SelfInvocation()
+    public static (string Program, IReadOnlyList<string> Prefix) SelfInvocation()
     {
         var process = Environment.ProcessPath!;
         return Path.GetFileNameWithoutExtension(process) == "dotnet"
