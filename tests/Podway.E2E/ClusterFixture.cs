@@ -39,7 +39,12 @@ public sealed class ClusterFixture : IAsyncLifetime
         Resolver = new LoopbackResolver();
         File.WriteAllText(ResolvConf, $"# podway E2E: the host's resolvers, on loopback\nsearch podway-e2e.test\nnameserver {Resolver.Address}\noptions edns0\n");
         var up = await UpAsync();
-        if (up.ExitCode != 0) throw new InvalidOperationException("podway up failed\n" + up);
+        if (up.ExitCode != 0)
+        {
+            // xunit does not dispose a fixture whose initialization failed: remove what the failed up left.
+            await DownAsync(purge: true);
+            throw new InvalidOperationException("podway up failed\n" + up);
+        }
     }
 
     /// <summary>A fresh namespace for one test, so tests sharing the cluster never see each other's objects.</summary>
@@ -55,7 +60,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         PodwayAsync("up", "--name", Name, "--data-dir", DataDir, "--api-port", ApiPort.ToString(), "--resolv-conf", ResolvConf);
 
     public Task<ProcessResult> DownAsync(bool purge = false) =>
-        purge ? PodwayAsync("down", "--name", Name, "--purge") : PodwayAsync("down", "--name", Name);
+        purge ? PodwayAsync("down", "--name", Name, "--data-dir", DataDir, "--purge") : PodwayAsync("down", "--name", Name, "--data-dir", DataDir);
 
     public Task<ProcessResult> PodwayAsync(params string[] args) =>
         Processes.RunAsync(Paths.Podway, args, Env, timeout: TimeSpan.FromMinutes(5));
@@ -78,8 +83,10 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await DownAsync(purge: true);
+        var down = await DownAsync(purge: true);
         if (Resolver is not null) await Resolver.DisposeAsync();
+        // A failed down keeps the data dir: without it nobody could run `podway down` for what is left.
+        if (down.ExitCode != 0) { Console.Error.WriteLine($"podway down of E2E cluster {Name} failed; its data is kept in {DataDir}\n{down}"); return; }
         try { Directory.Delete(Path.GetDirectoryName(DataDir)!, recursive: true); } catch (IOException) { }
     }
 

@@ -190,9 +190,20 @@ public sealed class KubeletServer : IAsyncDisposable
         if (WebSocketUpgrade.IsWebSocketRequest(ctx.Request))
         {
             const string tunneled = "SPDY/3.1+" + PortForwardSession.Protocol;
-            if (!WebSocketUpgrade.OfferedProtocols(ctx.Request).Contains(tunneled))
+            var offered = WebSocketUpgrade.OfferedProtocols(ctx.Request);
+            if (!offered.Contains(tunneled))
             {
-                await PlainAsync(ctx, 400, $"unable to upgrade: the WebSocket subprotocol {tunneled} was not offered");
+                // The client libraries' protocol: channels per port, ports in the query.
+                var channelProtocol = WebSocketPortForward.Protocols.FirstOrDefault(offered.Contains) ?? (offered.Count == 0 ? WebSocketPortForward.Binary : null);
+                if (channelProtocol is null)
+                {
+                    await PlainAsync(ctx, 400, $"unable to upgrade: none of the WebSocket subprotocols {string.Join(", ", offered)} is supported");
+                    return;
+                }
+                var ports = WebSocketPortForward.ParsePorts(ctx.Request.Query["port"].Concat(ctx.Request.Query["ports"]), out var error);
+                if (ports is null) { await PlainAsync(ctx, 400, error!); return; }
+                using var socket = await WebSocketUpgrade.AcceptAsync(ctx, offered.Count == 0 ? "" : channelProtocol);
+                await WebSocketPortForward.RunAsync(socket, channelProtocol == WebSocketPortForward.Base64, ports, () => _streams.PodIp(ns, pod), $"{pod}_{ns}", ctx.RequestAborted);
                 return;
             }
             transport = new WebSocketByteStream(await WebSocketUpgrade.AcceptAsync(ctx, tunneled));

@@ -32,7 +32,7 @@ internal static class WebSocketUpgrade
         ctx.Response.Headers.Connection = "Upgrade";
         ctx.Response.Headers.Upgrade = "websocket";
         ctx.Response.Headers.SecWebSocketAccept = accept;
-        ctx.Response.Headers.SecWebSocketProtocol = protocol;
+        if (protocol.Length > 0) ctx.Response.Headers.SecWebSocketProtocol = protocol;
         var stream = await upgrade.UpgradeAsync();
         return WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.FromSeconds(30) });
     }
