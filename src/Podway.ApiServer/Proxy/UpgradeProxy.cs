@@ -9,7 +9,7 @@ namespace Podway.ApiServer.Proxy;
 /// <summary>
 /// exec, attach and portforward: the client's upgrade request (WebSocket GET or SPDY POST) is replayed to the
 /// kubelet over TCP; its 101 headers go back to the client and then bytes are piped both ways untouched, as
-/// kube-apiserver's UpgradeAwareHandler does. A non-101 answer is relayed as it is (kubectl then falls back from
+/// kube-apiserver's UpgradeAwareHandler does (toward a WebSocket client, a whole frame per write: WebSocketFrameRelay). A non-101 answer is relayed as it is (kubectl then falls back from
 /// WebSocket to SPDY, or prints the kubelet's text).
 /// </summary>
 internal sealed class UpgradeProxy(string? kubeletToken)
@@ -54,11 +54,12 @@ internal sealed class UpgradeProxy(string? kubeletToken)
             if (!name.Equals("Date", StringComparison.OrdinalIgnoreCase) && !name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
                 ctx.Response.Headers.Append(name, value);
         await using var client = await upgrade.UpgradeAsync();
-        if (leftover.Length > 0) await client.WriteAsync(leftover);
+        var webSocket = headers.Any(h => h.Name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase) && h.Value.Equals("websocket", StringComparison.OrdinalIgnoreCase));
+        if (!webSocket && leftover.Length > 0) await client.WriteAsync(leftover);
         await client.FlushAsync();
 
         var toKubelet = PipeAsync(client, backend, () => kubelet.Client.Shutdown(SocketShutdown.Send));
-        var toClient = PipeAsync(backend, client, () => { });
+        var toClient = webSocket ? RelayFramesAsync(backend, client, leftover) : PipeAsync(backend, client, () => { });
         // The kubelet ends a session; once its side is done, the client gets a moment to finish sending.
         await toClient;
         await Task.WhenAny(toKubelet, Task.Delay(TimeSpan.FromSeconds(1)));
@@ -78,6 +79,12 @@ internal sealed class UpgradeProxy(string? kubeletToken)
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException or OperationCanceledException) { }
         try { onEnd(); } catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+    }
+
+    static async Task RelayFramesAsync(Stream from, Stream to, byte[] start)
+    {
+        try { await WebSocketFrameRelay.RunAsync(from, to, start); }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException or OperationCanceledException) { }
     }
 
     /// <summary>Reads the status line and headers; returns bytes read past them (the start of the upgraded stream or body).</summary>
