@@ -13,26 +13,16 @@ public sealed class ClientLibraryTests(ClusterFixture cluster)
 {
     Kubernetes Client() => new(KubernetesClientConfiguration.BuildConfigFromConfigFile(cluster.Kubeconfig));
 
-    async Task<string> RunReadyPodAsync(string ns, string name, params string[] args)
-    {
-        var run = await cluster.KubectlAsync(["run", name, "-n", ns, .. args]);
-        Assert.True(run.ExitCode == 0, run.ToString());
-        var ready = await cluster.KubectlAsync("wait", "-n", ns, "--for=condition=Ready", $"pod/{name}", "--timeout=90s");
-        Assert.True(ready.ExitCode == 0, ready.ToString());
-        return name;
-    }
-
     [Fact]
     public async Task Watch_SeesAPodCreatedAfterItStarted()
     {
         var ns = await cluster.NewNamespaceAsync("cswatch");
         using var client = Client();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        var list = client.CoreV1.ListNamespacedPodWithHttpMessagesAsync(ns, watch: true, cancellationToken: cts.Token);
         var seen = new TaskCompletionSource<string>();
         var watching = Task.Run(async () =>
         {
-            await foreach (var (type, pod) in list.WatchAsync<V1Pod, V1PodList>(cancellationToken: cts.Token))
+            await foreach (var (type, pod) in client.CoreV1.WatchListNamespacedPodAsync(ns, cancellationToken: cts.Token))
                 if (type == WatchEventType.Added) { seen.TrySetResult(pod.Metadata.Name); return; }
         });
         await Task.Delay(500);
@@ -46,7 +36,7 @@ public sealed class ClientLibraryTests(ClusterFixture cluster)
     public async Task FollowLogs_StreamsLinesAsTheContainerWritesThem()
     {
         var ns = await cluster.NewNamespaceAsync("cslogs");
-        await RunReadyPodAsync(ns, "ticker", "--image=busybox", "--", "sh", "-c", "i=0; while :; do echo tick $i; i=$((i+1)); sleep 0.2; done");
+        await cluster.RunReadyPodAsync(ns, "ticker", "--image=busybox", "--", "sh", "-c", "i=0; while :; do echo tick $i; i=$((i+1)); sleep 0.2; done");
         using var client = Client();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var stream = await client.CoreV1.ReadNamespacedPodLogAsync("ticker", ns, follow: true, cancellationToken: cts.Token);
@@ -61,7 +51,7 @@ public sealed class ClientLibraryTests(ClusterFixture cluster)
     public async Task Exec_WithStdin_ReturnsTheCommandsOutput()
     {
         var ns = await cluster.NewNamespaceAsync("csexec");
-        await RunReadyPodAsync(ns, "box", "--image=busybox", "--", "sleep", "3600");
+        await cluster.RunReadyPodAsync(ns, "box", "--image=busybox", "--", "sleep", "3600");
         using var client = Client();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var output = "";
@@ -80,7 +70,7 @@ public sealed class ClientLibraryTests(ClusterFixture cluster)
     public async Task PortForward_OverWebSocketChannels_ReachesTheContainerPort()
     {
         var ns = await cluster.NewNamespaceAsync("cspf");
-        await RunReadyPodAsync(ns, "web", "--image=nginx");
+        await cluster.RunReadyPodAsync(ns, "web", "--image=nginx");
         using var client = Client();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         using var socket = await client.WebSocketNamespacedPodPortForwardAsync("web", ns, [80], "v4.channel.k8s.io", cancellationToken: cts.Token);

@@ -13,13 +13,6 @@ public sealed class ContainerExtrasTests(ClusterFixture cluster)
         Assert.True(wait.ExitCode == 0, wait.ToString());
     }
 
-    async Task<string> JsonPathAsync(string ns, string pod, string path)
-    {
-        var get = await cluster.KubectlAsync("get", "pod", pod, "-n", ns, "-o", $"jsonpath={path}");
-        Assert.True(get.ExitCode == 0, get.ToString());
-        return get.Stdout.Trim();
-    }
-
     [Fact]
     public async Task Logs_SucceededFailedAndRestartedContainers_ShowTheirOutput()
     {
@@ -37,7 +30,7 @@ public sealed class ContainerExtrasTests(ClusterFixture cluster)
         Assert.True(sad.ExitCode == 0, sad.ToString());
         Assert.Equal("bye", sad.Stdout.Trim());
 
-        await Eventually.ValueAsync(() => JsonPathAsync(ns, "loop", "{.status.containerStatuses[0].restartCount}"), n => n is not ("" or "0"), "a restart");
+        await Eventually.ValueAsync(() => cluster.PodJsonPathAsync(ns, "loop", "{.status.containerStatuses[0].restartCount}"), n => n is not ("" or "0"), "a restart");
         var previous = await cluster.KubectlAsync("logs", "-n", ns, "loop", "--previous");
         Assert.True(previous.ExitCode == 0, previous.ToString());
         Assert.Equal("run", previous.Stdout.Trim());
@@ -83,11 +76,11 @@ public sealed class ContainerExtrasTests(ClusterFixture cluster)
         Assert.True(debug.ExitCode == 0, debug.ToString());
         Assert.Contains("inside web", debug.Stdout);
         Assert.Contains("nginx: master process", debug.Stdout); // --target: the debugger sees the target's processes
-        Assert.Equal("web", await JsonPathAsync(ns, "web", "{.spec.ephemeralContainers[0].targetContainerName}"));
-        var exitCode = await Eventually.ValueAsync(() => JsonPathAsync(ns, "web", "{.status.ephemeralContainerStatuses[0].state.terminated.exitCode}"),
+        Assert.Equal("web", await cluster.PodJsonPathAsync(ns, "web", "{.spec.ephemeralContainers[0].targetContainerName}"));
+        var exitCode = await Eventually.ValueAsync(() => cluster.PodJsonPathAsync(ns, "web", "{.status.ephemeralContainerStatuses[0].state.terminated.exitCode}"),
             v => v != "", "the debugger's terminated state");
         Assert.Equal("0", exitCode);
-        Assert.Equal("true", await JsonPathAsync(ns, "web", "{.status.containerStatuses[0].ready}"));
+        Assert.Equal("true", await cluster.PodJsonPathAsync(ns, "web", "{.status.containerStatuses[0].ready}"));
         var logs = await cluster.KubectlAsync("logs", "-n", ns, "web", "-c", "dbg");
         Assert.True(logs.ExitCode == 0, logs.ToString());
         Assert.Contains("inside web", logs.Stdout);

@@ -4,19 +4,6 @@ namespace Podway.E2E;
 [Collection("cluster")]
 public sealed class ContainerLifecycleTests(ClusterFixture cluster)
 {
-    async Task ApplyAsync(string ns, string yaml)
-    {
-        var apply = await cluster.KubectlStdinAsync(yaml, "apply", "-n", ns, "-f", "-");
-        Assert.True(apply.ExitCode == 0, apply.ToString());
-    }
-
-    async Task<string> JsonPathAsync(string ns, string pod, string path)
-    {
-        var get = await cluster.KubectlAsync("get", "pod", pod, "-n", ns, "-o", $"jsonpath={path}");
-        Assert.True(get.ExitCode == 0, get.ToString());
-        return get.Stdout.Trim();
-    }
-
     [Fact]
     public async Task Hooks_ExecAndHttpGet_RunAfterStartAndBeforeStop()
     {
@@ -24,9 +11,9 @@ public sealed class ContainerLifecycleTests(ClusterFixture cluster)
         var hostDir = Directory.CreateDirectory(Path.Combine(Path.GetDirectoryName(cluster.DataDir)!, "hooks-" + ns)).FullName;
         Assert.Equal(0, (await cluster.KubectlAsync("run", "server", "-n", ns, "--image=nginx")).ExitCode);
         Assert.Equal(0, (await cluster.KubectlAsync("wait", "-n", ns, "--for=condition=Ready", "pod/server", "--timeout=90s")).ExitCode);
-        var serverIp = await JsonPathAsync(ns, "server", "{.status.podIP}");
+        var serverIp = await cluster.PodJsonPathAsync(ns, "server", "{.status.podIP}");
 
-        await ApplyAsync(ns, $$"""
+        await cluster.ApplyAsync(ns, $$"""
             apiVersion: v1
             kind: Pod
             metadata: {name: hooked}
@@ -72,7 +59,7 @@ public sealed class ContainerLifecycleTests(ClusterFixture cluster)
     public async Task PostStart_Failing_KillsTheContainerWithAnEvent()
     {
         var ns = await cluster.NewNamespaceAsync("poststartfail");
-        await ApplyAsync(ns, """
+        await cluster.ApplyAsync(ns, """
             apiVersion: v1
             kind: Pod
             metadata: {name: bad}
@@ -90,15 +77,15 @@ public sealed class ContainerLifecycleTests(ClusterFixture cluster)
             m => m.Length > 0, "a FailedPostStartHook event");
         Assert.Contains("Exec lifecycle hook ([sh -c echo nope; exit 3]) for Container \"app\" in Pod \"bad_", message);
         Assert.Contains("exited with 3", message);
-        await Eventually.ValueAsync(() => JsonPathAsync(ns, "bad", "{.status.containerStatuses[0].restartCount}"), n => n is not ("" or "0"), "a restart");
-        Assert.Equal("false", await JsonPathAsync(ns, "bad", "{.status.containerStatuses[0].ready}"));
+        await Eventually.ValueAsync(() => cluster.PodJsonPathAsync(ns, "bad", "{.status.containerStatuses[0].restartCount}"), n => n is not ("" or "0"), "a restart");
+        Assert.Equal("false", await cluster.PodJsonPathAsync(ns, "bad", "{.status.containerStatuses[0].ready}"));
     }
 
     [Fact]
     public async Task TerminationMessage_FromTheFile_OrFromTheLogOnError()
     {
         var ns = await cluster.NewNamespaceAsync("termmsg");
-        await ApplyAsync(ns, """
+        await cluster.ApplyAsync(ns, """
             apiVersion: v1
             kind: Pod
             metadata: {name: file}
@@ -143,19 +130,19 @@ public sealed class ContainerLifecycleTests(ClusterFixture cluster)
                 command: [sh, -c, "echo only in logs; exit 1"]
             """);
         foreach (var pod in new[] { "file", "custom", "fallback", "quiet" })
-            await Eventually.ValueAsync(() => JsonPathAsync(ns, pod, "{.status.containerStatuses[0].state.terminated.reason}"), r => r != "", $"{pod} to finish");
+            await Eventually.ValueAsync(() => cluster.PodJsonPathAsync(ns, pod, "{.status.containerStatuses[0].state.terminated.reason}"), r => r != "", $"{pod} to finish");
 
-        Assert.Equal("all done", await JsonPathAsync(ns, "file", "{.status.containerStatuses[0].state.terminated.message}"));
-        Assert.Equal("custom path", await JsonPathAsync(ns, "custom", "{.status.containerStatuses[0].state.terminated.message}"));
-        Assert.Equal("first\nit broke", await JsonPathAsync(ns, "fallback", "{.status.containerStatuses[0].state.terminated.message}"));
-        Assert.Equal("", await JsonPathAsync(ns, "quiet", "{.status.containerStatuses[0].state.terminated.message}"));
+        Assert.Equal("all done", await cluster.PodJsonPathAsync(ns, "file", "{.status.containerStatuses[0].state.terminated.message}"));
+        Assert.Equal("custom path", await cluster.PodJsonPathAsync(ns, "custom", "{.status.containerStatuses[0].state.terminated.message}"));
+        Assert.Equal("first\nit broke", await cluster.PodJsonPathAsync(ns, "fallback", "{.status.containerStatuses[0].state.terminated.message}"));
+        Assert.Equal("", await cluster.PodJsonPathAsync(ns, "quiet", "{.status.containerStatuses[0].state.terminated.message}"));
     }
 
     [Fact]
     public async Task EmptyDir_OverItsSizeLimit_GetsThePodEvicted()
     {
         var ns = await cluster.NewNamespaceAsync("evict");
-        await ApplyAsync(ns, """
+        await cluster.ApplyAsync(ns, """
             apiVersion: v1
             kind: Pod
             metadata: {name: hog}
@@ -178,12 +165,12 @@ public sealed class ContainerLifecycleTests(ClusterFixture cluster)
                 command: [sh, -c, "head -c 1048576 /dev/zero > /cache/small; sleep 3600"]
                 volumeMounts: [{name: cache, mountPath: /cache}]
             """);
-        await Eventually.ValueAsync(() => JsonPathAsync(ns, "hog", "{.status.phase}"), p => p == "Failed", "the hog to be evicted");
-        Assert.Equal("Evicted", await JsonPathAsync(ns, "hog", "{.status.reason}"));
-        Assert.Equal("Usage of EmptyDir volume \"cache\" exceeds the limit \"1Mi\".", await JsonPathAsync(ns, "hog", "{.status.message}"));
-        Assert.Equal("True", await JsonPathAsync(ns, "hog", "{.status.conditions[?(@.type==\"DisruptionTarget\")].status}"));
+        await Eventually.ValueAsync(() => cluster.PodJsonPathAsync(ns, "hog", "{.status.phase}"), p => p == "Failed", "the hog to be evicted");
+        Assert.Equal("Evicted", await cluster.PodJsonPathAsync(ns, "hog", "{.status.reason}"));
+        Assert.Equal("Usage of EmptyDir volume \"cache\" exceeds the limit \"1Mi\".", await cluster.PodJsonPathAsync(ns, "hog", "{.status.message}"));
+        Assert.Equal("True", await cluster.PodJsonPathAsync(ns, "hog", "{.status.conditions[?(@.type==\"DisruptionTarget\")].status}"));
         var events = await cluster.KubectlAsync("get", "events", "-n", ns, "--field-selector", "reason=Evicted", "-o", "jsonpath={.items[0].message}");
         Assert.Contains("exceeds the limit", events.Stdout);
-        Assert.Equal("Running", await JsonPathAsync(ns, "modest", "{.status.phase}"));
+        Assert.Equal("Running", await cluster.PodJsonPathAsync(ns, "modest", "{.status.phase}"));
     }
 }

@@ -71,16 +71,4 @@ internal static class EdgeCluster
             - host: {{host}}
               http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] }
         """;
-
-    public static async Task ApplyAsync(this ClusterFixture cluster, string ns, string yaml)
-    {
-        var apply = await cluster.KubectlStdinAsync(yaml, "apply", "-n", ns, "-f", "-");
-        Assert.True(apply.ExitCode == 0, apply.ToString());
-    }
-
-    public static async Task RolledOutAsync(this ClusterFixture cluster, string ns, string deployment)
-    {
-        var status = await cluster.KubectlAsync("rollout", "status", "deploy/" + deployment, "-n", ns, "--timeout=120s");
-        Assert.True(status.ExitCode == 0, status.ToString());
-    }
 }

@@ -17,21 +17,13 @@ public sealed class PythonClientTests(ClusterFixture cluster)
         return Processes.RunAsync("/usr/bin/python3", [Script, .. args], env, timeout: TimeSpan.FromSeconds(90));
     }
 
-    async Task RunReadyPodAsync(string ns, string name, params string[] args)
-    {
-        var run = await cluster.KubectlAsync(["run", name, "-n", ns, .. args]);
-        Assert.True(run.ExitCode == 0, run.ToString());
-        var ready = await cluster.KubectlAsync("wait", "-n", ns, "--for=condition=Ready", $"pod/{name}", "--timeout=90s");
-        Assert.True(ready.ExitCode == 0, ready.ToString());
-    }
-
     [Fact]
     public async Task Watch_FollowLogs_ExecWithStdin_PortForward()
     {
         var ns = await cluster.NewNamespaceAsync("python");
         var watching = PythonAsync("watch", ns);
         await Task.Delay(3000); // the client's import and first list
-        await RunReadyPodAsync(ns, "ticker", "--image=busybox", "--", "sh", "-c", "i=0; while :; do echo tick $i; i=$((i+1)); sleep 0.2; done");
+        await cluster.RunReadyPodAsync(ns, "ticker", "--image=busybox", "--", "sh", "-c", "i=0; while :; do echo tick $i; i=$((i+1)); sleep 0.2; done");
         var watched = await watching;
         Assert.True(watched.ExitCode == 0, watched.ToString());
         Assert.Contains("ticker", watched.Stdout.Split('\n').Select(l => l.Trim()));
@@ -46,7 +38,7 @@ public sealed class PythonClientTests(ClusterFixture cluster)
         Assert.True(exec.ExitCode == 0, exec.ToString());
         Assert.Equal(["HELLO FROM PYTHON", "exit=0"], exec.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
 
-        await RunReadyPodAsync(ns, "web", "--image=nginx");
+        await cluster.RunReadyPodAsync(ns, "web", "--image=nginx");
         var forward = await PythonAsync("forward", ns, "web");
         Assert.True(forward.ExitCode == 0, forward.ToString());
         Assert.Equal("HTTP/1.1 200 OK", forward.Stdout.Trim());

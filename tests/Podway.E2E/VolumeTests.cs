@@ -4,18 +4,6 @@ namespace Podway.E2E;
 [Collection("cluster")]
 public sealed class VolumeTests(ClusterFixture cluster)
 {
-    async Task ApplyAsync(string ns, string yaml)
-    {
-        var apply = await cluster.KubectlStdinAsync(yaml, "apply", "-n", ns, "-f", "-");
-        Assert.True(apply.ExitCode == 0, apply.ToString());
-    }
-
-    async Task WaitReadyAsync(string ns, string pod)
-    {
-        var wait = await cluster.KubectlAsync("wait", "-n", ns, "--for=condition=Ready", $"pod/{pod}", "--timeout=90s");
-        Assert.True(wait.ExitCode == 0, wait + "\n" + (await cluster.KubectlAsync("describe", "pod", "-n", ns, pod)).Stdout);
-    }
-
     Task<ProcessResult> ExecAsync(string ns, string pod, string script, string? container = null) =>
         container is null
             ? cluster.KubectlAsync("exec", "-n", ns, pod, "--", "sh", "-c", script)
@@ -25,7 +13,7 @@ public sealed class VolumeTests(ClusterFixture cluster)
     public async Task ConfigMap_IntoNginxConfDAndHtml_ChangesWhatItServesAndUpdatesReachThePod()
     {
         var ns = await cluster.NewNamespaceAsync("cmvol");
-        await ApplyAsync(ns, """
+        await cluster.ApplyAsync(ns, """
             apiVersion: v1
             kind: ConfigMap
             metadata: {name: site}
@@ -57,7 +45,7 @@ public sealed class VolumeTests(ClusterFixture cluster)
               - {name: site, configMap: {name: site}}
               - {name: page, configMap: {name: page}}
             """);
-        await WaitReadyAsync(ns, "web");
+        await cluster.WaitPodReadyAsync(ns, "web");
         Assert.Equal("configured-by-configmap", (await ExecAsync(ns, "web", "curl -s http://localhost:8080/healthz")).Stdout.Trim());
         Assert.Equal("version one", (await ExecAsync(ns, "web", "curl -s http://localhost:8080/")).Stdout.Trim());
         // Read-only, as the kubelet mounts ConfigMaps.
@@ -76,7 +64,7 @@ public sealed class VolumeTests(ClusterFixture cluster)
     public async Task SecretEmptyDirAndDownwardApi_AreMountedWithModesGroupsAndSharing()
     {
         var ns = await cluster.NewNamespaceAsync("vols");
-        await ApplyAsync(ns, """
+        await cluster.ApplyAsync(ns, """
             apiVersion: v1
             kind: Secret
             metadata: {name: creds}
@@ -116,7 +104,7 @@ public sealed class VolumeTests(ClusterFixture cluster)
                   - {path: labels, fieldRef: {fieldPath: metadata.labels}}
                   - {path: name, fieldRef: {fieldPath: metadata.name}}
             """);
-        await WaitReadyAsync(ns, "app");
+        await cluster.WaitPodReadyAsync(ns, "app");
         Assert.Equal("from-writer", (await ExecAsync(ns, "app", "cat /data/note", "reader")).Stdout.Trim());
         Assert.Equal("s3cr3t", (await ExecAsync(ns, "app", "cat /etc/creds/password", "writer")).Stdout.Trim());
         Assert.Equal("s3cr3t", (await ExecAsync(ns, "app", "cat /etc/password", "reader")).Stdout.Trim());
@@ -127,14 +115,14 @@ public sealed class VolumeTests(ClusterFixture cluster)
         Assert.Equal("app", (await ExecAsync(ns, "app", "cat /etc/podinfo/name", "writer")).Stdout.Trim());
         Assert.Contains("tmpfs", (await ExecAsync(ns, "app", "grep ' /scratch ' /proc/mounts", "writer")).Stdout);
         // The volume is the Pod's alone: another Pod does not see it.
-        await ApplyAsync(ns, """
+        await cluster.ApplyAsync(ns, """
             apiVersion: v1
             kind: Pod
             metadata: {name: other}
             spec:
               containers: [{name: c, image: busybox, command: ["sleep", "3600"]}]
             """);
-        await WaitReadyAsync(ns, "other");
+        await cluster.WaitPodReadyAsync(ns, "other");
         Assert.NotEqual(0, (await ExecAsync(ns, "other", "cat /data/note /shared/note")).ExitCode);
     }
 
@@ -142,7 +130,7 @@ public sealed class VolumeTests(ClusterFixture cluster)
     public async Task MissingConfigMap_PodWaitsInContainerCreatingWithFailedMount()
     {
         var ns = await cluster.NewNamespaceAsync("novol");
-        await ApplyAsync(ns, """
+        await cluster.ApplyAsync(ns, """
             apiVersion: v1
             kind: Pod
             metadata: {name: waits}
@@ -154,8 +142,8 @@ public sealed class VolumeTests(ClusterFixture cluster)
             r => r.Stdout.Contains("configmap \"not-there\" not found"), "a FailedMount event");
         Assert.Contains("MountVolume.SetUp failed for volume \"cfg\"", events.Stdout);
         Assert.Contains("ContainerCreating", (await cluster.KubectlAsync("get", "pod", "-n", ns, "waits")).Stdout);
-        await ApplyAsync(ns, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: not-there}\ndata: {k: v}\n");
-        await WaitReadyAsync(ns, "waits");
+        await cluster.ApplyAsync(ns, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: not-there}\ndata: {k: v}\n");
+        await cluster.WaitPodReadyAsync(ns, "waits");
         Assert.Equal("v", (await ExecAsync(ns, "waits", "cat /cfg/k")).Stdout.Trim());
     }
 }

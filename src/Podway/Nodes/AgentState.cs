@@ -1,5 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using Podway.Cluster;
 
 namespace Podway.Nodes;
 
@@ -21,26 +20,11 @@ internal sealed record AgentState
     public int? LastExitCode { get; init; }
     public DateTimeOffset Since { get; init; }
 
-    static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public static string FileIn(string nodeStateDir) => Path.Combine(nodeStateDir, "agent.state");
 
-    public void Save(string nodeStateDir)
-    {
-        var file = FileIn(nodeStateDir);
-        File.WriteAllText(file + ".tmp", JsonSerializer.Serialize(this, Json));
-        File.Move(file + ".tmp", file, overwrite: true);
-    }
+    public void Save(string nodeStateDir) => StateFile.Save(FileIn(nodeStateDir), this);
 
-    public static AgentState? Load(string nodeStateDir)
-    {
-        try { return JsonSerializer.Deserialize<AgentState>(File.ReadAllText(FileIn(nodeStateDir)), Json); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
-    }
+    public static AgentState? Load(string nodeStateDir) => StateFile.Load<AgentState>(FileIn(nodeStateDir));
 
     public static void Delete(string nodeStateDir)
     {
