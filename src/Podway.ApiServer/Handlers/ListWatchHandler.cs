@@ -8,6 +8,7 @@ using Podway.Api.Resources;
 using Podway.ApiServer.Http;
 using Podway.ApiServer.Routing;
 using Podway.Storage;
+using Podway.Api.Query;
 
 namespace Podway.ApiServer.Handlers;
 
@@ -62,7 +63,7 @@ public sealed class ListWatchHandler(IObjectStore store, TimeProvider clock)
         var q = ctx.Request.Query;
         var filter = ListFilter.FromQuery(ctx.Request, info.Type);
         var asTable = Negotiation.WantsTable(ctx.Request);
-        var bookmarks = q["allowWatchBookmarks"] == "true";
+        var bookmarks = QueryBool.Parse(q["allowWatchBookmarks"]);
         var timeout = long.TryParse(q["timeoutSeconds"], out var t) && t > 0
             ? TimeSpan.FromSeconds(t)
             : TimeSpan.FromMinutes(30 + Random.Shared.Next(30)); // kube's min-request-timeout spread

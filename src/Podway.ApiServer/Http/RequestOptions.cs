@@ -4,6 +4,7 @@ using Podway.Api.Errors;
 using Podway.Api.Json;
 using Podway.Api.Patching;
 using Podway.ApiServer.Registry;
+using Podway.Api.Query;
 
 namespace Podway.ApiServer.Http;
 
@@ -72,7 +73,7 @@ public static class RequestOptions
             "Orphan" => PropagationPolicy.Orphan,
             _ => throw ApiException.Invalid("", "DeleteOptions", "", [new(Api.Validation.FieldErrorType.NotSupported, "propagationPolicy", $"Unsupported value: \"{policyText}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"")]),
         };
-        var orphan = body.Bool("orphanDependents") ?? (bool.TryParse(q["orphanDependents"], out var o) ? o : null);
+        var orphan = body.Bool("orphanDependents") ?? QueryBool.ParseOptional(q["orphanDependents"]);
         if (policy == null && orphan is bool orphanDependents)
             policy = orphanDependents ? PropagationPolicy.Orphan : PropagationPolicy.Background;
         long? grace = body.Long("gracePeriodSeconds") ?? (long.TryParse(q["gracePeriodSeconds"], out var g) ? g : null);
