@@ -91,4 +91,21 @@ public sealed class ServiceProxyTests(ClusterFixture cluster)
         await Eventually.ValueAsync(() => cluster.KubectlAsync("exec", client, "-n", ns, "--", "curl", "-s", "-m", "5", $"http://{ip}/"),
             r => r.ExitCode == 7, "connection refused", seconds: 30);
     }
+
+    /// <summary>
+    /// The proxy's metrics listen on 127.0.0.1:10249 of the node's netns, as kube-proxy's default metricsBindAddress:
+    /// a Pod connecting to the node's address on 10249 is refused, while the node itself reads them.
+    /// </summary>
+    [Fact]
+    public async Task ProxyMetrics_FromPodRefused_FromNodeLoopbackServed()
+    {
+        var ns = await cluster.NewNamespaceAsync("proxy-metrics");
+        var client = await ClientPodAsync(ns);
+        var nodeIp = (await cluster.KubectlAsync("get", "nodes", "-o", "jsonpath={.items[0].status.addresses[?(@.type==\"InternalIP\")].address}")).Stdout.Trim();
+        var fromPod = await cluster.KubectlAsync("exec", client, "-n", ns, "--", "curl", "-s", "-m", "5", $"http://{nodeIp}:10249/metrics");
+        Assert.True(fromPod.ExitCode == 7, $"a Pod reached the proxy's metrics: {fromPod}");
+        var fromNode = await Processes.RunAsync("ip", ["netns", "exec", $"podway-{cluster.Name}-n0", "curl", "-s", "-m", "5", "http://127.0.0.1:10249/metrics"]);
+        Assert.True(fromNode.ExitCode == 0, fromNode.ToString());
+        Assert.Contains("kubeproxy_sync_proxy_rules_duration_seconds", fromNode.Stdout);
+    }
 }
