@@ -72,6 +72,10 @@ public sealed class ApiServerHost : IAsyncDisposable
 
     async Task HandleAsync(HttpContext ctx)
     {
+        // Every request also ends when the server stops: watches, followed logs and exec sessions never end by
+        // themselves, and Kestrel would hold the stop for its 30 s shutdown timeout and then reset them.
+        using var untilStopping = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _app.Lifetime.ApplicationStopping);
+        ctx.RequestAborted = untilStopping.Token;
         var path = ctx.Request.Path.Value ?? "/";
         try
         {

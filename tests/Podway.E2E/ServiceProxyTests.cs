@@ -93,6 +93,25 @@ public sealed class ServiceProxyTests(ClusterFixture cluster)
     }
 
     /// <summary>
+    /// 50 back-to-back connects from one Pod to a Service without endpoints are all refused (curl exit 7), none
+    /// times out: the refusal is a TCP reset, which the kernel does not rate-limit as it does ICMP errors.
+    /// </summary>
+    [Fact]
+    public async Task ServiceWithoutEndpoints_50AttemptsFromOnePod_AllRefused()
+    {
+        var ns = await cluster.NewNamespaceAsync("proxy-rej50");
+        var client = await ClientPodAsync(ns);
+        Assert.Equal(0, (await cluster.KubectlAsync("create", "service", "clusterip", "nothing", "-n", ns, "--tcp=80:80")).ExitCode);
+        var ip = await ClusterIpAsync(ns, "nothing");
+        await Eventually.ValueAsync(() => cluster.KubectlAsync("exec", client, "-n", ns, "--", "curl", "-s", "-m", "5", $"http://{ip}/"),
+            r => r.ExitCode == 7, "connection refused", seconds: 30);
+        var loop = $"i=0; while [ $i -lt 50 ]; do curl -s -m 2 http://{ip}/ >/dev/null; echo $?; i=$((i+1)); done";
+        var burst = await cluster.KubectlAsync("exec", client, "-n", ns, "--", "sh", "-c", loop);
+        var exits = burst.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(exits.Length == 50 && exits.All(e => e == "7"), $"curl exit codes: {string.Join(' ', exits)}");
+    }
+
+    /// <summary>
     /// The proxy's metrics listen on 127.0.0.1:10249 of the node's netns, as kube-proxy's default metricsBindAddress:
     /// a Pod connecting to the node's address on 10249 is refused, while the node itself reads them.
     /// </summary>
