@@ -84,7 +84,9 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IAsyncLifetime
         var peak = baseline;
         foreach (var hostile in Corpus)
         {
+            var answered = Stopwatch.StartNew();
             var (code, _) = await PostOverHttp2Async(hostile);
+            output.WriteLine($"{hostile.Name}: {code} in {answered.Elapsed.TotalMilliseconds:F0} ms");
             Assert.InRange(code, 400, 499);
             using (var self = Process.GetCurrentProcess()) peak = Math.Max(peak, self.WorkingSet64);
         }
