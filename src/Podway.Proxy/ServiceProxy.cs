@@ -24,6 +24,7 @@ public sealed class ServiceProxy
     readonly NftProxier _proxier;
     readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     readonly DateTimeOffset _start = DateTimeOffset.UtcNow;
+    readonly ProxyHealth _health;
     long _syncs;
 
     public ServiceProxy(ApiClient client, ProxyNodeInfo node, ProxyOptions options)
@@ -33,6 +34,7 @@ public sealed class ServiceProxy
         _options = options;
         _endpoints = new EndpointsChangeTracker(_start);
         _proxier = new NftProxier(options.Nftables ?? new RealNftables(), node, new ConntrackTool(options.Log), options.Log);
+        _health = new ProxyHealth(2 * options.SyncPeriod, () => DateTimeOffset.UtcNow);
     }
 
     public ProxyMetrics Metrics { get; } = new();
@@ -76,6 +78,7 @@ public sealed class ServiceProxy
                 ? new(200, "text/plain; version=0.0.4; charset=utf-8", Metrics.Render())
                 : path.StartsWith("/healthz", StringComparison.Ordinal) ? new(200, "text/plain", "ok") : new(404, "text/plain", "not found\n"))
             : null;
+        TinyHttpServer? healthz = _options.HealthzEndpoint is { } hz ? new TinyHttpServer(hz, _health.Answer) : null;
         try
         {
             await Task.WhenAll(svcInformer.WaitForSyncAsync(ct), sliceInformer.WaitForSyncAsync(ct));
@@ -85,12 +88,18 @@ public sealed class ServiceProxy
         finally
         {
             if (metrics is not null) await metrics.DisposeAsync();
+            if (healthz is not null) await healthz.DisposeAsync();
             stop.Cancel();
             try { await informers; } catch (OperationCanceledException) { }
         }
     }
 
-    void Changed(bool changed) { if (changed) _wake.Release(); }
+    void Changed(bool changed)
+    {
+        if (!changed) return;
+        _health.QueuedUpdate();
+        _wake.Release();
+    }
 
     async Task SyncLoopAsync(HealthCheckServers health, CancellationToken ct)
     {
@@ -122,6 +131,7 @@ public sealed class ServiceProxy
             (result.Full ? Metrics.SyncFullProxyRulesDuration : Metrics.SyncPartialProxyRulesDuration).Observe(result.Duration.TotalSeconds);
             foreach (var t in triggerTimes) Metrics.NetworkProgrammingDuration.Observe((done - t).TotalSeconds);
             Metrics.RecordSuccess(done);
+            _health.Updated();
             LastSync = result;
             _programmedReady = view.ReadyIps();
             Interlocked.Increment(ref _syncs);

@@ -113,7 +113,8 @@ public sealed class ServiceProxyTests(ClusterFixture cluster)
 
     /// <summary>
     /// The proxy's metrics listen on 127.0.0.1:10249 of the node's netns, as kube-proxy's default metricsBindAddress:
-    /// a Pod connecting to the node's address on 10249 is refused, while the node itself reads them.
+    /// a Pod connecting to the node's address on 10249 is refused, while the node itself reads them. Its health
+    /// server is on every address, port 10256, as kube-proxy's healthzBindAddress, for load balancers to check.
     /// </summary>
     [Fact]
     public async Task ProxyMetrics_FromPodRefused_FromNodeLoopbackServed()
@@ -126,5 +127,8 @@ public sealed class ServiceProxyTests(ClusterFixture cluster)
         var fromNode = await Processes.RunAsync("ip", ["netns", "exec", $"podway-{cluster.Name}-n0", "curl", "-s", "-m", "5", "http://127.0.0.1:10249/metrics"]);
         Assert.True(fromNode.ExitCode == 0, fromNode.ToString());
         Assert.Contains("kubeproxy_sync_proxy_rules_duration_seconds", fromNode.Stdout);
+        var healthz = await cluster.KubectlAsync("exec", client, "-n", ns, "--", "curl", "-s", "-m", "5", "-w", " %{http_code}", $"http://{nodeIp}:10256/healthz");
+        Assert.True(healthz.ExitCode == 0 && healthz.Stdout.EndsWith(" 200", StringComparison.Ordinal), healthz.ToString());
+        Assert.Contains("\"nodeEligible\": true", healthz.Stdout);
     }
 }
