@@ -128,7 +128,7 @@ public sealed class ServiceProxyTests(ClusterFixture cluster)
         Assert.True(fromNode.ExitCode == 0, fromNode.ToString());
         Assert.Contains("kubeproxy_sync_proxy_rules_duration_seconds", fromNode.Stdout);
         var healthz = await cluster.KubectlAsync("exec", client, "-n", ns, "--", "curl", "-s", "-m", "5", "-w", " %{http_code}", $"http://{nodeIp}:10256/healthz");
-        Assert.True(healthz.ExitCode == 0 && healthz.Stdout.EndsWith(" 200", StringComparison.Ordinal), healthz.ToString());
+        Assert.True(healthz.ExitCode == 0 && healthz.Stdout.TrimEnd().EndsWith(" 200", StringComparison.Ordinal), healthz.ToString());
         Assert.Contains("\"nodeEligible\": true", healthz.Stdout);
     }
 }
