@@ -57,4 +57,27 @@ public sealed class QueryBooleanTests : IAsyncLifetime
         using var response = await _server.Http.SendAsync(request);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
+
+    [Theory]
+    [InlineData("/seen?pretty=true", null, true)]
+    [InlineData("/seen?pretty=1", null, true)]
+    [InlineData("/seen?pretty=T", null, true)]
+    [InlineData("/seen?pretty=yes", "curl/8.5.0", false)] // not a Go bool: no, even for curl
+    [InlineData("/seen?pretty=false", "curl/8.5.0", false)]
+    [InlineData("/seen", "curl/8.5.0", true)]
+    [InlineData("/seen", "Mozilla/5.0 (X11; Linux x86_64)", true)]
+    [InlineData("/seen", "kubectl/v1.33.0 (linux/amd64) kubernetes/abcdef", false)]
+    [InlineData("?pretty=true", null, true)] // a list
+    [InlineData("?pretty=0", null, false)]
+    public async Task Get_Pretty_IndentedAsKubeDecides(string pathAndQuery, string? userAgent, bool indented)
+    {
+        await _server.PostAsync(ConfigMaps, """{"metadata":{"name":"seen"},"data":{"k":"v"}}""");
+        using var request = new HttpRequestMessage(HttpMethod.Get, ConfigMaps + pathAndQuery);
+        if (userAgent != null) request.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+        using var response = await _server.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal(indented, text.Contains("\n  \"kind\": ", StringComparison.Ordinal));
+        Assert.NotNull(JsonNode.Parse(text)); // the same document either way
+    }
 }

@@ -18,4 +18,15 @@ public static class QueryBool
         var first = values[0] ?? "";
         return !(first == "0" || first.Equals("false", StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>Go's strconv.ParseBool, which kube uses for `pretty`: false when the text is none of its spellings.</summary>
+    public static bool TryParseGo(string text, out bool value)
+    {
+        switch (text)
+        {
+            case "1" or "t" or "T" or "TRUE" or "true" or "True": value = true; return true;
+            case "0" or "f" or "F" or "FALSE" or "false" or "False": value = false; return true;
+            default: value = false; return false;
+        }
+    }
 }

@@ -36,4 +36,21 @@ public sealed class QueryBoolTests
         Assert.True(QueryBool.Parse(["True", "false"]));
         Assert.False(QueryBool.Parse(["0", "true"]));
     }
+
+    [Theory]
+    [InlineData("1", true, true)]
+    [InlineData("t", true, true)]
+    [InlineData("TRUE", true, true)]
+    [InlineData("True", true, true)]
+    [InlineData("0", true, false)]
+    [InlineData("F", true, false)]
+    [InlineData("False", true, false)]
+    [InlineData("tRUE", false, false)]
+    [InlineData("yes", false, false)]
+    [InlineData("", false, false)]
+    public void TryParseGo_AsStrconvParseBool(string text, bool parsed, bool value)
+    {
+        Assert.Equal(parsed, QueryBool.TryParseGo(text, out var v));
+        Assert.Equal(value, v);
+    }
 }
