@@ -73,12 +73,10 @@ public sealed class ServiceProxy
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var informers = Task.WhenAll(svcInformer.RunAsync(stop.Token), sliceInformer.RunAsync(stop.Token));
         await using var health = new HealthCheckServers(_options.HealthCheckAddress, _options.Log);
-        TinyHttpServer? metrics = _options.MetricsEndpoint is { } ep
-            ? new TinyHttpServer(ep, path => path.StartsWith("/metrics", StringComparison.Ordinal)
-                ? new(200, "text/plain; version=0.0.4; charset=utf-8", Metrics.Render())
-                : path.StartsWith("/healthz", StringComparison.Ordinal) ? new(200, "text/plain", "ok") : new(404, "text/plain", "not found\n"))
-            : null;
-        TinyHttpServer? healthz = _options.HealthzEndpoint is { } hz ? new TinyHttpServer(hz, _health.Answer) : null;
+        var metrics = Serve(_options.MetricsEndpoint, "metrics", path => path.StartsWith("/metrics", StringComparison.Ordinal)
+            ? new(200, "text/plain; version=0.0.4; charset=utf-8", Metrics.Render())
+            : path.StartsWith("/healthz", StringComparison.Ordinal) ? new(200, "text/plain", "ok") : new(404, "text/plain", "not found\n"));
+        var healthz = Serve(_options.HealthzEndpoint, "healthz", _health.Answer);
         try
         {
             await Task.WhenAll(svcInformer.WaitForSyncAsync(ct), sliceInformer.WaitForSyncAsync(ct));
@@ -91,6 +89,18 @@ public sealed class ServiceProxy
             if (healthz is not null) await healthz.DisposeAsync();
             stop.Cancel();
             try { await informers; } catch (OperationCanceledException) { }
+        }
+    }
+
+    /// <summary>An HTTP endpoint of the proxy; one whose port is taken is logged and left out, the proxy runs on.</summary>
+    TinyHttpServer? Serve(IPEndPoint? endpoint, string what, Func<string, TinyHttpServer.Response> handler)
+    {
+        if (endpoint is null) return null;
+        try { return new TinyHttpServer(endpoint, handler); }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            _options.Log?.Invoke($"proxy: cannot serve {what} on {endpoint}: {e.Message}");
+            return null;
         }
     }
 
