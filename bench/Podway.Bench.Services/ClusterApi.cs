@@ -34,7 +34,7 @@ internal sealed class ClusterApi(HttpClient http)
         for (var i = 0; i < 120 && (await http.GetAsync($"/api/v1/namespaces/{ns}")).IsSuccessStatusCode; i++) await Task.Delay(500);
     }
 
-    /// <summary>The node's InternalIP (where the proxy serves /metrics on 10249); waits for the node to register.</summary>
+    /// <summary>The node's InternalIP; waits for the node to register.</summary>
     public async Task<string> NodeIpAsync()
     {
         for (var attempt = 0; ; attempt++)

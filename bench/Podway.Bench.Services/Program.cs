@@ -19,8 +19,8 @@ var pods = positional.Length > 0 ? int.Parse(positional[0]) : 100;
 var wrkSeconds = positional.Length > 1 ? int.Parse(positional[1]) : 10;
 using var http = config.CreateClient();
 var api = new ClusterApi(http);
-var nodeIp = await api.NodeIpAsync();
+await api.NodeIpAsync(); // waits for the node to register
 
-if (pods > 0) await new ProgrammingLatency(api, cluster, nodeIp).RunAsync(pods, fromNode: args.Contains("--probe-from-node"));
+if (pods > 0) await new ProgrammingLatency(api, cluster).RunAsync(pods, fromNode: args.Contains("--probe-from-node"));
 if (wrkSeconds > 0) await new ClusterIpThroughput(api, cluster).RunAsync(wrkSeconds);
 return 0;

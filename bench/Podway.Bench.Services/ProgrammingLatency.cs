@@ -8,7 +8,7 @@ namespace Podway.Bench.Services;
 /// selects only that iteration's Pod (label idx=I), so the first HTTP answer through the ClusterIP means the proxy
 /// programmed exactly that endpoint. The probe runs in a client Pod's network namespace (what an application sees).
 /// </summary>
-internal sealed class ProgrammingLatency(ClusterApi api, string cluster, string nodeIp)
+internal sealed class ProgrammingLatency(ClusterApi api, string cluster)
 {
     const string Histogram = "kubeproxy_network_programming_duration_seconds";
 
@@ -37,8 +37,8 @@ internal sealed class ProgrammingLatency(ClusterApi api, string cluster, string 
         using var stopWatch = new CancellationTokenSource();
         var watch = api.WatchReadyAsync(ns, (pod, at) => ReadySlot(pod).TrySetResult(at), stopWatch.Token);
 
-        var metricsUrl = $"http://{nodeIp}:10249/metrics";
-        var before = await ProxyHistogram.ScrapeAsync(metricsUrl, Histogram);
+        var nodeNetns = $"podway-{cluster}-n0"; // the proxy serves /metrics on the node's loopback only
+        var before = await ProxyHistogram.ScrapeAsync(nodeNetns, Histogram);
         var latencies = new List<double>();
         var serviceLatencies = new List<double>();
         var failures = 0;
@@ -81,7 +81,7 @@ internal sealed class ProgrammingLatency(ClusterApi api, string cluster, string 
                 if ((i + 1) % 20 == 0) Console.Error.WriteLine($"  {i + 1}/{pods} Pods measured");
             }
         }
-        var after = await ProxyHistogram.ScrapeAsync(metricsUrl, Histogram);
+        var after = await ProxyHistogram.ScrapeAsync(nodeNetns, Histogram);
         stopWatch.Cancel();
         try { await watch; } catch (OperationCanceledException) { }
 
@@ -93,7 +93,7 @@ internal sealed class ProgrammingLatency(ClusterApi api, string cluster, string 
         Console.WriteLine($"  Service created -> its ClusterIP REJECTs (no endpoints yet; probed from the node's netns), {services.Length} Services: " +
             $"p50 {Stats.Percentile(services, 50):F0} ms, p99 {Stats.Percentile(services, 99):F0} ms");
         if (after == null)
-            Console.WriteLine($"  {Histogram}: not served at {metricsUrl}");
+            Console.WriteLine($"  {Histogram}: not served at 127.0.0.1:10249/metrics in {nodeNetns}");
         else
         {
             var run = after.Since(before);

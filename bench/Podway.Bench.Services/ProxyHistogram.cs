@@ -5,12 +5,19 @@ namespace Podway.Bench.Services;
 /// <summary>A Prometheus histogram read from a /metrics text page (cumulative buckets, sum, count).</summary>
 internal sealed record ProxyHistogram(IReadOnlyList<(double Le, double Count)> Buckets, double Sum, double Count)
 {
-    public static async Task<ProxyHistogram?> ScrapeAsync(string url, string name)
+    /// <summary>Scrapes the proxy's 127.0.0.1:10249/metrics inside the node's network namespace (where it binds, as
+    /// kube-proxy does); null when it cannot be read.</summary>
+    public static async Task<ProxyHistogram?> ScrapeAsync(string nodeNetns, string name)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        string text;
-        try { text = await http.GetStringAsync(url); }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return null; }
+        var psi = new System.Diagnostics.ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "netns", "exec", nodeNetns, "curl", "-sS", "--max-time", "5", "http://127.0.0.1:10249/metrics" }) psi.ArgumentList.Add(a);
+        using var curl = System.Diagnostics.Process.Start(psi)!;
+        var stdout = curl.StandardOutput.ReadToEndAsync();
+        var stderr = curl.StandardError.ReadToEndAsync();
+        await curl.WaitForExitAsync();
+        var text = await stdout;
+        await stderr;
+        if (curl.ExitCode != 0) return null;
         var buckets = new List<(double, double)>();
         double sum = 0, count = 0;
         var found = false;

@@ -48,13 +48,14 @@ public sealed class ApiServerHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MinResponseDataRate = null; // watches idle for minutes by design
-            k.Limits.MaxRequestBodySize = 3 * 1024 * 1024;
+            k.Limits.MaxRequestBodySize = BodyLimits.MaxBodyBytes;
             k.Limits.Http2.MaxStreamsPerConnection = 1000;
             k.AddServerHeader = false;
             foreach (var address in options.ListenAddresses)
                 k.Listen(address, options.Port, l =>
                 {
                     l.Protocols = HttpProtocols.Http1AndHttp2;
+                    l.Use(PlainHttpRefusal.Middleware);
                     l.UseHttps(options.ServingCertificate);
                 });
         });
@@ -76,6 +77,10 @@ public sealed class ApiServerHost : IAsyncDisposable
 
     async Task HandleAsync(HttpContext ctx)
     {
+        // Every request also ends when the server stops: watches, followed logs and exec sessions never end by
+        // themselves, and Kestrel would hold the stop for its 30 s shutdown timeout and then reset them.
+        using var untilStopping = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _app.Lifetime.ApplicationStopping);
+        ctx.RequestAborted = untilStopping.Token;
         var path = ctx.Request.Path.Value ?? "/";
         try
         {
@@ -100,6 +105,12 @@ public sealed class ApiServerHost : IAsyncDisposable
             if (!ctx.Response.HasStarted) await Responses.WriteErrorAsync(ctx, e);
         }
         catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested) { }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
+        {
+            // Kestrel's own refusals of a request's framing or size, answered as a Status rather than a 500.
+            var error = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? BodyLimits.TooLarge() : ApiException.BadRequest(e.Message);
+            if (!ctx.Response.HasStarted) await Responses.WriteErrorAsync(ctx, error);
+        }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
         {
             // Malformed input that slipped past a parser: a 400, never a crash.

@@ -24,6 +24,7 @@ public sealed class ServiceProxy
     readonly NftProxier _proxier;
     readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     readonly DateTimeOffset _start = DateTimeOffset.UtcNow;
+    readonly ProxyHealth _health;
     long _syncs;
 
     public ServiceProxy(ApiClient client, ProxyNodeInfo node, ProxyOptions options)
@@ -33,6 +34,7 @@ public sealed class ServiceProxy
         _options = options;
         _endpoints = new EndpointsChangeTracker(_start);
         _proxier = new NftProxier(options.Nftables ?? new RealNftables(), node, new ConntrackTool(options.Log), options.Log);
+        _health = new ProxyHealth(2 * options.SyncPeriod, () => DateTimeOffset.UtcNow);
     }
 
     public ProxyMetrics Metrics { get; } = new();
@@ -71,11 +73,10 @@ public sealed class ServiceProxy
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var informers = Task.WhenAll(svcInformer.RunAsync(stop.Token), sliceInformer.RunAsync(stop.Token));
         await using var health = new HealthCheckServers(_options.HealthCheckAddress, _options.Log);
-        TinyHttpServer? metrics = _options.MetricsEndpoint is { } ep
-            ? new TinyHttpServer(ep, path => path.StartsWith("/metrics", StringComparison.Ordinal)
-                ? new(200, "text/plain; version=0.0.4; charset=utf-8", Metrics.Render())
-                : path.StartsWith("/healthz", StringComparison.Ordinal) ? new(200, "text/plain", "ok") : new(404, "text/plain", "not found\n"))
-            : null;
+        var metrics = Serve(_options.MetricsEndpoint, "metrics", path => path.StartsWith("/metrics", StringComparison.Ordinal)
+            ? new(200, "text/plain; version=0.0.4; charset=utf-8", Metrics.Render())
+            : path.StartsWith("/healthz", StringComparison.Ordinal) ? new(200, "text/plain", "ok") : new(404, "text/plain", "not found\n"));
+        var healthz = Serve(_options.HealthzEndpoint, "healthz", _health.Answer);
         try
         {
             await Task.WhenAll(svcInformer.WaitForSyncAsync(ct), sliceInformer.WaitForSyncAsync(ct));
@@ -85,12 +86,30 @@ public sealed class ServiceProxy
         finally
         {
             if (metrics is not null) await metrics.DisposeAsync();
+            if (healthz is not null) await healthz.DisposeAsync();
             stop.Cancel();
             try { await informers; } catch (OperationCanceledException) { }
         }
     }
 
-    void Changed(bool changed) { if (changed) _wake.Release(); }
+    /// <summary>An HTTP endpoint of the proxy; one whose port is taken is logged and left out, the proxy runs on.</summary>
+    TinyHttpServer? Serve(IPEndPoint? endpoint, string what, Func<string, TinyHttpServer.Response> handler)
+    {
+        if (endpoint is null) return null;
+        try { return new TinyHttpServer(endpoint, handler); }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            _options.Log?.Invoke($"proxy: cannot serve {what} on {endpoint}: {e.Message}");
+            return null;
+        }
+    }
+
+    void Changed(bool changed)
+    {
+        if (!changed) return;
+        _health.QueuedUpdate();
+        _wake.Release();
+    }
 
     async Task SyncLoopAsync(HealthCheckServers health, CancellationToken ct)
     {
@@ -122,6 +141,7 @@ public sealed class ServiceProxy
             (result.Full ? Metrics.SyncFullProxyRulesDuration : Metrics.SyncPartialProxyRulesDuration).Observe(result.Duration.TotalSeconds);
             foreach (var t in triggerTimes) Metrics.NetworkProgrammingDuration.Observe((done - t).TotalSeconds);
             Metrics.RecordSuccess(done);
+            _health.Updated();
             LastSync = result;
             _programmedReady = view.ReadyIps();
             Interlocked.Increment(ref _syncs);

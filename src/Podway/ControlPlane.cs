@@ -32,6 +32,10 @@ public static class ControlPlane
         }
         finally
         {
+            // Containers first (processes, root overlays, runtime state), as `down` does: a node's state directory
+            // holds its Pods' mounted roots, which the network teardown cannot delete while they are mounted.
+            foreach (var removed in Podway.Node.Runtime.ClusterRuntimeCleanup.Remove(api.ClusterName, api.DataDir))
+                Console.Error.WriteLine($"podway: removed {removed}");
             network.TearDown();
         }
     }

@@ -22,6 +22,15 @@ public sealed class ClusterConfigTests : IDisposable
             (c.Name, c.ApiPort, c.PodCidr, c.ServiceCidr, c.NodeCidr, c.AdvertiseAddress, c.Created));
     }
 
+    /// <summary>A cluster the data root does not list (its data dir elsewhere, or gone) still routes its ranges.</summary>
+    [Fact]
+    public void Resolve_RangesRoutedByAnUnlistedCluster_TakesTheNextFreeOnes()
+    {
+        var routed = new HashSet<string> { "10.250.0.0/24", "10.244.0.0/16", "10.201.0.0/16" };
+        var c = ClusterConfigResolver.Resolve(Paths(), null, [], Now, routed.Contains);
+        Assert.Equal(("10.202.0.0/16", "10.250.2.0/24", "10.250.2.1"), (c.PodCidr, c.NodeCidr, c.AdvertiseAddress));
+    }
+
     [Fact]
     public void SaveThenResolve_WithoutFlags_ResumesPersistedSettings()
     {

@@ -41,6 +41,10 @@ public sealed class LifecycleTests(ClusterFixture cluster)
 
         var down = await cluster.DownAsync();
         Assert.True(down.ExitCode == 0, down.ToString());
+        // Stopped by its SIGTERM, with its own teardown run, not killed after the grace period.
+        Assert.Contains($"cluster {cluster.Name}: stopped (pid", down.Stdout);
+        var log = await File.ReadAllTextAsync(Path.Combine(cluster.DataDir, "logs", "podway.log"));
+        Assert.DoesNotContain("control plane failed", log[log.LastIndexOf("SIGTERM received", StringComparison.Ordinal)..]);
         var status = await cluster.PodwayAsync("status", "--name", cluster.Name);
         Assert.Equal(3, status.ExitCode);
         await AssertNothingLeftAsync();

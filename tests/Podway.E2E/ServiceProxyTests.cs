@@ -91,4 +91,44 @@ public sealed class ServiceProxyTests(ClusterFixture cluster)
         await Eventually.ValueAsync(() => cluster.KubectlAsync("exec", client, "-n", ns, "--", "curl", "-s", "-m", "5", $"http://{ip}/"),
             r => r.ExitCode == 7, "connection refused", seconds: 30);
     }
+
+    /// <summary>
+    /// 50 back-to-back connects from one Pod to a Service without endpoints are all refused (curl exit 7), none
+    /// times out: the refusal is a TCP reset, which the kernel does not rate-limit as it does ICMP errors.
+    /// </summary>
+    [Fact]
+    public async Task ServiceWithoutEndpoints_50AttemptsFromOnePod_AllRefused()
+    {
+        var ns = await cluster.NewNamespaceAsync("proxy-rej50");
+        var client = await ClientPodAsync(ns);
+        Assert.Equal(0, (await cluster.KubectlAsync("create", "service", "clusterip", "nothing", "-n", ns, "--tcp=80:80")).ExitCode);
+        var ip = await ClusterIpAsync(ns, "nothing");
+        await Eventually.ValueAsync(() => cluster.KubectlAsync("exec", client, "-n", ns, "--", "curl", "-s", "-m", "5", $"http://{ip}/"),
+            r => r.ExitCode == 7, "connection refused", seconds: 30);
+        var loop = $"i=0; while [ $i -lt 50 ]; do curl -s -m 2 http://{ip}/ >/dev/null; echo $?; i=$((i+1)); done";
+        var burst = await cluster.KubectlAsync("exec", client, "-n", ns, "--", "sh", "-c", loop);
+        var exits = burst.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(exits.Length == 50 && exits.All(e => e == "7"), $"curl exit codes: {string.Join(' ', exits)}");
+    }
+
+    /// <summary>
+    /// The proxy's metrics listen on 127.0.0.1:10249 of the node's netns, as kube-proxy's default metricsBindAddress:
+    /// a Pod connecting to the node's address on 10249 is refused, while the node itself reads them. Its health
+    /// server is on every address, port 10256, as kube-proxy's healthzBindAddress, for load balancers to check.
+    /// </summary>
+    [Fact]
+    public async Task ProxyMetrics_FromPodRefused_FromNodeLoopbackServed()
+    {
+        var ns = await cluster.NewNamespaceAsync("proxy-metrics");
+        var client = await ClientPodAsync(ns);
+        var nodeIp = (await cluster.KubectlAsync("get", "nodes", "-o", "jsonpath={.items[0].status.addresses[?(@.type==\"InternalIP\")].address}")).Stdout.Trim();
+        var fromPod = await cluster.KubectlAsync("exec", client, "-n", ns, "--", "curl", "-s", "-m", "5", $"http://{nodeIp}:10249/metrics");
+        Assert.True(fromPod.ExitCode == 7, $"a Pod reached the proxy's metrics: {fromPod}");
+        var fromNode = await Processes.RunAsync("ip", ["netns", "exec", $"podway-{cluster.Name}-n0", "curl", "-s", "-m", "5", "http://127.0.0.1:10249/metrics"]);
+        Assert.True(fromNode.ExitCode == 0, fromNode.ToString());
+        Assert.Contains("kubeproxy_sync_proxy_rules_duration_seconds", fromNode.Stdout);
+        var healthz = await cluster.KubectlAsync("exec", client, "-n", ns, "--", "curl", "-s", "-m", "5", "-w", " %{http_code}", $"http://{nodeIp}:10256/healthz");
+        Assert.True(healthz.ExitCode == 0 && healthz.Stdout.TrimEnd().EndsWith(" 200", StringComparison.Ordinal), healthz.ToString());
+        Assert.Contains("\"nodeEligible\": true", healthz.Stdout);
+    }
 }

@@ -83,6 +83,37 @@ public sealed class TracerTests
         Assert.Equal(row.Masquerade, r.Masquerade);
     }
 
+    /// <summary>TCP is refused with a reset (the kernel does not rate-limit those), other protocols with ICMP.</summary>
+    [Theory]
+    [InlineData("Service without endpoints, TCP", "10.96.0.40", "tcp", 80, "tcp reset")]
+    [InlineData("ClusterIP port it does not serve, TCP", "10.96.0.20", "tcp", 81, "tcp reset")]
+    [InlineData("ClusterIP port it does not serve, UDP", "10.96.0.40", "udp", 80, "icmp port-unreachable")]
+    [InlineData("ClusterIP port it does not serve, SCTP", "10.96.0.20", "sctp", 80, "icmp port-unreachable")]
+    public async Task Trace_Rejected_TcpResetForTcpIcmpOtherwise(string why, string dest, string proto, int port, string expected)
+    {
+        var h = await ClusterAsync();
+        var r = h.Trace(PodIp, dest, proto, port);
+        Assert.True(r.Verdict == "REJECT", $"{why}: {r}");
+        Assert.Equal(expected, r.RejectedWith);
+    }
+
+    [Theory]
+    [InlineData("meta l4proto udp reject with tcp reset", true)]
+    [InlineData("ip protocol sctp reject with tcp reset", true)]
+    [InlineData("meta l4proto tcp reject with tcp reset", false)]
+    [InlineData("reject with tcp reset", false)] // nft adds the tcp match itself
+    [InlineData("reject", false)]
+    public async Task FakeNftables_TcpResetRule_RefusedAfterAnotherProtocolAsTheKernelDoes(string rule, bool refused)
+    {
+        var fake = new Podway.Proxy.Nft.FakeNftables();
+        var tx = new Podway.Proxy.Nft.NftTransaction("ip", "podway-t");
+        tx.AddTable();
+        tx.AddChain("c");
+        tx.AddRule("c", rule);
+        if (refused) await Assert.ThrowsAsync<Podway.Proxy.Nft.NftException>(() => fake.RunAsync(tx));
+        else await fake.RunAsync(tx);
+    }
+
     [Fact]
     public async Task Trace_SessionAffinity_SecondConnectionSticksToFirstEndpoint()
     {

@@ -8,6 +8,7 @@ using Podway.Api.Resources;
 using Podway.ApiServer.Http;
 using Podway.ApiServer.Routing;
 using Podway.Storage;
+using Podway.Api.Query;
 
 namespace Podway.ApiServer.Handlers;
 
@@ -38,7 +39,8 @@ public sealed class ListWatchHandler(IObjectStore store, TimeProvider clock)
 
         ctx.Response.StatusCode = 200;
         ctx.Response.ContentType = Responses.Json;
-        await using var w = new Utf8JsonWriter(ctx.Response.BodyWriter);
+        var pretty = PrettyPrint.Wanted(ctx.Request);
+        await using var w = new Utf8JsonWriter(ctx.Response.BodyWriter, PrettyPrint.WriterOptions(ctx.Request));
         w.WriteStartObject();
         w.WriteString("kind", info.Type.Kind + "List");
         w.WriteString("apiVersion", info.Type.ApiVersion);
@@ -49,7 +51,12 @@ public sealed class ListWatchHandler(IObjectStore store, TimeProvider clock)
         w.WriteStartArray("items");
         foreach (var item in result.Items)
         {
-            w.WriteRawValue(item.Json, skipInputValidation: true);
+            if (pretty)
+            {
+                using var document = JsonDocument.Parse(item.Json);
+                document.WriteTo(w); // a raw value would stay on one line
+            }
+            else w.WriteRawValue(item.Json, skipInputValidation: true);
             if (w.BytesPending > 32 * 1024) await w.FlushAsync(ctx.RequestAborted);
         }
         w.WriteEndArray();
@@ -62,7 +69,7 @@ public sealed class ListWatchHandler(IObjectStore store, TimeProvider clock)
         var q = ctx.Request.Query;
         var filter = ListFilter.FromQuery(ctx.Request, info.Type);
         var asTable = Negotiation.WantsTable(ctx.Request);
-        var bookmarks = q["allowWatchBookmarks"] == "true";
+        var bookmarks = QueryBool.Parse(q["allowWatchBookmarks"]);
         var timeout = long.TryParse(q["timeoutSeconds"], out var t) && t > 0
             ? TimeSpan.FromSeconds(t)
             : TimeSpan.FromMinutes(30 + Random.Shared.Next(30)); // kube's min-request-timeout spread

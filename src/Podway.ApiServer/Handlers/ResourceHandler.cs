@@ -9,6 +9,7 @@ using Podway.ApiServer.Http;
 using Podway.ApiServer.Proxy;
 using Podway.ApiServer.Registry;
 using Podway.ApiServer.Routing;
+using Podway.Api.Query;
 
 namespace Podway.ApiServer.Handlers;
 
@@ -53,7 +54,7 @@ public sealed class ResourceHandler(ObjectRegistry registry, ListWatchHandler li
             ctx.Response.Headers.Append("Warning", $"299 - \"{warning.Replace("\"", "\\\"")}\"");
     }
 
-    static bool IsWatch(HttpRequest request) => request.Query["watch"].ToString() is "true" or "1";
+    static bool IsWatch(HttpRequest request) => QueryBool.Parse(request.Query["watch"]);
 
     async Task GetAsync(HttpContext ctx, RequestInfo info)
     {
@@ -99,7 +100,7 @@ public sealed class ResourceHandler(ObjectRegistry registry, ListWatchHandler li
             if (!ctx.Request.Query.ContainsKey("fieldManager"))
                 throw ApiException.BadRequest("PATCH requests with apply-patch+yaml content type must specify a fieldManager");
             AddWarnings(ctx, StrictFields.Check(info.Type, applied, options.FieldValidation));
-            var force = ctx.Request.Query["force"] == "true";
+            var force = QueryBool.Parse(ctx.Request.Query["force"]);
             var applyOptions = options with { IsApply = true };
             result = await registry.GuaranteedUpdateAsync(info.Type, info.Namespace ?? "", info.Name!,
                 live => ServerSideApply.Apply(live, (JsonObject)applied.DeepClone(), options.FieldManager, force, info.Type),

@@ -46,6 +46,19 @@ internal static class StrictFields
         return unknown;
     }
 
+    /// <summary>
+    /// Removes the top-level fields the kind does not have, as kube's decoding into the typed object drops them, so a
+    /// body's unknown fields are never stored (nor served, nor counted against no limit). Nested ones are kept (a gap).
+    /// </summary>
+    public static void DropUnknownTopLevel(ResourceType type, JsonObject obj)
+    {
+        var topLevel = new JsonObject();
+        foreach (var (key, _) in obj) topLevel[key] = null;
+        var unknown = KnownFields.Unknown(type.ApiVersion, type.Kind, topLevel)
+            ?? Shallow(type, topLevel, isPatch: false).Where(u => !u.StartsWith("metadata.", StringComparison.Ordinal)).ToList();
+        foreach (var key in unknown) obj.Remove(key);
+    }
+
     /// <summary>For kinds without a type table (the Gateway API CRDs): the top level and ObjectMeta.</summary>
     static List<string> Shallow(ResourceType type, JsonObject obj, bool isPatch)
     {

@@ -4,14 +4,13 @@ using Podway.Api.Errors;
 using Podway.Api.Json;
 using Podway.Api.Patching;
 using Podway.ApiServer.Registry;
+using Podway.Api.Query;
 
 namespace Podway.ApiServer.Http;
 
 /// <summary>Reads the query parameters and bodies of API requests into options (metav1 ListOptions, DeleteOptions...).</summary>
 public static class RequestOptions
 {
-    const int MaxBodyBytes = 3 * 1024 * 1024; // kube-apiserver's default request body limit
-
     public static WriteOptions Write(HttpRequest request)
     {
         var q = request.Query;
@@ -34,15 +33,24 @@ public static class RequestOptions
         return true;
     }
 
+    /// <summary>The body, refused with kube's 413 as soon as it is known to pass the limit (Content-Length, or the bytes read).</summary>
     public static async Task<byte[]> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
+        if (request.ContentLength > BodyLimits.MaxBodyBytes) throw BodyLimits.TooLarge();
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        try
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBodyBytes) throw new ApiException(413, "RequestEntityTooLarge", "the request is too large");
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > BodyLimits.MaxBodyBytes) throw BodyLimits.TooLarge();
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw BodyLimits.TooLarge(); // Kestrel's own limit, the same number, reached first
         }
         return buffer.ToArray();
     }
@@ -65,7 +73,7 @@ public static class RequestOptions
             "Orphan" => PropagationPolicy.Orphan,
             _ => throw ApiException.Invalid("", "DeleteOptions", "", [new(Api.Validation.FieldErrorType.NotSupported, "propagationPolicy", $"Unsupported value: \"{policyText}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"")]),
         };
-        var orphan = body.Bool("orphanDependents") ?? (bool.TryParse(q["orphanDependents"], out var o) ? o : null);
+        var orphan = body.Bool("orphanDependents") ?? QueryBool.ParseOptional(q["orphanDependents"]);
         if (policy == null && orphan is bool orphanDependents)
             policy = orphanDependents ? PropagationPolicy.Orphan : PropagationPolicy.Background;
         long? grace = body.Long("gracePeriodSeconds") ?? (long.TryParse(q["gracePeriodSeconds"], out var g) ? g : null);

@@ -14,13 +14,23 @@ public static class Responses
     {
         ctx.Response.StatusCode = statusCode;
         ctx.Response.ContentType = contentType;
-        await using var writer = new Utf8JsonWriter(ctx.Response.BodyWriter);
+        await using var writer = new Utf8JsonWriter(ctx.Response.BodyWriter, PrettyPrint.WriterOptions(ctx.Request));
         body.WriteTo(writer);
         await writer.FlushAsync(ctx.RequestAborted);
     }
 
     public static async Task WriteRawAsync(HttpContext ctx, int statusCode, ReadOnlyMemory<byte> json)
     {
+        if (PrettyPrint.Wanted(ctx.Request))
+        {
+            using var document = JsonDocument.Parse(json);
+            ctx.Response.StatusCode = statusCode;
+            ctx.Response.ContentType = Json;
+            await using var indented = new Utf8JsonWriter(ctx.Response.BodyWriter, PrettyPrint.WriterOptions(ctx.Request));
+            document.WriteTo(indented);
+            await indented.FlushAsync(ctx.RequestAborted);
+            return;
+        }
         ctx.Response.StatusCode = statusCode;
         ctx.Response.ContentType = Json;
         ctx.Response.ContentLength = json.Length;

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Podway.Api.Errors;
+using Podway.Api.Query;
 
 namespace Podway.ApiServer.Proxy;
 
@@ -19,7 +20,7 @@ internal sealed class LogProxy(HttpClient http, string? kubeletToken)
             ctx.Response.ContentType = "text/plain";
             return;
         }
-        ContainerLogStatus.Check(target.Pod, target.Container!, query["previous"] is var p && (p == "true" || p == "1"));
+        ContainerLogStatus.Check(target.Pod, target.Container!, QueryBool.Parse(query["previous"]));
 
         var path = $"/containerLogs/{Uri.EscapeDataString(target.Namespace)}/{Uri.EscapeDataString(target.Name)}/{Uri.EscapeDataString(target.Container!)}";
         var passed = PassedOn.Where(k => query.ContainsKey(k)).Select(k => $"{k}={Uri.EscapeDataString(query[k].ToString())}").ToList();

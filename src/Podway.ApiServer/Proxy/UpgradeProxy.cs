@@ -58,6 +58,8 @@ internal sealed class UpgradeProxy(string? kubeletToken)
         if (!webSocket && leftover.Length > 0) await client.WriteAsync(leftover);
         await client.FlushAsync();
 
+        // A stopping server (or a client gone) closes the kubelet side, which ends both directions.
+        await using var stop = ctx.RequestAborted.Register(kubelet.Dispose);
         var toKubelet = PipeAsync(client, backend, () => kubelet.Client.Shutdown(SocketShutdown.Send));
         var toClient = webSocket ? RelayFramesAsync(backend, client, leftover) : PipeAsync(backend, client, () => { });
         // The kubelet ends a session; once its side is done, the client gets a moment to finish sending.

@@ -20,17 +20,29 @@ public static class AddonObjects
             var type = BuiltinResources.AllTypes.Single(t => t.ApiVersion == apiVersion && t.Kind == kind);
             var ns = type.Namespaced ? @namespace : null;
             var name = (string)obj["metadata"]!["name"]!;
-            var existing = await client.TryGetAsync(type, ns, name, ct);
-            if (existing is null)
+            // The controllers write these objects too (a Deployment's status and revision, on a resumed cluster at
+            // once): a replace that meets a newer version reads it again and retries, as kube's GuaranteedUpdate.
+            for (var attempt = 1; ; attempt++)
             {
-                try { await client.CreateAsync(type, ns, obj, ct); }
-                catch (ApiException e) when (e.Code == 409) { }
-                continue;
+                var existing = await client.TryGetAsync(type, ns, name, ct);
+                if (existing is null)
+                {
+                    try { await client.CreateAsync(type, ns, obj, ct); }
+                    catch (ApiException e) when (e.Code == 409) { }
+                    break;
+                }
+                if (type != BuiltinResources.Secret && type != BuiltinResources.Deployment) break;
+                obj["metadata"]!["resourceVersion"] = existing["metadata"]?["resourceVersion"]?.DeepClone();
+                if (type == BuiltinResources.Deployment) obj["status"] = existing["status"]?.DeepClone();
+                try
+                {
+                    await client.UpdateAsync(type, obj, ct);
+                    break;
+                }
+                catch (ApiException e) when (e.Code == 409 && attempt < MaxAttempts) { }
             }
-            if (type != BuiltinResources.Secret && type != BuiltinResources.Deployment) continue;
-            obj["metadata"]!["resourceVersion"] = existing["metadata"]?["resourceVersion"]?.DeepClone();
-            if (type == BuiltinResources.Deployment) obj["status"] = existing["status"]?.DeepClone();
-            await client.UpdateAsync(type, obj, ct);
         }
     }
+
+    const int MaxAttempts = 10;
 }

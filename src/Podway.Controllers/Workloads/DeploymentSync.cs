@@ -151,9 +151,11 @@ internal sealed class DeploymentSync(ApiClient client, EventRecorder recorder, J
         if (revision is null || _d.Obj("metadata")?.Obj("annotations").Str(DeploymentUtil.RevisionAnnotation) == revision) return;
         var patched = await client.PatchAsync(BuiltinResources.Deployment, _d.Namespace(), Name, PatchType.Merge,
             new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [DeploymentUtil.RevisionAnnotation] = revision } } }, ct: ct);
+        // Keep the status this pass is building: moved out of the old object first, as a node lives in one tree.
         var status = Status;
+        _d.Remove("status");
         _d = patched;
-        _d["status"] = status; // keep the status this pass is building
+        _d["status"] = status;
     }
 
     async Task WriteStatusAsync(CancellationToken ct)

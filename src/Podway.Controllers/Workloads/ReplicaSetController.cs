@@ -198,15 +198,6 @@ public sealed class ReplicaSetController
             if (status.Num(zero) == 0) status.Remove(zero); // omitempty, as kube serializes them
         if (JsonNode.DeepEquals(status, rs["status"])) return rs;
 
-        var copy = (JsonObject)rs.DeepClone();
-        copy["status"] = status;
-        try { return await _client.UpdateStatusAsync(BuiltinResources.ReplicaSet, copy, ct); }
-        catch (ApiException e) when (e.Code == 409)
-        {
-            var fresh = await _client.GetAsync(BuiltinResources.ReplicaSet, rs.Namespace(), rs.Name(), ct);
-            status["observedGeneration"] = fresh.Obj("metadata").Num("generation") ?? 0;
-            fresh["status"] = status;
-            return await _client.UpdateStatusAsync(BuiltinResources.ReplicaSet, fresh, ct);
-        }
+        return await StatusWrite.PutAsync(_client, BuiltinResources.ReplicaSet, rs, status, ct);
     }
 }

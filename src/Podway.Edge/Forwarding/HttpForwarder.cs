@@ -57,6 +57,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
                         case Http1AttemptKind.ConnectFailed when attempt + 1 < attempts: continue;
                         case Http1AttemptKind.FailedBeforeResponse when canRetryAfterSend && attempt + 1 < attempts: continue;
                         case Http1AttemptKind.TimedOut: return await Fail(context, StatusCodes.Status504GatewayTimeout, upstream);
+                        case Http1AttemptKind.BadRequestBody: return await Fail(context, StatusCodes.Status400BadRequest, upstream);
                         default: return await Fail(context, StatusCodes.Status502BadGateway, upstream);
                     }
                 }
@@ -81,6 +82,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
                 }
                 catch (Exception e)
                 {
+                    if (content?.Malformed == true) return await Fail(context, StatusCodes.Status400BadRequest, upstream);
                     if (aborted.IsCancellationRequested) return new(upstream, 0, ClientAborted: true);
                     if (headerDeadline.IsCancellationRequested)
                         return await Fail(context, StatusCodes.Status504GatewayTimeout, upstream);

@@ -12,8 +12,12 @@ internal sealed class StreamingRequestContent(Stream source) : HttpContent
 {
     const int BufferSize = 64 * 1024;
     int _started;
+    volatile bool _malformed;
 
     public bool Started => Volatile.Read(ref _started) != 0;
+
+    /// <summary>Reading the client's body failed on its framing (Kestrel's 400): the request is the client's fault.</summary>
+    public bool Malformed => _malformed;
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
@@ -26,7 +30,7 @@ internal sealed class StreamingRequestContent(Stream source) : HttpContent
         try
         {
             int read;
-            while ((read = await source.ReadAsync(buffer, ct)) > 0)
+            while ((read = await ReadClientAsync(buffer, ct)) > 0)
             {
                 await stream.WriteAsync(buffer.AsMemory(0, read), ct);
                 // HTTP/2 request streams buffer; flush so a streamed upload (gRPC, slow client) moves as it arrives.
@@ -36,6 +40,19 @@ internal sealed class StreamingRequestContent(Stream source) : HttpContent
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    async ValueTask<int> ReadClientAsync(byte[] buffer, CancellationToken ct)
+    {
+        try
+        {
+            return await source.ReadAsync(buffer, ct);
+        }
+        catch (Exception e) when (MalformedClientBody.Is(e))
+        {
+            _malformed = true;
+            throw;
         }
     }
 

@@ -83,6 +83,7 @@ public sealed partial class FakeNftables : INftables
                 var chain = Chain(t, name);
                 foreach (var target in ChainTargets(tail)) if (!t.Chains.ContainsKey(target)) throw NoSuch("chain", target);
                 foreach (var set in SetRefRegex().Matches(tail).Select(x => x.Groups[1].Value)) if (!t.Sets.ContainsKey(set)) throw NoSuch("set", set);
+                if (TcpResetForOtherProtocol().IsMatch(tail)) throw new NftException("Error: you cannot use tcp reset with this protocol");
                 chain.Rules.Add(tail);
                 return;
             case ("add", "set") or ("add", "map"):
@@ -167,6 +168,10 @@ public sealed partial class FakeNftables : INftables
         t.Sets.GetValueOrDefault(name) is { } s && (kind is null || s.IsMap == (kind == "map")) ? s : throw NoSuch(kind ?? "set", name);
 
     static NftException NoSuch(string what, string name) => new($"Error: No such file or directory ({what} {name})");
+
+    /// <summary>nft refuses a TCP reset after a match on another protocol (without a match it adds `meta l4proto tcp` itself).</summary>
+    [GeneratedRegex(@"(meta l4proto|ip protocol) (?!tcp\b)\S+ .*reject with tcp reset")]
+    private static partial Regex TcpResetForOtherProtocol();
 
     [GeneratedRegex(@"^(add|delete|flush) (table|chain|rule|set|map|element) (\S+) (\S+)(.*)$")]
     private static partial Regex LineRegex();

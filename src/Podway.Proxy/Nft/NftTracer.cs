@@ -5,6 +5,9 @@ namespace Podway.Proxy.Nft;
 /// <summary>Where a traced packet ends: its verdict, every endpoint a DNAT could pick, and whether it is masqueraded.</summary>
 public sealed record TraceResult(string Verdict, IReadOnlyList<string> Endpoints, bool Masquerade, IReadOnlyList<string> Chains)
 {
+    /// <summary>For a REJECT, what the client gets back: "tcp reset" or "icmp port-unreachable" (nft's default).</summary>
+    public string? RejectedWith { get; init; }
+
     public override string ToString() => $"{Verdict} -> [{string.Join(", ", Endpoints)}]{(Masquerade ? " masquerade" : "")}";
 }
 
@@ -33,7 +36,7 @@ public sealed class NftTracer(IEnumerable<FakeTable> tables, IEnumerable<string>
     sealed class Packet
     {
         public required string Saddr; public required string Daddr; public required string Proto; public required int Dport;
-        public uint Mark; public bool Masquerade; public bool Probe; public bool Bound; public readonly List<string> Dnat = []; public readonly List<string> Chains = [];
+        public uint Mark; public bool Masquerade; public bool Probe; public bool Bound; public string? RejectedWith; public readonly List<string> Dnat = []; public readonly List<string> Chains = [];
     }
 
     public TraceResult Trace(string sourceIp, string destIp, string protocol, int destPort)
@@ -44,7 +47,7 @@ public sealed class NftTracer(IEnumerable<FakeTable> tables, IEnumerable<string>
         if (verdict == Outcome.Accept) verdict = fromNode ? Outcome.Accept : Hook(_local.Contains(p.Daddr) ? "input" : "forward", p);
         if (verdict == Outcome.Accept && !(_local.Contains(p.Daddr) && !fromNode)) verdict = Hook("postrouting", p);
         var name = verdict switch { Outcome.Drop => "DROP", Outcome.Reject => "REJECT", _ => "ACCEPT" };
-        return new TraceResult(name, [.. p.Dnat.Distinct()], p.Masquerade, p.Chains);
+        return new TraceResult(name, [.. p.Dnat.Distinct()], p.Masquerade, p.Chains) { RejectedWith = verdict == Outcome.Reject ? p.RejectedWith : null };
     }
 
     Outcome Hook(string hook, Packet p)
@@ -171,7 +174,9 @@ public sealed class NftTracer(IEnumerable<FakeTable> tables, IEnumerable<string>
             case "jump": { var o = Run(parts[1], p); return o; }
             case "goto": { var o = Run(parts[1], p); return o == Outcome.Continue ? Outcome.Return : o; }
             case "drop": return Outcome.Drop;
-            case "reject": return Outcome.Reject;
+            case "reject": // reject [with tcp reset | with icmp type X]
+                p.RejectedWith = parts.Length > 2 && parts[1] == "with" ? string.Join(' ', parts[2..]) : "icmp port-unreachable";
+                return Outcome.Reject;
             case "accept": return Outcome.Accept;
             case "return": return Outcome.Return;
         }

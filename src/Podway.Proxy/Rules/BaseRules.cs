@@ -46,13 +46,16 @@ internal static class BaseRules
         foreach (var ip in nodeIps) tx.AddElement(NodePortIpsSet, ip);
         var regular = new (string Name, string[] Rules)[]
         {
-            (RejectChain, ["reject"]),
+            // kube-proxy's is a bare `reject` (ICMP port unreachable), which the kernel rate-limits per destination
+            // (icmp_ratelimit): a client trying a Service again and again soon gets no answer and waits for its
+            // timeout. A TCP reset is not rate-limited and refuses at once; UDP and SCTP keep the ICMP answer.
+            (RejectChain, ["meta l4proto tcp reject with tcp reset", "reject"]),
             (MarkForMasquerade, [$"meta mark set meta mark | {MasqueradeMark}"]),
             (Masquerading, [$"ip saddr . ip daddr @{HairpinSet} jump {MarkForMasquerade}", $"meta mark & {MasqueradeMark} == 0 return", $"meta mark set meta mark ^ {MasqueradeMark}", "masquerade fully-random"]),
             (ServiceEndpointsCheck, [$"ip daddr . meta l4proto . th dport vmap @{NoEndpointServicesMap}"]),
             (NodePortEndpointsCheck, [$"ip daddr @{NodePortIpsSet} meta l4proto . th dport vmap @{NoEndpointNodePortsMap}"]),
             // Traffic to a ClusterIP on a port it does not serve is refused; the rest of the Service range is dropped.
-            (ClusterIpsCheck, [$"ip daddr @{ClusterIpsSet} reject", $"ip daddr {serviceCidr} drop"]),
+            (ClusterIpsCheck, [$"ip daddr @{ClusterIpsSet} goto {RejectChain}", $"ip daddr {serviceCidr} drop"]),
             (FirewallCheck, [$"ip daddr . meta l4proto . th dport vmap @{FirewallIpsMap}"]),
         };
         WriteChains(tx, regular, MainHooked);

@@ -47,7 +47,10 @@ internal static class AgentCommand
             {
                 // Syncs are partial and cheap at a node's scale; react quickly rather than kube-proxy's 1 s.
                 MinSyncInterval = TimeSpan.FromMilliseconds(100),
-                MetricsEndpoint = new System.Net.IPEndPoint(node.NodeIp, 10249),
+                // kube-proxy's default --metrics-bind-address: loopback of the node (this netns), out of Pods' reach.
+                MetricsEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 10249),
+                // kube-proxy's default --healthz-bind-address: every address of the node, for load balancers' checks.
+                HealthzEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Any, 10256),
                 Log = message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}"),
             });
         var agent = new NodeAgent(client, node, new PodSandboxes(node), new ImageCatalog(Environment.ProcessPath),

@@ -10,7 +10,9 @@ internal static class ClusterConfigResolver
     // the Service range (10.96/12) and the node networks (10.250/16), so host routes of clusters never collide.
     const int MaxClusters = 44;
 
-    public static ClusterConfig Resolve(ClusterPaths paths, int? apiPortFlag, IEnumerable<ClusterConfig> otherClusters, DateTimeOffset now)
+    /// <param name="routed">Whether the host already routes a range (another cluster's that the data root does not list).</param>
+    public static ClusterConfig Resolve(ClusterPaths paths, int? apiPortFlag, IEnumerable<ClusterConfig> otherClusters, DateTimeOffset now,
+        Func<string, bool>? routed = null)
     {
         var existing = ClusterConfig.Load(paths.ConfigFile);
         if (existing is not null)
@@ -27,13 +29,15 @@ internal static class ClusterConfigResolver
 
         var others = otherClusters.ToList();
         var used = others.Select(c => c.NodeCidr).ToHashSet();
-        var index = Enumerable.Range(0, MaxClusters).FirstOrDefault(i => !used.Contains(NodeCidr(i)), -1);
+        routed ??= _ => false;
+        var index = Enumerable.Range(0, MaxClusters)
+            .FirstOrDefault(i => !used.Contains(NodeCidr(i)) && !routed(NodeCidr(i)) && !routed(PodCidr(i)), -1);
         if (index < 0) throw new CliException($"all {MaxClusters} node networks 10.250.0.0/16 are taken by other clusters");
         return new ClusterConfig
         {
             Name = paths.Name,
             ApiPort = apiPortFlag ?? ClusterConfig.DefaultApiPort,
-            PodCidr = index == 0 ? ClusterConfig.DefaultPodCidr : $"10.{200 + index}.0.0/16",
+            PodCidr = PodCidr(index),
             ServiceCidr = ClusterConfig.DefaultServiceCidr,
             NodeCidr = NodeCidr(index),
             AdvertiseAddress = $"10.250.{index}.1",
@@ -42,6 +46,8 @@ internal static class ClusterConfigResolver
     }
 
     static string NodeCidr(int index) => $"10.250.{index}.0/24";
+
+    static string PodCidr(int index) => index == 0 ? ClusterConfig.DefaultPodCidr : $"10.{200 + index}.0.0/16";
 
     /// <summary>Configs of the other clusters under the data root (best effort: unreadable ones are skipped).</summary>
     public static IEnumerable<ClusterConfig> OthersUnder(string dataRoot, ClusterPaths self)

@@ -25,6 +25,21 @@ public sealed class DeploymentControllerTests(WorkloadsFixture cluster)
             ["spec"] = new JsonObject { ["template"] = new JsonObject { ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "main", ["image"] = image }) } } },
         });
 
+    /// <summary>An ordinary create and rollout: no sync fails but on a write conflict, which kube's controllers also
+    /// meet and retry (a JSON node put into a second tree made them fail with "The node already has a parent.").</summary>
+    [Fact]
+    public async Task CreateAndUpdate_OrdinaryRollout_NoSyncFails()
+    {
+        var ns = await cluster.NewNamespaceAsync();
+        await CreateAsync(ns, 2);
+        await RolledOutAsync(ns);
+        await SetImageAsync(ns, "nginx:1.28");
+        await RolledOutAsync(ns);
+        Assert.Equal("2", (await DeployAsync(ns)).Obj("metadata").Obj("annotations").Str(DeploymentUtil.RevisionAnnotation));
+        Assert.Empty(cluster.Log.Where(line => line.Contains($" sync {ns}/", StringComparison.Ordinal)
+                                               && !line.Contains("Operation cannot be fulfilled", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task Create_Deployment_ReplicaSetWithHashAndConditionsKubectlShows()
     {

@@ -10,12 +10,16 @@ public sealed class WorkloadsFixture : IAsyncLifetime
 {
     ManagedApiServer? _cluster;
     FakeKubelet? _kubelet;
+    readonly System.Collections.Concurrent.ConcurrentQueue<string> _log = new();
 
     public ApiClient Client => _cluster!.Client;
 
+    /// <summary>What the controllers logged (sync errors among it: "deployment-controller: sync ns/name: ...").</summary>
+    public IReadOnlyCollection<string> Log => _log;
+
     public async Task InitializeAsync()
     {
-        _cluster = await ManagedApiServer.StartAsync(new ControllerManagerOptions());
+        _cluster = await ManagedApiServer.StartAsync(new ControllerManagerOptions { Log = _log.Enqueue });
         _kubelet = await FakeKubelet.StartAsync(Client, "node-1");
     }
 

@@ -26,6 +26,7 @@ public sealed class KernelLab : IAsyncLifetime
         _scripts = Directory.CreateTempSubdirectory("podway-proxy-lab-").FullName;
         File.WriteAllText(Path.Combine(_scripts, "server.py"), ServerPy);
         File.WriteAllText(Path.Combine(_scripts, "client.py"), ClientPy);
+        File.WriteAllText(Path.Combine(_scripts, "burst.py"), BurstPy);
         Sh($"ip netns add {NodeNs}");
         Sh($"ip -n {NodeNs} link set lo up");
         Sh($"ip -n {NodeNs} link add pw{Name}-br type bridge");
@@ -78,6 +79,13 @@ public sealed class KernelLab : IAsyncLifetime
             var r = Run("ip", [.. args]);
             return (r.Out.Trim(), sw.Elapsed);
         });
+
+    /// <summary>
+    /// <paramref name="count"/> TCP connects back to back from one namespace, each given 1 s, tallied by outcome:
+    /// "REFUSED=50", or e.g. "REFUSED=6 TIMEOUT=44" when refusals stop coming.
+    /// </summary>
+    public Task<string> ConnectBurstAsync(string fromPod, string ip, int port, int count) =>
+        Task.Run(() => Run("ip", "netns", "exec", Ns(fromPod), "python3", Path.Combine(_scripts, "burst.py"), ip, port.ToString(), count.ToString()).Out.Trim());
 
     public string HoldFile(string name) => Path.Combine(_scripts, name);
 
@@ -134,8 +142,9 @@ public sealed class KernelLab : IAsyncLifetime
         hold = sys.argv[4] if len(sys.argv) > 4 else None
         try:
             if proto == "udp":
-                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3)
-                s.sendto(b"hi", (ip, port)); print(s.recvfrom(2048)[0].decode()); sys.exit(0)
+                # Connected, as `nc -u`: an ICMP port unreachable then fails the receive with ECONNREFUSED.
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(3); s.connect((ip, port))
+                s.send(b"hi"); print(s.recv(2048).decode()); sys.exit(0)
             s = socket.create_connection((ip, port), timeout=3)
             f = s.makefile("rb")
             print(f.readline().decode().strip(), flush=True)
@@ -145,5 +154,19 @@ public sealed class KernelLab : IAsyncLifetime
         except ConnectionRefusedError: print("REFUSED")
         except (socket.timeout, TimeoutError): print("TIMEOUT")
         except OSError as e: print("ERROR " + str(e))
+        """;
+
+    const string BurstPy = """
+        import socket, sys
+        ip, port, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+        tally = {}
+        for _ in range(count):
+            try:
+                socket.create_connection((ip, port), timeout=1).close(); outcome = "CONNECTED"
+            except ConnectionRefusedError: outcome = "REFUSED"
+            except (socket.timeout, TimeoutError): outcome = "TIMEOUT"
+            except OSError: outcome = "ERROR"
+            tally[outcome] = tally.get(outcome, 0) + 1
+        print(" ".join(f"{k}={v}" for k, v in sorted(tally.items())))
         """;
 }

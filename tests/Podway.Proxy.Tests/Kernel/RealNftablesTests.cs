@@ -16,7 +16,7 @@ public sealed class RealNftablesTests(KernelLab lab) : IClassFixture<KernelLab>
     {
         h.Add(Service("shop", "web", "10.96.0.20", [new("http", 80, NodePort: 30007), new("dns", 53, "UDP")], "NodePort"));
         h.Add(Slice("shop", "web", "web-1", [("http", 8080, "TCP"), ("dns", 5353, "UDP")], [.. endpoints.Select(ip => new Ep(ip))]));
-        h.Add(Service("shop", "empty", "10.96.0.40", [new("", 80, NodePort: 30008)], "NodePort"));
+        h.Add(Service("shop", "empty", "10.96.0.40", [new("http", 80, NodePort: 30008), new("dns", 53, "UDP")], "NodePort"));
         return h;
     }
 
@@ -39,6 +39,20 @@ public sealed class RealNftablesTests(KernelLab lab) : IClassFixture<KernelLab>
         Assert.Equal("REFUSED", output);
         Assert.True(took < TimeSpan.FromSeconds(2), $"took {took}");
         Assert.Equal("REFUSED", (await lab.ConnectAsync("x", KernelLab.NodeIp, 30008)).Output);
+    }
+
+    /// <summary>
+    /// A client that tries a Service without endpoints again and again: every TCP attempt is refused at once by a
+    /// TCP reset (an ICMP port unreachable, which the kernel rate-limits per destination, would stop after a burst
+    /// of about 6 and leave the rest to time out). UDP still gets the ICMP answer: refused.
+    /// </summary>
+    [Fact]
+    public async Task FullSync_ServiceWithoutEndpoints_50AttemptsFromOnePodAllRefused()
+    {
+        await WithWeb(NewHarness(), "10.244.0.5").SyncAsync();
+        Assert.Equal("REFUSED=50", await lab.ConnectBurstAsync("c", "10.96.0.40", 80, 50));
+        Assert.Equal("REFUSED=50", await lab.ConnectBurstAsync("c", "10.96.0.20", 81, 50)); // a port the ClusterIP does not serve
+        Assert.Equal("REFUSED", (await lab.ConnectAsync("c", "10.96.0.40", 53, "udp")).Output);
     }
 
     [Fact]

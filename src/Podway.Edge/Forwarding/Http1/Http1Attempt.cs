@@ -15,6 +15,8 @@ internal enum Http1AttemptKind : byte
     TimedOut,
     /// <summary>A malformed or truncated response head (502).</summary>
     BadResponse,
+    /// <summary>The client's body was malformed (a bad chunk size or framing, a short body): 400, as nginx answers.</summary>
+    BadRequestBody,
 }
 
 /// <param name="BodyStarted">Some of the client's request body was read and sent: the request cannot be sent again.</param>

@@ -140,4 +140,5 @@ internal sealed class Http1Connection
     }
 }
 
-internal enum Http1AbortReason : byte { None, TimedOut, ClientGone }
+/// <summary>Why a busy connection was closed under its request; BadRequestBody: the client's own body was malformed.</summary>
+internal enum Http1AbortReason : byte { None, TimedOut, ClientGone, BadRequestBody }

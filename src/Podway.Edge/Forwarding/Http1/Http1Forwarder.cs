@@ -95,6 +95,8 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
                 : await CopyUntilCloseAsync(connection, response);
             if (copied.ClientGone || connection.AbortReason == Http1AbortReason.ClientGone)
                 return new(Http1AttemptKind.ClientGone, copied.Sent);
+            if (connection.AbortReason == Http1AbortReason.BadRequestBody && !response.HasStarted)
+                return new(Http1AttemptKind.BadRequestBody);
             if (!copied.Complete)
             {
                 // The upstream broke off mid-body (or stalled past the timeout): the client must not take the
@@ -167,6 +169,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
     {
         Http1AbortReason.TimedOut => Http1AttemptKind.TimedOut,
         Http1AbortReason.ClientGone => Http1AttemptKind.ClientGone,
+        Http1AbortReason.BadRequestBody => Http1AttemptKind.BadRequestBody,
         _ => receivedAny ? Http1AttemptKind.BadResponse : Http1AttemptKind.FailedBeforeResponse,
     };
 
@@ -192,6 +195,12 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
                 try
                 {
                     read = await reader.ReadAsync();
+                }
+                catch (Exception e) when (MalformedClientBody.Is(e))
+                {
+                    // Kestrel's refusal of the client's framing: the request is the client's fault, not the upstream's.
+                    connection.Abort(Http1AbortReason.BadRequestBody);
+                    return BodySent.Stopped;
                 }
                 catch (Exception)
                 {

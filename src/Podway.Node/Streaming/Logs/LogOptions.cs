@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Podway.Api.Query;
 
 namespace Podway.Node.Streaming.Logs;
 
@@ -16,7 +17,7 @@ internal sealed record LogOptions
     public static LogOptions Parse(IQueryCollection query, DateTimeOffset now, out string? error)
     {
         error = null;
-        bool Flag(string name) => query[name].ToString() is "true" or "1";
+        bool Flag(string name) => QueryBool.Parse(query[name]);
         long? Number(string name, ref string? err)
         {
             var text = query[name].ToString();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Podway.Api.Query;
 
 namespace Podway.Node.Streaming.RemoteCommand;
 
@@ -7,7 +8,9 @@ internal sealed record RemoteCommandOptions(bool Stdin, bool Stdout, bool Stderr
 {
     public static RemoteCommandOptions Parse(IQueryCollection query)
     {
-        bool Flag(string name, string legacy) => (query[name].ToString() is { Length: > 0 } v ? v : query[legacy].ToString()) is "true" or "1";
+        // kube-apiserver reads these with its query rule and sends the kubelet "1"; podway's API server passes the
+        // client's query through as it is, so the node reads it with the API server's rule.
+        bool Flag(string name, string legacy) => QueryBool.Parse(query.ContainsKey(name) ? query[name] : query[legacy]);
         var tty = Flag("tty", "tty");
         // With a tty the runtime merges stderr into stdout, so no stderr stream exists (as in the kubelet).
         return new RemoteCommandOptions(Flag("stdin", "input"), Flag("stdout", "output"), Flag("stderr", "error") && !tty, tty,
