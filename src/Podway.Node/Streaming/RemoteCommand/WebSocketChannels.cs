@@ -38,30 +38,43 @@ internal sealed class WebSocketChannels : RemoteCommandChannels
     public override Stream? Stderr { get; }
     public override CancellationToken ClientGone => _gone.Token;
 
+    /// <summary>
+    /// Stdin is passed on frame by frame, as Go's websocket reader does: a client may never end a message (the C#
+    /// client sends every write as a fragment), so the first frame's channel byte names the channel of its
+    /// continuations. Resize and close messages are small and taken whole.
+    /// </summary>
     async Task ReceiveLoopAsync()
     {
         var buffer = new byte[64 * 1024];
-        var message = new MemoryStream();
+        var control = new MemoryStream();
+        var channel = -1; // of the message being received; -1 at a message boundary
         try
         {
             while (true)
             {
                 var result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
                 if (result.MessageType == WebSocketMessageType.Close) break;
-                message.Write(buffer, 0, result.Count);
-                if (!result.EndOfMessage) continue;
-                var bytes = message.ToArray();
-                message.SetLength(0);
-                if (bytes.Length == 0) continue;
-                switch (bytes[0])
+                var start = 0;
+                if (channel < 0 && result.Count > 0) { channel = buffer[0]; start = 1; }
+                var data = buffer.AsMemory(start, result.Count - start);
+                var ended = result.EndOfMessage;
+                var current = channel;
+                if (ended) channel = -1;
+                if (current == StdinChannel)
                 {
-                    case StdinChannel when _stdin != null:
-                        await _stdin.Writer.WriteAsync(bytes.AsMemory(1));
-                        break;
+                    if (_stdin != null && data.Length > 0) await _stdin.Writer.WriteAsync(data);
+                    continue;
+                }
+                control.Write(data.Span);
+                if (!ended) continue;
+                var message = control.ToArray();
+                control.SetLength(0);
+                switch (current)
+                {
                     case ResizeChannel:
-                        Resize(Encoding.UTF8.GetString(bytes, 1, bytes.Length - 1));
+                        Resize(Encoding.UTF8.GetString(message));
                         break;
-                    case CloseChannel when bytes.Length > 1 && bytes[1] == StdinChannel:
+                    case CloseChannel when message.Length > 0 && message[0] == StdinChannel:
                         _stdin?.Writer.Complete();
                         break;
                 }
