@@ -89,14 +89,21 @@ public sealed class PolicyController
     async Task SyncLoopAsync(CancellationToken ct)
     {
         var lastSync = DateTimeOffset.MinValue;
+        var lastPoll = DateTimeOffset.UtcNow;
         var retry = true; // the first pass is the full sync
         while (!ct.IsCancellationRequested)
         {
-            if (!retry)
+            // Read the drop counters and log now and then, even while changes keep coming.
+            if (DateTimeOffset.UtcNow - lastPoll >= _options.DropLogInterval)
             {
-                // Wake on a change, or now and then to read the drop counters and log.
-                if (!await _wake.WaitAsync(_options.DropLogInterval, ct)) { await DropLog.PollAsync(Applied, ct); continue; }
+                lastPoll = DateTimeOffset.UtcNow;
+                try { await DropLog.PollAsync(Applied, ct); }
+                catch (Exception e) when (e is IOException or System.Text.Json.JsonException or InvalidOperationException or KeyNotFoundException)
+                {
+                    _options.Log?.Invoke($"policy: reading drop counters failed: {e.Message}");
+                }
             }
+            if (!retry && !await _wake.WaitAsync(_options.DropLogInterval, ct)) continue;
             var wait = lastSync + _options.MinSyncInterval - DateTimeOffset.UtcNow;
             if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
             while (_wake.CurrentCount > 0) _wake.Wait(0);
@@ -104,6 +111,22 @@ public sealed class PolicyController
             retry = !await SyncOnceAsync(ct);
             if (retry) await Task.Delay(_options.MinSyncInterval * 5, ct);
         }
+    }
+
+    /// <summary>Prometheus text: drops per policy and direction (from the nft counters), and syncs.</summary>
+    public void WriteMetrics(System.Text.StringBuilder sb)
+    {
+        sb.Append("# HELP podway_networkpolicy_dropped_packets_total Packets dropped by NetworkPolicy, charged to the first policy (by namespace/name) selecting the Pod\n");
+        sb.Append("# TYPE podway_networkpolicy_dropped_packets_total counter\n");
+        var counters = DropLog.Counters;
+        foreach (var owner in DropLog.Owners)
+        {
+            var (ns, name) = (owner.PolicyKey[..owner.PolicyKey.IndexOf('/')], owner.PolicyKey[(owner.PolicyKey.IndexOf('/') + 1)..]);
+            var packets = counters.TryGetValue(owner.Counter, out var c) ? c.Packets : 0;
+            sb.Append($"podway_networkpolicy_dropped_packets_total{{namespace=\"{ns}\",policy=\"{name}\",direction=\"{owner.Direction}\"}} {packets}\n");
+        }
+        sb.Append("# HELP podway_networkpolicy_syncs_total Successful syncs of the NetworkPolicy table\n# TYPE podway_networkpolicy_syncs_total counter\n");
+        sb.Append($"podway_networkpolicy_syncs_total {SyncCount}\n");
     }
 
     internal async Task<bool> SyncOnceAsync(CancellationToken ct)

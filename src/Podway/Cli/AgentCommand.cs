@@ -55,6 +55,7 @@ internal static class AgentCommand
         var policy = new PolicyController(client, ProxyNodeInfo.TableFor(config.Name),
             [node.NodeIp.ToString(), PolicyNodeAddresses.PodGateway(node.PodCidr)],
             new PolicyControllerOptions { Log = message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}") });
+        proxy.Metrics.Extra = policy.WriteMetrics;
         PolicyNodeAddresses.EnsureBridgedTrafficFiltered(message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}"));
         var agent = new NodeAgent(client, node, new PodSandboxes(node), new ImageCatalog(Environment.ProcessPath),
             new NodeAgentOptions

@@ -64,6 +64,14 @@ public sealed class NetpolCluster : IAsyncLifetime
 
         """;
 
+    /// <summary>The node's policy table, as `nft list table` prints it.</summary>
+    public async Task<string> PolicyTableAsync() =>
+        (await Processes.RunAsync("ip", ["netns", "exec", $"podway-{Cluster.Name}-n0", "nft", "list", "table", "ip", $"podway-{Cluster.Name}-policy"])).Stdout;
+
+    /// <summary>Waits until the node's policy table dispatches to no policy any more.</summary>
+    public Task NoPolicyProgrammedAsync() =>
+        Eventually.ValueAsync(PolicyTableAsync, t => t.Contains("chain ingress") && !t.Contains(" jump np"), "no policy left in the node's table", 60);
+
     public Task DisposeAsync() => Cluster.DisposeAsync();
 }
 
