@@ -95,21 +95,21 @@ public sealed class NetworkPolicyMatrixTests(NetpolCluster netpol) : IAsyncLifet
     [Fact]
     public async Task AllowFromNamespaceByLabel_OnlyYReachesXA()
     {
-        await ApplyAsync("x", "{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: allow-from-y}, spec: {podSelector: {matchLabels: {pod: a}}, ingress: [{from: [{namespaceSelector: {matchLabels: {ns: y}}}]}]}}");
+        await ApplyAsync("x", "{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: allow-from-y}, spec: {podSelector: {matchLabels: {pod: a}}, ingress: [{from: [{namespaceSelector: {matchLabels: {ns: \"y\"}}}]}]}}");
         await _probe.ExpectAsync(new Reachability(true).ExpectIngressFrom("x/a", from => In(from, "y")));
     }
 
     [Fact]
     public async Task PodAndNamespaceSelectorInOnePeer_OnlyYB()
     {
-        await ApplyAsync("x", "{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: one-peer}, spec: {podSelector: {matchLabels: {pod: a}}, ingress: [{from: [{namespaceSelector: {matchLabels: {ns: y}}, podSelector: {matchLabels: {pod: b}}}]}]}}");
+        await ApplyAsync("x", "{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: one-peer}, spec: {podSelector: {matchLabels: {pod: a}}, ingress: [{from: [{namespaceSelector: {matchLabels: {ns: \"y\"}}, podSelector: {matchLabels: {pod: b}}}]}]}}");
         await _probe.ExpectAsync(new Reachability(true).ExpectIngressFrom("x/a", from => from == "y/b"));
     }
 
     [Fact]
     public async Task PodAndNamespaceSelectorInTwoPeers_AllOfYAndXB()
     {
-        await ApplyAsync("x", "{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: two-peers}, spec: {podSelector: {matchLabels: {pod: a}}, ingress: [{from: [{namespaceSelector: {matchLabels: {ns: y}}}, {podSelector: {matchLabels: {pod: b}}}]}]}}");
+        await ApplyAsync("x", "{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: two-peers}, spec: {podSelector: {matchLabels: {pod: a}}, ingress: [{from: [{namespaceSelector: {matchLabels: {ns: \"y\"}}}, {podSelector: {matchLabels: {pod: b}}}]}]}}");
         await _probe.ExpectAsync(new Reachability(true).ExpectIngressFrom("x/a", from => In(from, "y") || from == "x/b"));
     }
 
@@ -175,8 +175,8 @@ public sealed class NetworkPolicyMatrixTests(NetpolCluster netpol) : IAsyncLifet
     [Fact]
     public async Task TwoPoliciesSelectingOnePod_Union()
     {
-        await ApplyAsync("x", "{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: from-y}, spec: {podSelector: {matchLabels: {pod: a}}, ingress: [{from: [{namespaceSelector: {matchLabels: {ns: y}}}]}]}}");
-        await ApplyAsync("x", "{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: from-z-c}, spec: {podSelector: {}, ingress: [{from: [{namespaceSelector: {matchLabels: {ns: z}}, podSelector: {matchLabels: {pod: c}}}]}]}}");
+        await ApplyAsync("x", "{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: from-y}, spec: {podSelector: {matchLabels: {pod: a}}, ingress: [{from: [{namespaceSelector: {matchLabels: {ns: \"y\"}}}]}]}}");
+        await ApplyAsync("x", "{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: from-z-c}, spec: {podSelector: {}, ingress: [{from: [{namespaceSelector: {matchLabels: {ns: \"z\"}}, podSelector: {matchLabels: {pod: c}}}]}]}}");
         var expected = new Reachability(true)
             .ExpectIngressFrom("x/a", from => In(from, "y") || from == "z/c")
             .ExpectIngressFrom("x/b", from => from == "z/c")

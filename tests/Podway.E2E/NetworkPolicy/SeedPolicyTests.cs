@@ -40,7 +40,7 @@ public sealed class SeedPolicyTests(NetpolCluster netpol)
         foreach (var (name, _) in pods)
         {
             var ip = await Eventually.ValueAsync(() => Cluster.KubectlAsync("get", "pod", name, "-n", ns, "-o", "jsonpath={.status.podIP}={.status.containerStatuses[0].ready}"),
-                r => r.Stdout.EndsWith("=true"), $"{ns}/{name} ready", 180);
+                r => r.Stdout.Trim().EndsWith("=true"), $"{ns}/{name} ready", 180);
             var svc = await Cluster.KubectlAsync("get", "svc", name, "-n", ns, "-o", "jsonpath={.spec.clusterIP}");
             result[name] = (ip.Stdout.Split('=')[0], svc.Stdout.Trim());
         }
