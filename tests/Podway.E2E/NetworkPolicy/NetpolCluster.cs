@@ -70,7 +70,7 @@ public sealed class NetpolCluster : IAsyncLifetime
 
     /// <summary>Waits until the node's policy table dispatches to no policy any more.</summary>
     public Task NoPolicyProgrammedAsync() =>
-        Eventually.ValueAsync(PolicyTableAsync, t => t.Contains("chain ingress") && !t.Contains(" jump np"), "no policy left in the node's table", 60);
+        Eventually.ValueAsync(PolicyTableAsync, t => t.Contains("chain ingress") && !t.Contains(" jump np"), "no policy left in the node's table", 120);
 
     public Task DisposeAsync() => Cluster.DisposeAsync();
 }

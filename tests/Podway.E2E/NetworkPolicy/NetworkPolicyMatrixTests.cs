@@ -11,7 +11,8 @@ public sealed class NetworkPolicyMatrixTests(NetpolCluster netpol) : IAsyncLifet
     readonly MatrixProbe _probe = new(netpol);
     static readonly string[] Pods = Reachability.Pods;
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    /// <summary>Starts from a kernel without policies (other classes of the collection may have just deleted theirs).</summary>
+    public Task InitializeAsync() => netpol.NoPolicyProgrammedAsync();
 
     /// <summary>Back to no policies and the base labels.</summary>
     public async Task DisposeAsync()
