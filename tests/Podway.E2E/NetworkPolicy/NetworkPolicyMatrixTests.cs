@@ -33,6 +33,9 @@ public sealed class NetworkPolicyMatrixTests(NetpolCluster netpol) : IAsyncLifet
         Assert.True(r.ExitCode == 0, r.ToString());
     }
 
+    /// <summary>The cluster's Pod range: 10.244.0.0/16 for the first cluster on the machine, 10.2xx.0.0/16 for later ones.</summary>
+    string PodRange() => string.Join('.', netpol.Ips["x/a"].Split('.')[..2]) + ".0.0/16";
+
     static bool In(string pod, string ns) => pod.StartsWith(ns + "/", StringComparison.Ordinal);
 
     [Fact]
@@ -124,7 +127,7 @@ public sealed class NetworkPolicyMatrixTests(NetpolCluster netpol) : IAsyncLifet
             spec:
               podSelector: {matchLabels: {pod: a}}
               ingress:
-                - from: [{ipBlock: {cidr: 10.244.0.0/16, except: ["{{{netpol.Ips["y/b"]}}}/32", "{{{netpol.Ips["z/c"]}}}/32"]}}]
+                - from: [{ipBlock: {cidr: "{{{PodRange()}}}", except: ["{{{netpol.Ips["y/b"]}}}/32", "{{{netpol.Ips["z/c"]}}}/32"]}}]
             """);
         await _probe.ExpectAsync(new Reachability(true).ExpectIngressFrom("x/a", from => from is not ("y/b" or "z/c")));
     }
