@@ -23,14 +23,6 @@ public sealed class ClusterConfigTests : IDisposable
     }
 
     [Fact]
-    public void Resolve_NodeNetworkRoutedToAnotherBridge_TakesTheNextOne()
-    {
-        // A running cluster whose data dir is gone is known only by its host route.
-        var c = ClusterConfigResolver.Resolve(Paths(), null, [], Now, new HashSet<string> { "10.250.0.0/24", "10.250.1.0/24" });
-        Assert.Equal(("10.250.2.0/24", "10.202.0.0/16", "10.250.2.1"), (c.NodeCidr, c.PodCidr, c.AdvertiseAddress));
-    }
-
-    [Fact]
     public void SaveThenResolve_WithoutFlags_ResumesPersistedSettings()
     {
         var paths = Paths();
