@@ -34,8 +34,7 @@ internal static class UpCommand
 
         DataDir.Ensure(paths);
         ClusterTarget.Remember(paths, ctx.DataRoot);
-        var config = ClusterConfigResolver.Resolve(paths, portFlag, ClusterConfigResolver.OthersUnder(ctx.DataRoot, paths), DateTimeOffset.UtcNow,
-            ClusterConfigResolver.RoutedNodeNetworks());
+        var config = ClusterConfigResolver.Resolve(paths, portFlag, ClusterConfigResolver.OthersUnder(ctx.DataRoot, paths), DateTimeOffset.UtcNow);
         // Unlike the port, the resolvers may change between runs (a new network); the stored value holds until then.
         if (resolvConfFlag is not null) config = config with { ResolvConf = resolvConfFlag };
         if (!PortProbe.IsFree(config.ApiPort))

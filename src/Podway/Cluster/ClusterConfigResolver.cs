@@ -10,8 +10,7 @@ internal static class ClusterConfigResolver
     // the Service range (10.96/12) and the node networks (10.250/16), so host routes of clusters never collide.
     const int MaxClusters = 44;
 
-    public static ClusterConfig Resolve(ClusterPaths paths, int? apiPortFlag, IEnumerable<ClusterConfig> otherClusters, DateTimeOffset now,
-        IReadOnlySet<string>? routedNodeCidrs = null)
+    public static ClusterConfig Resolve(ClusterPaths paths, int? apiPortFlag, IEnumerable<ClusterConfig> otherClusters, DateTimeOffset now)
     {
         var existing = ClusterConfig.Load(paths.ConfigFile);
         if (existing is not null)
@@ -28,8 +27,6 @@ internal static class ClusterConfigResolver
 
         var others = otherClusters.ToList();
         var used = others.Select(c => c.NodeCidr).ToHashSet();
-        // A running cluster whose data dir is gone is known only by its routes: never reuse its node network.
-        if (routedNodeCidrs is not null) used.UnionWith(routedNodeCidrs);
         var index = Enumerable.Range(0, MaxClusters).FirstOrDefault(i => !used.Contains(NodeCidr(i)), -1);
         if (index < 0) throw new CliException($"all {MaxClusters} node networks 10.250.0.0/16 are taken by other clusters");
         return new ClusterConfig
@@ -45,18 +42,6 @@ internal static class ClusterConfigResolver
     }
 
     static string NodeCidr(int index) => $"10.250.{index}.0/24";
-
-    /// <summary>Node networks (10.250.N.0/24) routed to a podway bridge (pw...) on this host right now.</summary>
-    public static IReadOnlySet<string> RoutedNodeNetworks()
-    {
-        var r = Podway.HostSystem.HostCommand.Run("ip", ["-4", "route", "show"]);
-        if (!r.Ok) return new HashSet<string>();
-        return r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(f => f.Length > 2 && f[0].StartsWith("10.250.", StringComparison.Ordinal) && f[0].EndsWith(".0/24", StringComparison.Ordinal)
-                && f.SkipWhile(w => w != "dev").Skip(1).FirstOrDefault()?.StartsWith("pw", StringComparison.Ordinal) == true)
-            .Select(f => f[0]).ToHashSet();
-    }
 
     /// <summary>Configs of the other clusters under the data root (best effort: unreadable ones are skipped).</summary>
     public static IEnumerable<ClusterConfig> OthersUnder(string dataRoot, ClusterPaths self)
