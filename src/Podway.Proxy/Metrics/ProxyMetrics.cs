@@ -23,6 +23,9 @@ public sealed class ProxyMetrics
     public void RecordFailure() => Interlocked.Increment(ref _syncFailures);
     public void RecordSuccess(DateTimeOffset when) => Interlocked.Exchange(ref _lastSyncUnixSeconds, when.ToUnixTimeSeconds());
 
+    /// <summary>More metrics served on the same endpoint (the node's NetworkPolicy counters).</summary>
+    public Action<StringBuilder>? Extra { get; set; }
+
     public string Render()
     {
         var sb = new StringBuilder();
@@ -36,6 +39,7 @@ public sealed class ProxyMetrics
         sb.Append("# HELP kubeproxy_proxy_syncs_failed_total Cumulative proxy iptables/nftables restore failures\n");
         sb.Append("# TYPE kubeproxy_proxy_syncs_failed_total counter\n");
         sb.Append("kubeproxy_proxy_syncs_failed_total ").Append(Interlocked.Read(ref _syncFailures).ToString(CultureInfo.InvariantCulture)).Append('\n');
+        Extra?.Invoke(sb);
         return sb.ToString();
     }
 }

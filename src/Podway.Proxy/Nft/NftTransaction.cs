@@ -90,6 +90,10 @@ public sealed class NftTransaction
 
     public void DeleteElement(string set, string key) { if (CheckName(set)) Emit($"delete element {Family} {Table} {set} {{ {key} }}"); }
 
+    /// <summary>A named counter: rules refer to it by name, so it keeps counting when they are rewritten.</summary>
+    public void AddCounter(string name) { if (CheckName(name)) Emit($"add counter {Family} {Table} {name}"); }
+    public void DeleteCounter(string name) { if (CheckName(name)) Emit($"delete counter {Family} {Table} {name}"); }
+
     bool CheckName(string name)
     {
         if (name.Length is > 0 and <= 256 && !name.Any(c => char.IsWhiteSpace(c) || c is '{' or '}' or ';' or '"')) return true;

@@ -22,6 +22,13 @@ public sealed class RealNftables(string? netns = null) : INftables
         return code == 0 ? output : null;
     }
 
+    /// <summary>`nft -j ARGS` (a list command) as JSON text, or null when nft fails (e.g. the object does not exist).</summary>
+    public async Task<string?> ListJsonAsync(CancellationToken ct, params string[] args)
+    {
+        var (code, output, _) = await RunNftAsync(null, ct, ["-j", .. args]);
+        return code == 0 ? output : null;
+    }
+
     async Task<(int Code, string Out, string Err)> RunNftAsync(string? stdin, CancellationToken ct, params string[] args)
     {
         var psi = new ProcessStartInfo(netns is null ? "nft" : "ip")

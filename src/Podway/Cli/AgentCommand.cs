@@ -8,6 +8,7 @@ using Podway.Node.Sandbox;
 using Podway.Node.Streaming;
 using Podway.Nodes;
 using Podway.Proxy;
+using Podway.Proxy.Policy;
 
 namespace Podway.Cli;
 
@@ -53,6 +54,12 @@ internal static class AgentCommand
                 HealthzEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Any, 10256),
                 Log = message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}"),
             });
+        // NetworkPolicy, in the same namespace: its own table beside the proxy's, judged after the proxy's DNAT.
+        var policy = new PolicyController(client, ProxyNodeInfo.TableFor(config.Name),
+            [node.NodeIp.ToString(), PolicyNodeAddresses.PodGateway(node.PodCidr)],
+            new PolicyControllerOptions { Log = message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}") });
+        proxy.Metrics.Extra = policy.WriteMetrics;
+        PolicyNodeAddresses.EnsureBridgedTrafficFiltered(message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}"));
         var agent = new NodeAgent(client, node, new PodSandboxes(node), new ImageCatalog(Environment.ProcessPath),
             new NodeAgentOptions
             {
@@ -73,10 +80,12 @@ internal static class AgentCommand
             new KubeletServerOptions { Address = node.NodeIp, Port = node.KubeletPort, Token = kubeletToken, ResourceMetrics = agent.ResourceMetrics }, agent.Streams, cts.Token);
         ctx.Out.WriteLine($"podway agent: node {node.NodeName} ({node.NodeIp}), kubelet on :{kubelet.Port}");
         var proxyTask = proxy.RunAsync(cts.Token);
+        var policyTask = policy.RunAsync(cts.Token);
         try { await agent.RunAsync(cts.Token); }
         catch (OperationCanceledException) when (cts.IsCancellationRequested) { }
         cts.Cancel();
         try { await proxyTask; } catch (OperationCanceledException) { }
+        try { await policyTask; } catch (OperationCanceledException) { }
         ctx.Out.WriteLine($"podway agent: node {node.NodeName} stopped (its Pods keep running)");
         return 0;
     }

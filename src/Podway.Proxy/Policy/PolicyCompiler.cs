@@ -1,0 +1,158 @@
+using System.Text.Json.Nodes;
+using Podway.Api.Validation;
+using static Podway.Proxy.Policy.PolicyNames;
+
+namespace Podway.Proxy.Policy;
+
+/// <summary>
+/// networking.k8s.io/v1 NetworkPolicy semantics compiled to nftables, as a pure function of the policies, Pods and
+/// namespaces (no kernel): a Pod selected by a policy of a direction is isolated in that direction, and a packet is
+/// let through when any rule of any policy selecting it allows it (a union); a Pod no policy selects stays open.
+/// Per policy: a set of its target Pods, a chain per direction with one accept rule per (peer kind x port kind) of
+/// each rule, and sets per rule for peer Pods, ipBlock ranges, numeric ports and named ports resolved per Pod. The
+/// hooked chains dispatch by target set and drop, counted per policy, what no policy chain accepted. Pod and label
+/// changes then only change set elements; only a policy change touches chains.
+/// </summary>
+public static class PolicyCompiler
+{
+    public static PolicyRuleset Compile(IEnumerable<PolicyView> policies, IReadOnlyList<PodView> pods,
+        IEnumerable<NamespaceView> namespaces, IEnumerable<string> nodeAddresses)
+    {
+        var nsLabels = namespaces.ToDictionary(n => n.Name, n => n.Labels, StringComparer.Ordinal);
+        var sets = new Dictionary<string, PolicySet>(StringComparer.Ordinal)
+        {
+            [NodeIpsSet] = Plain("ipv4_addr", nodeAddresses),
+        };
+        var chains = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var ingressJumps = new List<string>();
+        var egressJumps = new List<string>();
+        var ingressDrops = new List<string>();
+        var egressDrops = new List<string>();
+        var counters = new List<string>();
+        var owners = new List<DropOwner>();
+
+        foreach (var policy in policies.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var id = Id(policy.Key);
+            var targets = pods.Where(p => p.Namespace == policy.Namespace && Matches(policy.PodSelector, p.Labels)).ToList();
+            var targetIps = targets.Select(p => p.Ip).ToHashSet(StringComparer.Ordinal);
+            sets[Targets(id)] = Plain("ipv4_addr", targetIps);
+            foreach (var (direction, enabled, rules) in new[] { ("ingress", policy.Ingress, policy.IngressRules), ("egress", policy.Egress, policy.EgressRules) })
+            {
+                if (!enabled) continue;
+                var own = direction == "ingress" ? "daddr" : "saddr";
+                var peerField = direction == "ingress" ? "saddr" : "daddr";
+                // Named ports resolve on the destination: the target Pods for ingress, any Pod for egress.
+                var destinations = direction == "ingress" ? targets : pods;
+                var chainRules = new List<string>();
+                for (var i = 0; i < rules.Count; i++)
+                    chainRules.AddRange(CompileRule(policy, id, direction, i, rules[i], peerField, destinations, pods, nsLabels, sets));
+                chains[Chain(id, direction)] = chainRules;
+                var counter = Counter(id, direction);
+                counters.Add(counter);
+                owners.Add(new(policy.Key, direction, counter, targetIps));
+                (direction == "ingress" ? ingressJumps : egressJumps).Add($"ip {own} @{Targets(id)} jump {Chain(id, direction)}");
+                var log = direction == "ingress" ? IngressDropLog : EgressDropLog;
+                (direction == "ingress" ? ingressDrops : egressDrops).AddRange(
+                [
+                    $"ip {own} @{Targets(id)} meta l4proto {{ tcp, udp, sctp }} update @{log} {{ ip saddr . ip daddr . meta l4proto . th dport }} counter name \"{counter}\" drop",
+                    $"ip {own} @{Targets(id)} counter name \"{counter}\" drop",
+                ]);
+            }
+        }
+
+        const string Established = "ct state established,related accept";
+        var hooked = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        {
+            [EgressChain] = [Established, .. egressJumps, .. egressDrops],
+            [IngressChain] = [Established, $"ip saddr @{NodeIpsSet} accept", .. ingressJumps, .. ingressDrops],
+        };
+        foreach (var (name, rules) in chains) hooked[name] = rules;
+        return new(sets, hooked, counters, owners);
+    }
+
+    static IEnumerable<string> CompileRule(PolicyView policy, string id, string direction, int index, PolicyRuleView rule,
+        string peerField, IReadOnlyList<PodView> destinations, IReadOnlyList<PodView> pods,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> nsLabels, Dictionary<string, PolicySet> sets)
+    {
+        var peerMatches = new List<string>();
+        if (rule.Peers is null) peerMatches.Add("");
+        else
+        {
+            var selectorPeers = rule.Peers.Where(p => p.Cidr is null).ToList();
+            var blockPeers = rule.Peers.Where(p => p.Cidr is not null).ToList();
+            if (selectorPeers.Count > 0)
+            {
+                var name = PeerPods(id, direction, index);
+                sets[name] = Plain("ipv4_addr", pods.Where(p => selectorPeers.Any(s => Selects(policy.Namespace, s, p, nsLabels))).Select(p => p.Ip));
+                peerMatches.Add($"ip {peerField} @{name}");
+            }
+            if (blockPeers.Count > 0)
+            {
+                var name = PeerBlocks(id, direction, index);
+                var ranges = Merge(blockPeers.SelectMany(b => IpBlockRanges.Compute(b.Cidr!, b.Except)));
+                sets[name] = new("ipv4_addr", true, ranges.Select(IpBlockRanges.Element).ToHashSet(StringComparer.Ordinal));
+                peerMatches.Add($"ip {peerField} @{name}");
+            }
+        }
+
+        var portMatches = new List<string>();
+        if (rule.Ports.Count == 0) portMatches.Add("");
+        else
+        {
+            var numeric = rule.Ports.Where(p => p.Name is null).ToList();
+            var named = rule.Ports.Where(p => p.Name is not null).ToList();
+            if (numeric.Count > 0)
+            {
+                var name = Ports(id, direction, index);
+                var elements = numeric.GroupBy(p => Proto(p.Protocol)).SelectMany(g =>
+                    Merge(g.Select(p => p.Number is { } n ? ((uint)n, (uint)(p.EndPort ?? n)) : (0u, 65535u)))
+                        .Select(r => $"{g.Key} . {(r.First == r.Last ? $"{r.First}" : $"{r.First}-{r.Last}")}"));
+                sets[name] = new("inet_proto . inet_service", true, elements.ToHashSet(StringComparer.Ordinal));
+                portMatches.Add($"meta l4proto . th dport @{name}");
+            }
+            if (named.Count > 0)
+            {
+                var name = NamedPorts(id, direction, index);
+                var elements = destinations.SelectMany(pod => named.SelectMany(port => pod.NamedPorts
+                    .Where(np => np.Name == port.Name && np.Protocol == port.Protocol)
+                    .Select(np => $"{pod.Ip} . {Proto(np.Protocol)} . {np.Port}")));
+                sets[name] = Plain("ipv4_addr . inet_proto . inet_service", elements);
+                portMatches.Add($"ip daddr . meta l4proto . th dport @{name}");
+            }
+        }
+        return from peer in peerMatches
+               from port in portMatches
+               select $"{peer} {port} accept".Trim().Replace("  ", " ");
+    }
+
+    /// <summary>Whether a peer's selectors pick the Pod: podSelector alone means the policy's namespace; with a
+    /// namespaceSelector both must match (one peer is an AND); a namespaceSelector alone means every Pod there.</summary>
+    static bool Selects(string policyNamespace, PeerView peer, PodView pod, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> nsLabels)
+    {
+        if (peer.NamespaceSelector is null)
+            return pod.Namespace == policyNamespace && peer.PodSelector is not null && Matches(peer.PodSelector, pod.Labels);
+        var labels = nsLabels.GetValueOrDefault(pod.Namespace) ?? new Dictionary<string, string>();
+        return Matches(peer.NamespaceSelector, labels) && (peer.PodSelector is null || Matches(peer.PodSelector, pod.Labels));
+    }
+
+    static bool Matches(JsonObject selector, IReadOnlyDictionary<string, string> labels) =>
+        LabelSelectorRules.Matches(selector, [.. labels]) == true;
+
+    static string Proto(string protocol) => protocol.ToLowerInvariant();
+
+    static PolicySet Plain(string type, IEnumerable<string> elements) => new(type, false, elements.ToHashSet(StringComparer.Ordinal));
+
+    /// <summary>Overlapping or adjacent ranges joined: an interval set refuses overlapping elements.</summary>
+    static List<(uint First, uint Last)> Merge(IEnumerable<(uint First, uint Last)> ranges)
+    {
+        var merged = new List<(uint First, uint Last)>();
+        foreach (var r in ranges.OrderBy(r => r.First))
+        {
+            if (merged.Count > 0 && (ulong)r.First <= (ulong)merged[^1].Last + 1)
+                merged[^1] = (merged[^1].First, Math.Max(merged[^1].Last, r.Last));
+            else merged.Add(r);
+        }
+        return merged;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Text;
+
+namespace Podway.Proxy.Policy;
+
+/// <summary>Names in the policy table `ip podway-&lt;cluster&gt;-policy` (so the cluster's cleanup `podway-&lt;cluster&gt;-*` removes it).</summary>
+public static class PolicyNames
+{
+    public static string TableFor(string proxyTable) => $"{proxyTable}-policy";
+
+    /// <summary>Hooked at filter forward, after nat prerouting (-100): every packet is seen with its DNATed Pod address.</summary>
+    public const string EgressChain = "egress";
+    public const string IngressChain = "ingress";
+    public const int EgressPriority = 0;
+    /// <summary>After egress: an accept there passes the packet on to this chain; a drop anywhere is final.</summary>
+    public const int IngressPriority = 1;
+    /// <summary>The node's own addresses (node IP, Pod bridge gateway): kubelet probes are never subject to policy.</summary>
+    public const string NodeIpsSet = "node-ips";
+    public const string IngressDropLog = "drops-ingress";
+    public const string EgressDropLog = "drops-egress";
+    public const string DropLogType = "ipv4_addr . ipv4_addr . inet_proto . inet_service";
+
+    /// <summary>A short stable id per policy (chain names stay short whatever the namespace/name): "np" + FNV-1a of namespace/name.</summary>
+    public static string Id(string policyKey)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(policyKey)) hash = (hash ^ b) * 16777619u;
+        return $"np{hash:x8}";
+    }
+
+    public static string Short(string direction) => direction == "ingress" ? "in" : "eg";
+    public static string Targets(string id) => $"{id}-pods";
+    public static string Chain(string id, string direction) => $"{id}-{Short(direction)}";
+    public static string Counter(string id, string direction) => $"{id}-{Short(direction)}-drops";
+    public static string PeerPods(string id, string direction, int rule) => $"{id}-{Short(direction)}{rule}-pods";
+    public static string PeerBlocks(string id, string direction, int rule) => $"{id}-{Short(direction)}{rule}-blocks";
+    public static string Ports(string id, string direction, int rule) => $"{id}-{Short(direction)}{rule}-ports";
+    public static string NamedPorts(string id, string direction, int rule) => $"{id}-{Short(direction)}{rule}-named";
+}

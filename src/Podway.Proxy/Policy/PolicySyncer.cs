@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Podway.Proxy.Nft;
+using static Podway.Proxy.Policy.PolicyNames;
+
+namespace Podway.Proxy.Policy;
+
+/// <summary>
+/// Brings the policy table to a <see cref="PolicyRuleset"/>: a full sync (table replaced in one transaction) first
+/// and after any failure, otherwise a partial sync of only the differences to what was applied: set elements added
+/// and deleted (interval sets rewritten whole), chains whose rules changed flushed and rewritten, new policy objects
+/// added and gone ones deleted after the hooked chains stop jumping to them. All in one atomic transaction.
+/// </summary>
+public sealed class PolicySyncer(INftables nft, string table)
+{
+    /// <summary>How long a drop stays in the drop-log sets (one log line per flow and window).</summary>
+    public const int DropLogSeconds = 60;
+
+    PolicyRuleset? _applied;
+
+    public string Table => table;
+
+    /// <summary>Applies the ruleset; returns the number of nft operations sent (0: nothing changed).</summary>
+    /// <exception cref="NftException">nft refused it; nothing of it applied and the next sync is a full one.</exception>
+    public async Task<(int Operations, bool Full, TimeSpan Took)> SyncAsync(PolicyRuleset desired, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        var tx = new NftTransaction("ip", table);
+        var full = _applied is null;
+        if (full) WriteFull(tx, desired); else WritePartial(tx, _applied!, desired);
+        if (tx.Operations > 0)
+        {
+            _applied = null; // a failure leaves the kernel as it was, but we no longer trust our picture of it
+            await nft.RunAsync(tx, ct);
+        }
+        _applied = desired;
+        return (tx.Operations, full, sw.Elapsed);
+    }
+
+    /// <summary>Forgets what was applied: the next sync replaces the table.</summary>
+    public void Invalidate() => _applied = null;
+
+    static void WriteFull(NftTransaction tx, PolicyRuleset r)
+    {
+        tx.AddTable("podway network policy");
+        tx.DeleteTable();
+        tx.AddTable("podway network policy");
+        foreach (var log in new[] { IngressDropLog, EgressDropLog })
+            tx.AddSet(log, DropLogType, flags: "dynamic,timeout", timeoutSeconds: DropLogSeconds);
+        foreach (var c in r.Counters) tx.AddCounter(c);
+        foreach (var (name, set) in r.Sets) AddSet(tx, name, set);
+        foreach (var (name, _) in r.Chains.Where(c => !IsHooked(c.Key))) tx.AddChain(name);
+        foreach (var (name, rules) in r.Chains.Where(c => !IsHooked(c.Key))) foreach (var rule in rules) tx.AddRule(name, rule);
+        foreach (var (name, rules) in r.Chains.Where(c => IsHooked(c.Key)))
+        {
+            tx.AddChain(name, Hook(name));
+            foreach (var rule in rules) tx.AddRule(name, rule);
+        }
+    }
+
+    static void WritePartial(NftTransaction tx, PolicyRuleset old, PolicyRuleset r)
+    {
+        foreach (var c in r.Counters.Except(old.Counters)) tx.AddCounter(c);
+        foreach (var (name, set) in r.Sets)
+        {
+            if (!old.Sets.TryGetValue(name, out var before)) { AddSet(tx, name, set); continue; }
+            if (!before.SameShape(set)) throw new InvalidOperationException($"set {name} changed its type; names encode the type");
+            if (set.Interval)
+            {
+                // Interval elements may merge differently; rewriting the (small, policy-defined) set avoids overlaps.
+                if (before.Elements.SetEquals(set.Elements)) continue;
+                tx.FlushSet(name, false);
+                foreach (var e in set.Elements) tx.AddElement(name, e);
+                continue;
+            }
+            foreach (var e in before.Elements.Except(set.Elements)) tx.DeleteElement(name, e);
+            foreach (var e in set.Elements.Except(before.Elements)) tx.AddElement(name, e);
+        }
+        foreach (var (name, _) in r.Chains.Where(c => !old.Chains.ContainsKey(c.Key))) tx.AddChain(name);
+        // Policy chains before the hooked chains that jump to them.
+        foreach (var (name, rules) in r.Chains.OrderBy(c => IsHooked(c.Key)))
+        {
+            var before = old.Chains.GetValueOrDefault(name);
+            if (before is not null && before.SequenceEqual(rules)) continue;
+            if (before is not null) tx.FlushChain(name);
+            foreach (var rule in rules) tx.AddRule(name, rule);
+        }
+        foreach (var name in old.Chains.Keys.Where(c => !r.Chains.ContainsKey(c)))
+        {
+            tx.FlushChain(name);
+            tx.DeleteChain(name);
+        }
+        foreach (var name in old.Sets.Keys.Where(s => !r.Sets.ContainsKey(s))) tx.DeleteSet(name, false);
+        foreach (var c in old.Counters.Except(r.Counters)) tx.DeleteCounter(c);
+    }
+
+    static void AddSet(NftTransaction tx, string name, PolicySet set)
+    {
+        tx.AddSet(name, set.Type, flags: set.Interval ? "interval" : null);
+        foreach (var e in set.Elements) tx.AddElement(name, e);
+    }
+
+    static bool IsHooked(string chain) => chain is IngressChain or EgressChain;
+
+    static BaseChain Hook(string chain) =>
+        new("filter", "forward", chain == IngressChain ? IngressPriority : EgressPriority);
+}
