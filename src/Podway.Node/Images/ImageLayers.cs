@@ -34,8 +34,8 @@ internal static class ImageLayers
         // of Debian's nginx that its config includes; temp paths where Debian's binary was built to put them.
         layer.File("etc/passwd", BaseLayer.Passwd([("nginx", 101, 101, "/nonexistent", "/bin/false")]));
         layer.File("etc/group", BaseLayer.Group([("nginx", 101)]));
-        foreach (var file in new[] { "mime.types", "fastcgi_params", "fastcgi.conf", "scgi_params", "uwsgi_params", "koi-utf", "koi-win", "win-utf" })
-            layer.CopyFromHost($"/etc/nginx/{file}");
+        layer.CopyFromHost(new[] { "mime.types", "fastcgi_params", "fastcgi.conf", "scgi_params", "uwsgi_params", "koi-utf", "koi-win", "win-utf" }
+            .Select(file => $"/etc/nginx/{file}"));
         layer.Dir("var/log/nginx");
         layer.Symlink("var/log/nginx/access.log", "/dev/stdout");
         layer.Symlink("var/log/nginx/error.log", "/dev/stderr");

@@ -452,7 +452,7 @@ internal sealed class PodWorker
         ContainerRun run;
         try
         {
-            run = ContainerLauncher.Start(_ctx.Runtime, sandbox, launch);
+            run = await ContainerLauncher.StartAsync(_ctx.Runtime, sandbox, launch);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

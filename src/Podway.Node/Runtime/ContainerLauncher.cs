@@ -22,7 +22,7 @@ internal static class ContainerLauncher
         echo "$?" > "$0.exit.tmp" && mv "$0.exit.tmp" "$0.exit"
         """;
 
-    public static ContainerRun Start(ContainerRuntime runtime, SandboxInfo sandbox, ContainerLaunch launch)
+    public static async Task<ContainerRun> StartAsync(ContainerRuntime runtime, SandboxInfo sandbox, ContainerLaunch launch)
     {
         Directory.CreateDirectory(launch.Paths.Dir);
         foreach (var stale in new[] { launch.Paths.PidFile, launch.Paths.ExitFile, launch.Paths.OffsetsFile })
@@ -46,9 +46,10 @@ internal static class ContainerLauncher
         else process.StandardInput.Close(); // no stdin: the container reads EOF, as from /dev/null
         var startTime = ProcStat.StartTime(process.Id) ?? 0;
         // Started means the container exists, as the CRI reports it: crun writes its pid once it has created it.
-        // Until then an exec or a probe would find no container.
-        for (var waited = 0; waited < 10_000 && !File.Exists(launch.Paths.PidFile) && !process.HasExited; waited += 5)
-            Thread.Sleep(5);
+        // Until then an exec or a probe would find no container. The wait yields its thread: Pods start in parallel,
+        // and blocked pool threads (one per starting container) starved the agent for seconds after `up`.
+        for (var waited = Stopwatch.StartNew(); waited.ElapsedMilliseconds < 10_000 && !File.Exists(launch.Paths.PidFile) && !process.HasExited;)
+            await Task.Delay(5);
         return new ContainerRun(launch.Paths, process.Id, startTime, DateTime.UtcNow, stdin, launch.StdinOnce, launch.Tty, runtime, handle, process);
     }
 }

@@ -26,6 +26,10 @@ internal static class AgentCommand
     {
         var paths = ClusterTarget.Resolve(cmd, ctx.DataRoot);
         ctx.RequireRoot("agent", "it runs Pods in network namespaces");
+        // Pod starts run host programs and wait for them (CNI plugins, crun, cp) on pool threads; with the pool's
+        // default of one thread per core, the first Pods after `up` queued for seconds behind each other's waits.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), io);
         var config = ClusterConfig.Load(paths.ConfigFile) ?? throw new CliException($"no cluster.json in {paths.DataDir}");
         if (!int.TryParse(cmd.Value("--node") ?? "0", out var index) || index < 0)
             throw new UsageException("--node must be a node index (0, 1, ...)");

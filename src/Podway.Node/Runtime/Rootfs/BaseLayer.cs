@@ -42,7 +42,7 @@ internal static class BaseLayer
         // Debian's merged /usr: the top-level program and library directories are links into /usr.
         foreach (var dir in new[] { "bin", "sbin", "lib", "lib64", "lib32", "libx32" })
             if (Path.Exists($"/usr/{dir}")) layer.Symlink(dir, $"usr/{dir}");
-        foreach (var entry in HostEtc) layer.CopyFromHost($"/etc/{entry}");
+        layer.CopyFromHost(HostEtc.Select(entry => $"/etc/{entry}"));
         layer.File("etc/passwd", Passwd([]));
         layer.File("etc/group", Group([]));
         layer.File("etc/nsswitch.conf", "passwd: files\ngroup: files\nshadow: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\nethers: files\nrpc: files\n");
