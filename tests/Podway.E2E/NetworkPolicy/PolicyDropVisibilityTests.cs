@@ -19,9 +19,9 @@ public sealed class PolicyDropVisibilityTests(NetpolCluster netpol)
             await Eventually.ValueAsync(() => Cluster.KubectlAsync("exec", "-n", netpol.Ns("y"), "b", "--", "/agnhost", "connect", $"{to}:81", "--timeout=1s"),
                 r => r.ExitCode != 0 && r.Stderr.Contains("TIMEOUT"), "y/b -> z/c:81 dropped", 60);
 
-            var nodeIp = (await Cluster.KubectlAsync("get", "nodes", "-o", "jsonpath={.items[0].status.addresses[?(@.type==\"InternalIP\")].address}")).Stdout.Trim();
+            // The proxy's metrics listen on 127.0.0.1 of the node's network namespace (kube-proxy's default).
             var line = $"podway_networkpolicy_dropped_packets_total{{namespace=\"{ns}\",policy=\"deny-to-c\",direction=\"ingress\"}} ";
-            var metrics = await Eventually.ValueAsync(() => Processes.RunAsync("curl", ["-s", "--max-time", "5", $"http://{nodeIp}:10249/metrics"]),
+            var metrics = await Eventually.ValueAsync(() => Processes.RunAsync("ip", ["netns", "exec", $"podway-{Cluster.Name}-n0", "curl", "-s", "--max-time", "5", "http://127.0.0.1:10249/metrics"]),
                 r => r.Stdout.Split('\n').Any(l => l.StartsWith(line) && long.TryParse(l[line.Length..], out var n) && n > 0), "the drop counted on /metrics", 30);
             Assert.Contains("podway_networkpolicy_syncs_total", metrics.Stdout);
 
