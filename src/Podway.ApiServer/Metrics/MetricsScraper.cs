@@ -42,7 +42,12 @@ internal sealed class MetricsScraper : IAsyncDisposable
         using var timer = new PeriodicTimer(_resolution);
         try
         {
-            do await ScrapeAllAsync(ct);
+            do
+            {
+                // One bad round (a store read, a kubelet's odd answer) must not end the scraping for good.
+                try { await ScrapeAllAsync(ct); }
+                catch (Exception e) when (e is not OperationCanceledException) { }
+            }
             while (await timer.WaitForNextTickAsync(ct));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
