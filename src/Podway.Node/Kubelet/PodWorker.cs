@@ -416,6 +416,7 @@ internal sealed class PodWorker
         }
 
         await Event(EventRecorder.Normal, "Pulled", $"Container image \"{slot.Image}\" already present on machine");
+        foreach (var warning in UnsupportedSettings.Of(pod, spec)) await Event(EventRecorder.Warning, "UnsupportedSetting", warning);
         var fullEnv = new Dictionary<string, string>
         {
             ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -438,6 +439,9 @@ internal sealed class PodWorker
             slot.WaitingReason = slot.WaitingMessage = null;
         }
         var paths = ContainerPaths.For(_ctx.Node.StateDir, Uid, slot.Name, slot.RestartCount);
+        var targetPid = TargetPid(slot);
+        if (targetPid is null && slot.TargetContainerName is { } target && pod["spec"]?["shareProcessNamespace"]?.GetValue<bool>() != true)
+            await Event(EventRecorder.Warning, "UnsupportedSetting", UnsupportedSettings.TargetNotRunning(target));
         var launch = new ContainerLaunch(resolved.File, resolved.Args, fullEnv, workingDir,
             spec["stdin"]?.GetValue<bool>() == true, spec["stdinOnce"]?.GetValue<bool>() == true, spec["tty"]?.GetValue<bool>() == true, paths)
         {
@@ -447,7 +451,7 @@ internal sealed class PodWorker
             Seccomp = security.Seccomp == "RuntimeDefault" ? SeccompProfiles.RuntimeDefault(security.Capabilities) : null,
             Resources = ContainerResources.From(spec),
             SharePidNamespace = pod["spec"]?["shareProcessNamespace"]?.GetValue<bool>() == true,
-            JoinPidNamespaceOf = TargetPid(slot),
+            JoinPidNamespaceOf = targetPid,
         };
         ContainerRun run;
         try
