@@ -25,7 +25,7 @@ internal sealed class MetricsApi(IObjectStore store, MetricsScraper scraper)
         if (!path.StartsWith(Prefix, StringComparison.Ordinal)) return false;
         var parts = path[Prefix.Length..].Trim('/').Split('/');
         if (ctx.Request.Method != "GET")
-            throw ApiException.MethodNotAllowed($"the server does not allow this method on the requested resource");
+            throw ApiException.MethodNotAllowed("the server does not allow this method on the requested resource");
         JsonObject body = parts switch
         {
             ["nodes"] => List("NodeMetricsList", Filtered(ctx, BuiltinResources.Node, null).Select(NodeMetrics)),

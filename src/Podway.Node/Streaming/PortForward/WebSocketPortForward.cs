@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
+using Podway.Node.Streaming.Transport;
 
 namespace Podway.Node.Streaming.PortForward;
 
@@ -103,42 +104,27 @@ internal static class WebSocketPortForward
     }
 
     /// <summary>
-    /// Client messages: data for channel 2i goes to port i's connection; anything else is ignored. Binary data is passed
-    /// on frame by frame, as Go's websocket reader does: clients may never end a message (the C# client sends every
-    /// write as a fragment), so the channel byte of a message's first frame names the channel of its continuations.
+    /// Client messages: data for channel 2i goes to port i's connection; anything else is ignored. Binary data goes on
+    /// frame by frame (ChannelFrameReader); base64 messages are decoded whole.
     /// </summary>
     static async Task ReceiveAsync(WebSocket socket, bool base64, TcpClient?[] connections, CancellationToken ct)
     {
-        var buffer = new byte[64 * 1024];
+        var reader = new ChannelFrameReader(socket);
         var text = new MemoryStream();
-        var channel = -1; // of the message being received; -1 at a message boundary
         try
         {
-            while (true)
+            while (await reader.ReadAsync(ct) is var (channel, data, ended))
             {
-                var result = await socket.ReceiveAsync(buffer, ct);
-                if (result.MessageType == WebSocketMessageType.Close) return;
-                ReadOnlyMemory<byte> data;
                 if (base64)
                 {
-                    text.Write(buffer, 0, result.Count);
-                    if (!result.EndOfMessage) continue;
-                    var message = text.ToArray();
-                    text.SetLength(0);
-                    if (message.Length == 0) continue;
-                    channel = message[0] - '0';
-                    try { data = Convert.FromBase64String(Encoding.ASCII.GetString(message, 1, message.Length - 1)); }
-                    catch (FormatException) { channel = -1; continue; }
+                    text.Write(data.Span);
+                    if (!ended) continue;
+                    channel -= '0'; // the channel is a digit in the text protocol
+                    try { data = Convert.FromBase64String(Encoding.ASCII.GetString(text.ToArray())); }
+                    catch (FormatException) { continue; }
+                    finally { text.SetLength(0); }
                 }
-                else
-                {
-                    var start = 0;
-                    if (channel < 0 && result.Count > 0) { channel = buffer[0]; start = 1; }
-                    data = buffer.AsMemory(start, result.Count - start);
-                }
-                var target = channel;
-                if (result.EndOfMessage) channel = -1;
-                if (data.Length == 0 || target < 0 || target % 2 != 0 || target / 2 >= connections.Length || connections[target / 2] is not { } tcp) continue;
+                if (data.Length == 0 || channel < 0 || channel % 2 != 0 || channel / 2 >= connections.Length || connections[channel / 2] is not { } tcp) continue;
                 try { await tcp.GetStream().WriteAsync(data, ct); }
                 catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException) { }
             }

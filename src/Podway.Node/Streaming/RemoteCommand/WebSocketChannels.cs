@@ -38,29 +38,16 @@ internal sealed class WebSocketChannels : RemoteCommandChannels
     public override Stream? Stderr { get; }
     public override CancellationToken ClientGone => _gone.Token;
 
-    /// <summary>
-    /// Stdin is passed on frame by frame, as Go's websocket reader does: a client may never end a message (the C#
-    /// client sends every write as a fragment), so the first frame's channel byte names the channel of its
-    /// continuations. Resize and close messages are small and taken whole.
-    /// </summary>
+    /// <summary>Stdin is passed on frame by frame (ChannelFrameReader); resize and close messages are small and taken whole.</summary>
     async Task ReceiveLoopAsync()
     {
-        var buffer = new byte[64 * 1024];
+        var reader = new ChannelFrameReader(_socket);
         var control = new MemoryStream();
-        var channel = -1; // of the message being received; -1 at a message boundary
         try
         {
-            while (true)
+            while (await reader.ReadAsync(CancellationToken.None) is var (channel, data, ended))
             {
-                var result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
-                if (result.MessageType == WebSocketMessageType.Close) break;
-                var start = 0;
-                if (channel < 0 && result.Count > 0) { channel = buffer[0]; start = 1; }
-                var data = buffer.AsMemory(start, result.Count - start);
-                var ended = result.EndOfMessage;
-                var current = channel;
-                if (ended) channel = -1;
-                if (current == StdinChannel)
+                if (channel == StdinChannel)
                 {
                     if (_stdin != null && data.Length > 0) await _stdin.Writer.WriteAsync(data);
                     continue;
@@ -69,7 +56,7 @@ internal sealed class WebSocketChannels : RemoteCommandChannels
                 if (!ended) continue;
                 var message = control.ToArray();
                 control.SetLength(0);
-                switch (current)
+                switch (channel)
                 {
                     case ResizeChannel:
                         Resize(Encoding.UTF8.GetString(message));
