@@ -56,18 +56,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         return ns;
     }
 
-    /// <summary>
-    /// One `up` at a time in this test run: `up` picks node and Pod ranges that no cluster it can see uses or the host
-    /// routes, and two started at the same instant would pick the same (the suites' fixtures start in parallel).
-    /// </summary>
-    static readonly SemaphoreSlim UpGate = new(1, 1);
-
-    public async Task<ProcessResult> UpAsync()
-    {
-        await UpGate.WaitAsync();
-        try { return await PodwayAsync("up", "--name", Name, "--data-dir", DataDir, "--api-port", ApiPort.ToString(), "--resolv-conf", ResolvConf); }
-        finally { UpGate.Release(); }
-    }
+    public Task<ProcessResult> UpAsync() =>
+        PodwayAsync("up", "--name", Name, "--data-dir", DataDir, "--api-port", ApiPort.ToString(), "--resolv-conf", ResolvConf);
 
     public Task<ProcessResult> DownAsync(bool purge = false) =>
         purge ? PodwayAsync("down", "--name", Name, "--data-dir", DataDir, "--purge") : PodwayAsync("down", "--name", Name, "--data-dir", DataDir);

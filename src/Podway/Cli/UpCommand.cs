@@ -38,19 +38,11 @@ internal static class UpCommand
 
         DataDir.Ensure(paths);
         ClusterTarget.Remember(paths, ctx.DataRoot);
-        var config = ClusterConfigResolver.Resolve(paths, portFlag, ClusterConfigResolver.OthersUnder(ctx.DataRoot, paths), DateTimeOffset.UtcNow,
-            HostSystem.HostRoutes.Current());
-        // Unlike the port, the resolvers may change between runs (a new network); the stored value holds until then.
-        if (resolvConfFlag is not null) config = config with { ResolvConf = resolvConfFlag };
-        if (!PortProbe.IsFree(config.ApiPort))
-            throw new CliException(!File.Exists(paths.ConfigFile)
-                ? $"port {config.ApiPort} is already in use; choose another with --api-port"
-                : $"port {config.ApiPort} is already in use (cluster {paths.Name} is configured for it in {paths.ConfigFile}); stop whatever listens there, or run podway down --name {paths.Name} --purge and choose another --api-port");
+        var config = ChooseSettings(paths, portFlag, resolvConfFlag, ctx.DataRoot);
 
         ctx.Out.WriteLine($"Starting cluster \"{paths.Name}\" (data dir {paths.DataDir})");
         var steps = new StepPrinter(ctx.Out);
         steps.Run("prerequisites", () => Prerequisites.Ensure(ctx.Out));
-        config.Save(paths.ConfigFile);
         var creds = steps.Run("certificates", () => ClusterPki.LoadOrCreate(paths, config, DateTimeOffset.UtcNow), _ => paths.PkiDir);
         var userKubeconfig = ClusterKubeconfig.Write(paths, ClusterKubeconfig.EntryFor(paths, config, creds), ctx);
 
@@ -71,6 +63,22 @@ internal static class UpCommand
         ctx.Out.WriteLine($"  sudo ./podway status{NameFlag(paths)}");
         ctx.Out.WriteLine($"Stop it with: sudo ./podway down{NameFlag(paths)}   (add --purge to delete its data too)");
         return 0;
+    }
+
+    /// <summary>Settings for this run, recorded at once under the range lock so a concurrent `up` sees the ranges taken.</summary>
+    static ClusterConfig ChooseSettings(ClusterPaths paths, int? portFlag, string? resolvConfFlag, string dataRoot)
+    {
+        using var rangeLock = RangeLock.Acquire(dataRoot);
+        var config = ClusterConfigResolver.Resolve(paths, portFlag, ClusterConfigResolver.OthersUnder(dataRoot, paths), DateTimeOffset.UtcNow,
+            HostSystem.HostRoutes.Current());
+        // Unlike the port, the resolvers may change between runs (a new network); the stored value holds until then.
+        if (resolvConfFlag is not null) config = config with { ResolvConf = resolvConfFlag };
+        if (!PortProbe.IsFree(config.ApiPort))
+            throw new CliException(!File.Exists(paths.ConfigFile)
+                ? $"port {config.ApiPort} is already in use; choose another with --api-port"
+                : $"port {config.ApiPort} is already in use (cluster {paths.Name} is configured for it in {paths.ConfigFile}); stop whatever listens there, or run podway down --name {paths.Name} --purge and choose another --api-port");
+        config.Save(paths.ConfigFile);
+        return config;
     }
 
     public static string NameFlag(ClusterPaths paths) => paths.Name == ClusterTarget.DefaultName ? "" : $" --name {paths.Name}";
