@@ -36,9 +36,10 @@ public sealed class ApiServerHost : IAsyncDisposable
         Store = store;
         var clock = TimeProvider.System;
         Registry = new ObjectRegistry(store, options, clock);
+        var kubelets = new Proxy.KubeletConnector(options.KubeletClientCertificate, options.CertificateAuthority);
         _resources = new ResourceHandler(Registry, new ListWatchHandler(store, clock), new ScaleHandler(Registry), clock,
-            new Proxy.PodStreamingProxy(Registry, options.KubeletToken));
-        _metricsScraper = new Metrics.MetricsScraper(store, options.KubeletToken, options.MetricResolution);
+            new Proxy.PodStreamingProxy(Registry, kubelets));
+        _metricsScraper = new Metrics.MetricsScraper(store, kubelets, options.MetricResolution);
         _metrics = new Metrics.MetricsApi(store, _metricsScraper);
 
         var builder = WebApplication.CreateSlimBuilder();

@@ -19,8 +19,11 @@ public sealed record ApiServerOptions
     /// <summary>Bearer tokens accepted (from the data dir); anything else is 401.</summary>
     public required IReadOnlySet<string> Tokens { get; init; }
     public string ServiceCidr { get; init; } = "10.96.0.0/12";
-    /// <summary>The bearer token the API server presents to kubelets when proxying pods/log, exec, attach and portforward.</summary>
-    public string? KubeletToken { get; init; }
+    /// <summary>
+    /// The client certificate (with key) the API server presents to kubelets for pods/log, exec, attach, portforward and
+    /// metrics; kubelets' serving certificates are checked against CertificateAuthority. Without both, kubelets are out of reach.
+    /// </summary>
+    public X509Certificate2? KubeletClientCertificate { get; init; }
     /// <summary>How often the metrics API scrapes the kubelets (metrics-server's --metric-resolution); usage is averaged over it.</summary>
     public TimeSpan MetricResolution { get; init; } = TimeSpan.FromSeconds(15);
     public int NodePortMin { get; init; } = 30000;

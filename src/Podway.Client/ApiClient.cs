@@ -34,7 +34,7 @@ public sealed class ApiClient : IDisposable
         if (insecure)
             handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
         else if (ca is not null)
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, errors) => TrustedBy(ca, cert, errors);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, errors) => Podway.Api.Tls.CaTrust.ServerTrusted(ca, cert, errors);
         // Watches stay open for many minutes, so the per-request timeout is applied by hand instead. HTTP/2 over
         // TLS (as client-go uses) carries every watch of a process on one connection; plain http stays on 1.1.
         _http = new HttpClient(handler)
@@ -54,19 +54,6 @@ public sealed class ApiClient : IDisposable
 
     public static ApiClient FromKubeConfig(KubeConfig config) =>
         new(config.Server, config.Token, config.CertificateAuthority, config.ClientCertificate, config.InsecureSkipTlsVerify);
-
-    /// <summary>The server certificate must chain to the given CA alone; the host name must still match.</summary>
-    static bool TrustedBy(X509Certificate2 ca, X509Certificate? presented, SslPolicyErrors errors)
-    {
-        if (presented is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
-            return false;
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(presented);
-        return chain.Build(leaf);
-    }
 
     /// <summary>
     /// The built-in types this server serves with all of <paramref name="verbs"/>, read from the legacy discovery

@@ -46,10 +46,13 @@ public static class ControlPlane
         var hostIp = nodes[0].HostIp;
         // Each component has a credential of its own, as kube's components have their own identities; they are kept
         // in the data dir, so agents and add-on Pods stay authorized when the control plane restarts under them.
-        var (controllerToken, agentToken, kubeletToken, dnsToken, edgeToken) = Pki.ComponentTokens.LoadOrCreate(Path.Combine(options.Api.DataDir, "pki"));
+        var pkiDir = Path.Combine(options.Api.DataDir, "pki");
+        var (controllerToken, agentToken, dnsToken, edgeToken) = Pki.ComponentTokens.LoadOrCreate(pkiDir);
+        // Kubelets serve TLS with certificates the CA signs here, before their agents start; the API server is their only client.
+        foreach (var node in nodes) Pki.KubeletPki.LoadOrIssueServing(pkiDir, node.NodeName, node.NodeIp, DateTimeOffset.UtcNow).Dispose();
         var api = options.Api with
         {
-            KubeletToken = kubeletToken,
+            KubeletClientCertificate = Pki.KubeletPki.LoadOrIssueApiServerClient(pkiDir, DateTimeOffset.UtcNow),
             Tokens = new HashSet<string>(options.Api.Tokens) { controllerToken, agentToken, dnsToken, edgeToken },
             ListenAddresses = options.Api.ListenAddresses.Append(hostIp).Distinct().ToList(),
         };
@@ -77,7 +80,6 @@ public static class ControlPlane
         var secrets = new Dictionary<string, string>
         {
             [Cli.AgentCommand.AgentTokenVariable] = agentToken,
-            [Cli.AgentCommand.KubeletTokenVariable] = kubeletToken,
         };
         // The watchdog repairs the node network if part of it vanishes; supervisors start agents only into a whole one.
         var supervisors = new List<AgentSupervisor>();

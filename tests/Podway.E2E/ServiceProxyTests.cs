@@ -131,4 +131,29 @@ public sealed class ServiceProxyTests(ClusterFixture cluster)
         Assert.True(healthz.ExitCode == 0 && healthz.Stdout.TrimEnd().EndsWith(" 200", StringComparison.Ordinal), healthz.ToString());
         Assert.Contains("\"nodeEligible\": true", healthz.Stdout);
     }
+
+    /// <summary>
+    /// The kubelet port (10250 on the node IP) speaks only TLS, with a certificate from the cluster CA for the node IP,
+    /// and lets in only the API server's client certificate: a Pod gets nothing over plain HTTP and kube's 401
+    /// without a certificate, while `kubectl logs` (proxied by the API server over that TLS) works.
+    /// </summary>
+    [Fact]
+    public async Task KubeletPort_FromPod_TlsOnlyAndUnauthorized_KubectlLogsStillServed()
+    {
+        var ns = await cluster.NewNamespaceAsync("kubelet-tls");
+        var client = await ClientPodAsync(ns);
+        var nodeIp = (await cluster.KubectlAsync("get", "nodes", "-o", "jsonpath={.items[0].status.addresses[?(@.type==\"InternalIP\")].address}")).Stdout.Trim();
+        var url = $"{nodeIp}:10250/containerLogs/{ns}/client/client";
+
+        var plain = await cluster.KubectlAsync("exec", client, "-n", ns, "--", "curl", "-s", "-m", "5", $"http://{url}");
+        Assert.True(plain.ExitCode != 0 && !plain.Stdout.Contains("sleep"), $"plain HTTP answered: {plain}");
+        var anonymous = await cluster.KubectlAsync("exec", client, "-n", ns, "--", "curl", "-sk", "-m", "5", "-w", " %{http_code}", $"https://{url}");
+        Assert.True(anonymous.ExitCode == 0 && anonymous.Stdout.Trim() == "Unauthorized\n 401", anonymous.ToString());
+
+        var ca = Path.Combine(cluster.DataDir, "pki", "ca.crt");
+        var verified = await Processes.RunAsync("ip", ["netns", "exec", $"podway-{cluster.Name}-n0", "curl", "-s", "-m", "5", "--cacert", ca, "-o", "/dev/null", "-w", "%{http_code}", $"https://{url}"]);
+        Assert.True(verified.ExitCode == 0 && verified.Stdout.Trim() == "401", $"the kubelet's certificate does not verify for {nodeIp}: {verified}");
+
+        Assert.Equal(0, (await cluster.KubectlAsync("logs", client, "-n", ns)).ExitCode);
+    }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Headers;
 using Podway.Api.Resources;
 using Podway.ApiServer.Proxy;
 using Podway.Storage;
@@ -19,20 +18,18 @@ internal sealed record NodeUsage(DateTimeOffset Time, TimeSpan Window, double Co
 internal sealed class MetricsScraper : IAsyncDisposable
 {
     readonly IObjectStore _store;
-    readonly string? _kubeletToken;
     readonly TimeSpan _resolution;
     readonly HttpClient _http;
     readonly ConcurrentDictionary<string, (KubeletResourceScrape? Previous, KubeletResourceScrape Latest)> _nodes = new();
     readonly CancellationTokenSource _stop = new();
     Task _loop = Task.CompletedTask;
 
-    public MetricsScraper(IObjectStore store, string? kubeletToken, TimeSpan resolution)
+    public MetricsScraper(IObjectStore store, KubeletConnector kubelets, TimeSpan resolution)
     {
         _store = store;
-        _kubeletToken = kubeletToken;
         _resolution = resolution;
         // A slow kubelet must not hold up the other nodes' scrapes past the next round.
-        _http = new HttpClient { Timeout = TimeSpan.FromTicks(Math.Max(resolution.Ticks / 2, TimeSpan.FromSeconds(1).Ticks)) };
+        _http = kubelets.CreateHttpClient(TimeSpan.FromTicks(Math.Max(resolution.Ticks / 2, TimeSpan.FromSeconds(1).Ticks)));
     }
 
     public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
@@ -62,12 +59,10 @@ internal sealed class MetricsScraper : IAsyncDisposable
         {
             var name = node["metadata"]?["name"]?.GetValue<string>() ?? "";
             var (host, port) = KubeletTarget.Endpoint(node);
-            if (host is null || _kubeletToken is null) return;
+            if (host is null) return;
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{host}:{port}/metrics/resource");
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _kubeletToken);
-                using var response = await _http.SendAsync(request, ct);
+                using var response = await _http.GetAsync(KubeletConnector.Url(host, port, "/metrics/resource"), ct);
                 if (!response.IsSuccessStatusCode) return;
                 var scrape = KubeletResourceScrape.Parse(await response.Content.ReadAsStringAsync(ct), DateTimeOffset.UtcNow);
                 _nodes.AddOrUpdate(name, (null, scrape), (_, old) => (old.Latest, scrape));

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Podway.Api.Errors;
 using Podway.Api.Query;
@@ -6,7 +5,7 @@ using Podway.Api.Query;
 namespace Podway.ApiServer.Proxy;
 
 /// <summary>pods/log: a GET to the kubelet's /containerLogs, streamed to the client as it arrives (text/plain).</summary>
-internal sealed class LogProxy(HttpClient http, string? kubeletToken)
+internal sealed class LogProxy(HttpClient http)
 {
     static readonly string[] PassedOn = ["follow", "previous", "timestamps", "tailLines", "limitBytes", "sinceSeconds", "sinceTime"];
 
@@ -24,9 +23,8 @@ internal sealed class LogProxy(HttpClient http, string? kubeletToken)
 
         var path = $"/containerLogs/{Uri.EscapeDataString(target.Namespace)}/{Uri.EscapeDataString(target.Name)}/{Uri.EscapeDataString(target.Container!)}";
         var passed = PassedOn.Where(k => query.ContainsKey(k)).Select(k => $"{k}={Uri.EscapeDataString(query[k].ToString())}").ToList();
-        var uri = new UriBuilder("http", target.Host, target.Port, path) { Query = string.Join("&", passed) }.Uri;
+        var uri = KubeletConnector.Url(target.Host!, target.Port, path, string.Join("&", passed));
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        if (kubeletToken != null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", kubeletToken);
         HttpResponseMessage response;
         try { response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ctx.RequestAborted); }
         catch (HttpRequestException e)

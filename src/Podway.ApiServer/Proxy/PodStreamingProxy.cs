@@ -16,14 +16,12 @@ public sealed class PodStreamingProxy
     readonly LogProxy _logs;
     readonly UpgradeProxy _upgrades;
 
-    /// <param name="kubeletToken">The bearer token kubelets accept (ApiServerOptions.KubeletToken); null sends none.</param>
-    public PodStreamingProxy(Registry.ObjectRegistry registry, string? kubeletToken)
+    public PodStreamingProxy(Registry.ObjectRegistry registry, KubeletConnector kubelets)
     {
         _registry = registry;
         // Followed logs stay open indefinitely: no client timeout.
-        var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) }) { Timeout = Timeout.InfiniteTimeSpan };
-        _logs = new LogProxy(http, kubeletToken);
-        _upgrades = new UpgradeProxy(kubeletToken);
+        _logs = new LogProxy(kubelets.CreateHttpClient(Timeout.InfiniteTimeSpan));
+        _upgrades = new UpgradeProxy(kubelets);
     }
 
     public Task HandleAsync(HttpContext ctx, RequestInfo info)

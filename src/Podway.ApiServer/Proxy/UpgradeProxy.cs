@@ -12,7 +12,7 @@ namespace Podway.ApiServer.Proxy;
 /// kube-apiserver's UpgradeAwareHandler does (toward a WebSocket client, a whole frame per write: WebSocketFrameRelay). A non-101 answer is relayed as it is (kubectl then falls back from
 /// WebSocket to SPDY, or prints the kubelet's text).
 /// </summary>
-internal sealed class UpgradeProxy(string? kubeletToken)
+internal sealed class UpgradeProxy(KubeletConnector kubelets)
 {
     /// <summary>The request headers the upgrade handshake needs; everything else stays with the API server.</summary>
     static readonly string[] Forwarded =
@@ -26,11 +26,9 @@ internal sealed class UpgradeProxy(string? kubeletToken)
         var upgrade = ctx.Features.Get<IHttpUpgradeFeature>();
         if (upgrade is not { IsUpgradableRequest: true }) throw ApiException.BadRequest("Upgrade request required");
 
-        using var kubelet = new TcpClient();
-        try { await kubelet.ConnectAsync(target.Host!, target.Port, ctx.RequestAborted); }
-        catch (SocketException e) { throw ApiException.Internal($"error dialing backend: dial tcp {target.Host}:{target.Port}: {e.Message}"); }
-        kubelet.NoDelay = true;
-        var backend = kubelet.GetStream();
+        var (kubelet, backend) = await kubelets.ConnectAsync(target.Host!, target.Port, ctx.RequestAborted);
+        using var _ = kubelet;
+        await using var __ = backend;
 
         var head = new StringBuilder();
         head.Append($"{ctx.Request.Method} {kubeletPath}{ctx.Request.QueryString} HTTP/1.1\r\n");
@@ -38,7 +36,6 @@ internal sealed class UpgradeProxy(string? kubeletToken)
         foreach (var name in Forwarded)
             foreach (var value in ctx.Request.Headers[name])
                 head.Append($"{name}: {value}\r\n");
-        if (kubeletToken != null) head.Append($"Authorization: Bearer {kubeletToken}\r\n");
         if (ctx.Request.Method != "GET") head.Append("Content-Length: 0\r\n");
         head.Append("\r\n");
         await backend.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), ctx.RequestAborted);
@@ -60,14 +57,19 @@ internal sealed class UpgradeProxy(string? kubeletToken)
 
         // A stopping server (or a client gone) closes the kubelet side, which ends both directions.
         await using var stop = ctx.RequestAborted.Register(kubelet.Dispose);
-        var toKubelet = PipeAsync(client, backend, () => kubelet.Client.Shutdown(SocketShutdown.Send));
-        var toClient = webSocket ? RelayFramesAsync(backend, client, leftover) : PipeAsync(backend, client, () => { });
+        // The client's end of sending reaches the kubelet as TLS close_notify plus FIN: its reads end, its writes go on.
+        var toKubelet = PipeAsync(client, backend, async () =>
+        {
+            if (backend is System.Net.Security.SslStream tls) await tls.ShutdownAsync();
+            kubelet.Client.Shutdown(SocketShutdown.Send);
+        });
+        var toClient = webSocket ? RelayFramesAsync(backend, client, leftover) : PipeAsync(backend, client, () => Task.CompletedTask);
         // The kubelet ends a session; once its side is done, the client gets a moment to finish sending.
         await toClient;
         await Task.WhenAny(toKubelet, Task.Delay(TimeSpan.FromSeconds(1)));
     }
 
-    static async Task PipeAsync(Stream from, Stream to, Action onEnd)
+    static async Task PipeAsync(Stream from, Stream to, Func<Task> onEnd)
     {
         var buffer = new byte[32 * 1024];
         try
@@ -80,7 +82,7 @@ internal sealed class UpgradeProxy(string? kubeletToken)
             }
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException or OperationCanceledException) { }
-        try { onEnd(); } catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+        try { await onEnd(); } catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or InvalidOperationException) { }
     }
 
     static async Task RelayFramesAsync(Stream from, Stream to, byte[] start)

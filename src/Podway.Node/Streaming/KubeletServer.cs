@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Podway.Api.Tls;
 using Podway.Node.Streaming.Logs;
 using Podway.Node.Streaming.PortForward;
 using Podway.Node.Streaming.RemoteCommand;
@@ -16,21 +18,22 @@ namespace Podway.Node.Streaming;
 
 /// <summary>
 /// The kubelet's streaming server: the endpoints the API server proxies pods/log, exec, attach and portforward to
-/// (/containerLogs, /exec, /attach, /portForward, as on the real kubelet), and /metrics/resource for the metrics API. Plain HTTP with a bearer token: it
-/// listens only on the node network, which carries nothing but cluster-internal traffic.
+/// (/containerLogs, /exec, /attach, /portForward, as on the real kubelet), and /metrics/resource for the metrics API.
+/// HTTPS only, with the kubelet's x509 authentication and a fixed authorizer: a client certificate from the cluster CA
+/// whose CN is an authorized user (the API server's) may do everything; no certificate is 401, another user 403.
 /// </summary>
 public sealed class KubeletServer : IAsyncDisposable
 {
     readonly WebApplication _app;
     readonly IContainerStreams _streams;
-    readonly string _token;
+    readonly KubeletAuthorizer _authorizer;
     readonly IResourceMetricsSource? _resourceMetrics;
     readonly ILogger _log;
 
     KubeletServer(KubeletServerOptions options, IContainerStreams streams)
     {
         _streams = streams;
-        _token = options.Token;
+        _authorizer = new KubeletAuthorizer(options.AuthorizedUsers);
         _resourceMetrics = options.ResourceMetrics;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -41,7 +44,17 @@ public sealed class KubeletServer : IAsyncDisposable
             k.Limits.MinResponseDataRate = null; // followed logs and sessions idle by design
             k.Limits.KeepAliveTimeout = TimeSpan.FromMinutes(10);
             k.AddServerHeader = false;
-            k.Listen(options.Address, options.Port, l => l.Protocols = HttpProtocols.Http1);
+            k.Listen(options.Address, options.Port, l =>
+            {
+                l.Protocols = HttpProtocols.Http1;
+                l.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = options.ServingCertificate,
+                    // Asked for, not required: a request without one gets the kubelet's 401 rather than a failed handshake.
+                    ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                    ClientCertificateValidation = (cert, _, _) => CaTrust.ChainsTo(options.ClientCertificateAuthority, cert),
+                });
+            });
         });
         _app = builder.Build();
         _log = _app.Logger;
@@ -65,9 +78,9 @@ public sealed class KubeletServer : IAsyncDisposable
         var path = ctx.Request.Path.Value ?? "/";
         try
         {
-            if (ctx.Request.Headers.Authorization.ToString() != "Bearer " + _token)
+            if (_authorizer.Refusal(ctx.Connection.ClientCertificate, ctx.Request.Method, path) is { } refusal)
             {
-                await PlainAsync(ctx, 401, "Unauthorized");
+                await PlainAsync(ctx, refusal.StatusCode, refusal.Message);
                 return;
             }
             var parts = path.Trim('/').Split('/').Select(Uri.UnescapeDataString).ToArray();

@@ -15,12 +15,11 @@ namespace Podway.Cli;
 /// <summary>
 /// `podway agent`: one node's kubelet, run by the control plane inside the node's network namespace. It reaches
 /// the API server on the host bridge with the credential the control plane hands it, and serves logs, exec,
-/// attach and port-forward to the API server on the node IP.
+/// attach, port-forward and resource metrics to the API server on the node IP (HTTPS, the API server's client certificate only).
 /// </summary>
 internal static class AgentCommand
 {
     public const string AgentTokenVariable = "PODWAY_AGENT_TOKEN";
-    public const string KubeletTokenVariable = "PODWAY_KUBELET_TOKEN";
 
     public static async Task<int> RunAsync(ParsedCommand cmd, CliContext ctx)
     {
@@ -35,8 +34,6 @@ internal static class AgentCommand
             throw new UsageException("--node must be a node index (0, 1, ...)");
         var token = Environment.GetEnvironmentVariable(AgentTokenVariable)
             ?? throw new CliException($"{AgentTokenVariable} is not set: the agent is started by `podway up`, not by hand");
-        var kubeletToken = Environment.GetEnvironmentVariable(KubeletTokenVariable)
-            ?? throw new CliException($"{KubeletTokenVariable} is not set: the agent is started by `podway up`, not by hand");
 
         var node = NodeLayout.For(config.Name, paths.DataDir, config.NodeCidr, config.PodCidr, config.ServiceCidr, index);
         var ca = X509CertificateLoader.LoadCertificateFromFile(paths.CaCert);
@@ -81,7 +78,11 @@ internal static class AgentCommand
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
         using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
         await using var kubelet = await KubeletServer.StartAsync(
-            new KubeletServerOptions { Address = node.NodeIp, Port = node.KubeletPort, Token = kubeletToken, ResourceMetrics = agent.ResourceMetrics }, agent.Streams, cts.Token);
+            new KubeletServerOptions
+            {
+                Address = node.NodeIp, Port = node.KubeletPort, ServingCertificate = Pki.KubeletPki.LoadServing(paths.PkiDir, node.NodeName),
+                ClientCertificateAuthority = ca, ResourceMetrics = agent.ResourceMetrics,
+            }, agent.Streams, cts.Token);
         ctx.Out.WriteLine($"podway agent: node {node.NodeName} ({node.NodeIp}), kubelet on :{kubelet.Port}");
         var proxyTask = proxy.RunAsync(cts.Token);
         var policyTask = policy.RunAsync(cts.Token);

@@ -11,7 +11,7 @@ internal sealed class ReadyProbe(int port, X509Certificate2 ca, string token) : 
     {
         SslOptions = new System.Net.Security.SslClientAuthenticationOptions
         {
-            RemoteCertificateValidationCallback = (_, cert, _, _) => cert is not null && ChainsTo(cert, ca),
+            RemoteCertificateValidationCallback = (_, cert, _, errors) => Podway.Api.Tls.CaTrust.ServerTrusted(ca, cert, errors),
         },
         ConnectTimeout = TimeSpan.FromSeconds(2),
     })
@@ -32,16 +32,6 @@ internal sealed class ReadyProbe(int port, X509Certificate2 ca, string token) : 
         {
             return false;
         }
-    }
-
-    static bool ChainsTo(X509Certificate cert, X509Certificate2 ca)
-    {
-        using var leaf = X509CertificateLoader.LoadCertificate(cert.GetRawCertData());
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(leaf) && leaf.MatchesHostname("127.0.0.1");
     }
 
     public void Dispose() => _http.Dispose();

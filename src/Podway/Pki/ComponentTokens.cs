@@ -4,11 +4,10 @@ using System.Text.Json;
 namespace Podway.Pki;
 
 /// <summary>
-/// The bearer tokens of the cluster's own components (controllers, node agents, the API server's kubelet client, the
-/// DNS and edge add-ons), kept in DATA/pki/components.json (0600) so that they outlive a control-plane restart: agents
+/// The bearer tokens of the cluster's own components (controllers, node agents, the DNS and edge add-ons), kept in DATA/pki/components.json (0600) so that they outlive a control-plane restart: agents
 /// and add-on Pods that keep running across it stay authorized, as service account tokens do on kube.
 /// </summary>
-internal sealed record ComponentTokens(string Controller, string Agent, string Kubelet, string Dns, string Edge)
+internal sealed record ComponentTokens(string Controller, string Agent, string Dns, string Edge)
 {
     public static ComponentTokens LoadOrCreate(string pkiDir)
     {
@@ -19,7 +18,7 @@ internal sealed record ComponentTokens(string Controller, string Agent, string K
                 return stored;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException) { }
-        var tokens = new ComponentTokens(New(), New(), New(), New(), New());
+        var tokens = new ComponentTokens(New(), New(), New(), New());
         Directory.CreateDirectory(pkiDir);
         var temp = file + ".tmp";
         File.Delete(temp);
@@ -34,7 +33,7 @@ internal sealed record ComponentTokens(string Controller, string Agent, string K
         return tokens;
     }
 
-    IEnumerable<string?> All() => [Controller, Agent, Kubelet, Dns, Edge];
+    IEnumerable<string?> All() => [Controller, Agent, Dns, Edge];
 
     static string New() => Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
 }

@@ -16,7 +16,7 @@ namespace Podway.ApiServer.Tests.Proxy;
 public sealed class StreamingCluster : IAsyncLifetime
 {
     public const string Token = "streaming-test-token";
-    const string KubeletToken = "kubelet-test-token";
+    readonly Podway.TestSupport.KubeletTestPki _pki = new();
     public const string NodeName = "node-1";
     readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("podway-streaming-");
     IObjectStore _store = null!;
@@ -38,11 +38,15 @@ public sealed class StreamingCluster : IAsyncLifetime
             AdvertiseAddress = IPAddress.Parse("172.31.255.1"),
             ServingCertificate = TestCertificates.SelfSigned(),
             Tokens = new HashSet<string> { Token },
-            KubeletToken = KubeletToken,
+            CertificateAuthority = _pki.Ca,
+            KubeletClientCertificate = _pki.ApiServerClient,
         };
         _store = await SqliteObjectStore.OpenAsync(Path.Combine(_dir.FullName, "store.db"), new StoreOptions());
         _api = await ApiServerHost.StartAsync(options, _store);
-        _kubelet = await KubeletServer.StartAsync(new KubeletServerOptions { Address = IPAddress.Loopback, Port = 0, Token = KubeletToken }, Runtime);
+        _kubelet = await KubeletServer.StartAsync(new KubeletServerOptions
+        {
+            Address = IPAddress.Loopback, Port = 0, ServingCertificate = _pki.KubeletServing, ClientCertificateAuthority = _pki.Ca,
+        }, Runtime);
         Http = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } })
         {
             BaseAddress = new Uri($"https://127.0.0.1:{ApiPort}"),
@@ -197,6 +201,7 @@ public sealed class StreamingCluster : IAsyncLifetime
         await _kubelet.DisposeAsync();
         await _api.DisposeAsync();
         await _store.DisposeAsync();
+        _pki.Dispose();
         try { _dir.Delete(recursive: true); } catch (IOException) { }
     }
 

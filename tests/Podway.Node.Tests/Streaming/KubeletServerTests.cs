@@ -4,30 +4,71 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Podway.Node.Streaming;
+using Podway.TestSupport;
 
 namespace Podway.Node.Tests.Streaming;
 
 /// <summary>The kubelet's exec endpoint spoken to directly with a WebSocket client, frame by frame.</summary>
 public sealed class KubeletServerTests : IAsyncLifetime
 {
-    const string Token = "kubelet-unit-token";
     readonly ShellStreams _streams = new();
+    readonly KubeletTestPki _pki = new();
     KubeletServer _server = null!;
 
     public async Task InitializeAsync() =>
-        _server = await KubeletServer.StartAsync(new KubeletServerOptions { Address = IPAddress.Loopback, Port = 0, Token = Token }, _streams);
+        _server = await KubeletServer.StartAsync(new KubeletServerOptions
+        {
+            Address = IPAddress.Loopback, Port = 0, ServingCertificate = _pki.KubeletServing, ClientCertificateAuthority = _pki.Ca,
+        }, _streams);
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _pki.Dispose();
+    }
 
-    [Theory]
-    [InlineData(null)]
-    [InlineData("wrong")]
-    public async Task Request_WithoutTheToken_Unauthorized(string? token)
+    [Fact]
+    public async Task Request_WithoutAClientCertificate_Unauthorized()
+    {
+        using var http = _pki.HttpClient(null);
+        var response = await http.GetAsync($"https://127.0.0.1:{_server.Port}/containerLogs/default/p/c");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Unauthorized\n", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Request_FromAnotherUserOfTheCluster_ForbiddenWithTheKubeletsAttributes()
+    {
+        using var http = _pki.HttpClient(_pki.Stranger);
+        var logs = await http.GetAsync($"https://127.0.0.1:{_server.Port}/containerLogs/default/p/c");
+        Assert.Equal(HttpStatusCode.Forbidden, logs.StatusCode);
+        Assert.Equal("Forbidden (user=system:node:intruder, verb=get, resource=nodes, subresource=proxy)\n", await logs.Content.ReadAsStringAsync());
+        var metrics = await http.GetAsync($"https://127.0.0.1:{_server.Port}/metrics/resource");
+        Assert.Contains("subresource=metrics)", await metrics.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Request_WithACertificateFromAnotherCa_RefusedInTheHandshake()
+    {
+        using var http = _pki.HttpClient(_pki.ForeignApiServerClient);
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync($"https://127.0.0.1:{_server.Port}/containerLogs/default/p/c"));
+    }
+
+    [Fact]
+    public async Task PlainHttp_GetsNoAnswer()
     {
         using var http = new HttpClient();
-        if (token != null) http.DefaultRequestHeaders.Authorization = new("Bearer", token);
-        var response = await http.GetAsync($"http://127.0.0.1:{_server.Port}/containerLogs/default/p/c");
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync($"http://127.0.0.1:{_server.Port}/containerLogs/default/p/c"));
+    }
+
+    [Fact]
+    public async Task TheApiServer_ReachesTheKubelet()
+    {
+        using var http = _pki.HttpClient(_pki.ApiServerClient);
+        var response = await http.GetAsync($"https://127.0.0.1:{_server.Port}/containerLogs/default/p/c");
+        // Authorized: the kubelet's own answer for a container without logs.
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("is waiting to start", await response.Content.ReadAsStringAsync());
     }
 
     [Theory]
@@ -36,10 +77,11 @@ public sealed class KubeletServerTests : IAsyncLifetime
     public async Task ExecWebSocket_Channels_StdoutStderrResizeAndExitStatus(string protocol)
     {
         using var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Authorization", "Bearer " + Token);
+        socket.Options.ClientCertificates = [_pki.ApiServerClient];
+        socket.Options.RemoteCertificateValidationCallback = (_, cert, _, errors) => Podway.Api.Tls.CaTrust.ServerTrusted(_pki.Ca, cert, errors);
         socket.Options.AddSubProtocol(protocol);
         var command = "command=sh&command=-c&command=" + Uri.EscapeDataString("echo out; echo err >&2; exit 7");
-        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{_server.Port}/exec/default/p/c?{command}&stdout=1&stderr=1&stdin=1"), CancellationToken.None);
+        await socket.ConnectAsync(new Uri($"wss://127.0.0.1:{_server.Port}/exec/default/p/c?{command}&stdout=1&stderr=1&stdin=1"), CancellationToken.None);
         Assert.Equal(protocol, socket.SubProtocol);
         await socket.SendAsync("\u0004{\"Width\":120,\"Height\":40}"u8.ToArray(), WebSocketMessageType.Binary, true, CancellationToken.None);
 
@@ -64,9 +106,8 @@ public sealed class KubeletServerTests : IAsyncLifetime
     [Fact]
     public async Task ExecSpdy_ProtocolNotOffered_Forbidden()
     {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{_server.Port}/exec/default/p/c?command=true&stdout=1");
-        request.Headers.Authorization = new("Bearer", Token);
+        using var http = _pki.HttpClient(_pki.ApiServerClient);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"https://127.0.0.1:{_server.Port}/exec/default/p/c?command=true&stdout=1");
         request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
         request.Headers.TryAddWithoutValidation("Upgrade", "SPDY/3.1");
         request.Headers.TryAddWithoutValidation("X-Stream-Protocol-Version", "channel.k8s.io");
