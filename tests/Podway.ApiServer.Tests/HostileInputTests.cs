@@ -110,6 +110,25 @@ public sealed class HostileInputTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_UnknownNestedFields_AreNotStored()
+    {
+        const string deployments = "/apis/apps/v1/namespaces/default/deployments";
+        var body = """
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"nested","junk":"x"},
+             "spec":{"selector":{"matchLabels":{"app":"a"}},"junk":{"big":"y"},
+               "template":{"metadata":{"labels":{"app":"a"}},
+                 "spec":{"containers":[{"name":"c","image":"nginx","junk":[1,2,3],"ports":[{"containerPort":80,"junk":true}]}]}}}}
+            """;
+        var (code, created) = await _server.PostAsync(deployments, body);
+        Assert.True(code == 201, created!.ToJsonString());
+        var (_, stored) = await _server.GetAsync(deployments + "/nested");
+        var text = stored!.ToJsonString();
+        Assert.DoesNotContain("junk", text);
+        Assert.Equal(80, stored["spec"]!["template"]!["spec"]!["containers"]![0]!["ports"]![0]!["containerPort"]!.GetValue<int>());
+        Assert.Equal("a", stored["spec"]!["selector"]!["matchLabels"]!["app"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Create_YamlWithAnchorsWithinLimits_ExpandsThem()
     {
         var body = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: anchors\n  labels: &l {app: web}\n  annotations: *l\ndata:\n  a: &v hello\n  b: *v\n";

@@ -13,11 +13,24 @@ public static class KnownFields
     {
         if (SchemaRegistry.ForKind(apiVersion, kind) is not { } message) return null;
         var unknown = new List<string>();
-        Walk(message, obj, "", unknown, topLevel: true);
+        Walk(message, obj, "", (path, _, _) => unknown.Add(path), topLevel: true);
         return unknown;
     }
 
-    static void Walk(MessageDef message, JsonObject obj, string path, List<string> unknown, bool topLevel)
+    /// <summary>
+    /// Removes every field the Go types do not have, at any depth, as decoding into the typed object drops them (kube never
+    /// stores them); false when the kind has no table.
+    /// </summary>
+    public static bool Prune(string apiVersion, string kind, JsonObject obj)
+    {
+        if (SchemaRegistry.ForKind(apiVersion, kind) is not { } message) return false;
+        var found = new List<(JsonObject Parent, string Key)>();
+        Walk(message, obj, "", (_, parent, key) => found.Add((parent, key)), topLevel: true);
+        foreach (var (parent, key) in found) parent.Remove(key);
+        return true;
+    }
+
+    static void Walk(MessageDef message, JsonObject obj, string path, Action<string, JsonObject, string> unknown, bool topLevel)
     {
         foreach (var (key, value) in obj)
         {
@@ -26,7 +39,7 @@ public static class KnownFields
             var fieldPath = path.Length == 0 ? key : $"{path}.{key}";
             if (Find(message, key) is not { } field)
             {
-                unknown.Add(fieldPath);
+                unknown(fieldPath, obj, key);
                 continue;
             }
             if (value is null || field.Message is not { } child || WellKnownTypes.IsWellKnown(child)) continue;

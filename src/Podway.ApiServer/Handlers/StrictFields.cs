@@ -47,16 +47,17 @@ internal static class StrictFields
     }
 
     /// <summary>
-    /// Removes the top-level fields the kind does not have, as kube's decoding into the typed object drops them, so a
-    /// body's unknown fields are never stored (nor served, nor counted against no limit). Nested ones are kept (a gap).
+    /// Removes the fields the kind does not have, as kube's decoding into the typed object drops them, so a body's
+    /// unknown fields are never stored (nor served, nor counted against no limit): at every depth where the kind has a
+    /// type table, else at the top level.
     /// </summary>
-    public static void DropUnknownTopLevel(ResourceType type, JsonObject obj)
+    public static void DropUnknown(ResourceType type, JsonObject obj)
     {
+        if (KnownFields.Prune(type.ApiVersion, type.Kind, obj)) return;
         var topLevel = new JsonObject();
         foreach (var (key, _) in obj) topLevel[key] = null;
-        var unknown = KnownFields.Unknown(type.ApiVersion, type.Kind, topLevel)
-            ?? Shallow(type, topLevel, isPatch: false).Where(u => !u.StartsWith("metadata.", StringComparison.Ordinal)).ToList();
-        foreach (var key in unknown) obj.Remove(key);
+        foreach (var key in Shallow(type, topLevel, isPatch: false).Where(u => !u.StartsWith("metadata.", StringComparison.Ordinal)).ToList())
+            obj.Remove(key);
     }
 
     /// <summary>For kinds without a type table (the Gateway API CRDs): the top level and ObjectMeta.</summary>

@@ -50,7 +50,7 @@ public sealed class ObjectRegistry
         if (name.Length == 0)
             throw ApiException.Invalid(type.Group, type.Kind, "", [new(FieldErrorType.Required, "metadata.name", "Required value: name or generateName is required")]);
 
-        Handlers.StrictFields.DropUnknownTopLevel(type, obj);
+        Handlers.StrictFields.DropUnknown(type, obj);
         Defaulters.Apply(type, obj);
         Validate(type, obj, null);
         if (type.Namespaced) AdmitNamespace(type, ns, name);
@@ -153,7 +153,7 @@ public sealed class ObjectRegistry
         }
         updated["kind"] = type.Kind;
         updated["apiVersion"] = type.ApiVersion;
-        Handlers.StrictFields.DropUnknownTopLevel(type, updated);
+        Handlers.StrictFields.DropUnknown(type, updated);
         Defaulters.Apply(type, updated);
         if (subresource == "ephemeralcontainers") ValidateEphemeralContainers(updated, old);
         else Validate(type, updated, old);
