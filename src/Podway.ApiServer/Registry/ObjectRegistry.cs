@@ -52,6 +52,7 @@ public sealed class ObjectRegistry
 
         Handlers.StrictFields.DropUnknown(type, obj);
         Defaulters.Apply(type, obj);
+        if (type == BuiltinResources.Ingress) DefaultIngressClass.Admit(_store, obj);
         Validate(type, obj, null);
         if (type.Namespaced) AdmitNamespace(type, ns, name);
         var allocation = type == BuiltinResources.Service ? Services.Allocate(obj, null) : null;
