@@ -26,6 +26,7 @@ internal static class LocalResponse
             return Task.CompletedTask;
         }
         response.Clear();
+        response.Headers.Server = Serving.EdgeIdentity.ServerHeader;
         response.StatusCode = status;
         if (!Bodies.TryGetValue(status, out var body)) return Task.CompletedTask;
         response.ContentType = "text/html";

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 
 namespace Podway.Edge.Forwarding;
 
@@ -20,7 +21,8 @@ internal static class ResponseHeaders
     {
         foreach (var (name, values) in from)
         {
-            if (HopByHop.Is(name)) continue;
+            // The Server field stays the edge's own, as nginx hides the upstream's (proxy_hide_header's default).
+            if (HopByHop.Is(name) || name.Equals(HeaderNames.Server, StringComparison.OrdinalIgnoreCase)) continue;
             to[name] = ToStringValues(values);
         }
     }

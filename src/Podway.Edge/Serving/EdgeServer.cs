@@ -74,6 +74,11 @@ public sealed class EdgeServer : IAsyncDisposable
                 });
         });
         _app = builder.Build();
+        _app.Use((context, next) =>
+        {
+            context.Response.Headers.Server = EdgeIdentity.ServerHeader;
+            return next(context);
+        });
         if (options.Draining is { } draining)
             _app.Use((context, next) =>
             {

@@ -26,6 +26,25 @@ public class ForwardingTests
         Assert.Equal(Convert.ToHexString(SHA256.HashData(body)), await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>As ingress-nginx: every answer says `Server: nginx`, the upstream's own (Kestrel's here) is not passed on.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Responses_CarryTheEdgesServerField_NotTheUpstreams(bool h2cUpstream)
+    {
+        await using var backend = await Backend.StartAsync("web-1", http2Only: h2cUpstream);
+        await using var edge = await EdgeHarness.StartAsync();
+        edge.Routes.Hosts["shop.test"] = TableRoutes.Forward("web", [backend.Port], h2cUpstream ? "kubernetes.io/h2c" : null);
+        using var client = EdgeHarness.Client();
+
+        using var forwarded = await client.SendAsync(EdgeHarness.Get(edge, "shop.test", "/"));
+        Assert.Equal(HttpStatusCode.OK, forwarded.StatusCode);
+        Assert.Equal(["nginx"], forwarded.Headers.GetValues("Server"));
+        using var local = await client.SendAsync(EdgeHarness.Get(edge, "nowhere.test", "/"));
+        Assert.Equal(HttpStatusCode.NotFound, local.StatusCode);
+        Assert.Equal(["nginx"], local.Headers.GetValues("Server"));
+    }
+
     /// <summary>An upstream that echoes while it still receives (h2c, or HTTP/1.1 over our own connections), and a
     /// client that reads while it still sends: 20 MB cannot sit in socket buffers, so this passes only if both
     /// directions stream through the edge at once.</summary>

@@ -6,7 +6,7 @@ namespace Podway.Edge.Forwarding.Http1;
 
 /// <summary>
 /// Copies an upstream response head's fields to the client's response: hop-by-hop fields dropped, Content-Length
-/// set as a number, Date left to Kestrel (as nginx sends its own), repeated fields (Set-Cookie) kept apart. Common
+/// set as a number, Date and Server the edge's own (nginx does not pass the upstream's), repeated fields (Set-Cookie) kept apart. Common
 /// field names come from a table of interned strings, so only values are allocated.
 /// </summary>
 internal static class Http1ResponseHeaders
@@ -35,7 +35,8 @@ internal static class Http1ResponseHeaders
         foreach (var field in head.Fields)
         {
             var name = NameOf(headBytes.Slice(field.NameStart, field.NameLength));
-            if (HopByHop.Is(name) || ReferenceEquals(name, HeaderNames.ContentLength) || ReferenceEquals(name, HeaderNames.Date))
+            if (HopByHop.Is(name) || ReferenceEquals(name, HeaderNames.ContentLength) || ReferenceEquals(name, HeaderNames.Date)
+                || ReferenceEquals(name, HeaderNames.Server))
                 continue;
             headers.Append(name, Encoding.Latin1.GetString(headBytes.Slice(field.ValueStart, field.ValueLength)));
         }
