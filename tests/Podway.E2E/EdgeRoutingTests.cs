@@ -85,6 +85,34 @@ public sealed class EdgeRoutingTests(ClusterFixture cluster)
         Assert.Equal("404", answer.Stdout);
     }
 
+    /// <summary>
+    /// What a user coming from ingress-nginx meets: a classless Ingress gets the default class (`nginx`) at create, an
+    /// ingress-nginx annotation the edge ignores is a Warning event, a second Ingress claiming a served host and path
+    /// is warned while the older one keeps serving, and answers say `Server: nginx`.
+    /// </summary>
+    [Fact]
+    public async Task IngressNginxHabits_DefaultClassWarningsAndServerField()
+    {
+        var ns = await cluster.NewNamespaceAsync("edge-habits");
+        var host = EdgeCluster.UniqueHost("habits");
+        await cluster.ApplyAsync(ns, EdgeCluster.HostnameBackend("web", 1));
+        await cluster.ApplyAsync(ns, EdgeCluster.WebIngress("first", host, className: null)
+            .Replace("metadata: { name: first }", "metadata: { name: first, annotations: { nginx.ingress.kubernetes.io/rewrite-target: /$1 } }"));
+        await cluster.RolledOutAsync(ns, "web");
+        var address = await cluster.AddressAsync(ns, "first");
+        Assert.Equal("nginx", (await cluster.KubectlAsync("get", "ingress", "first", "-n", ns, "-o", "jsonpath={.spec.ingressClassName}")).Stdout.Trim());
+        await cluster.ApplyAsync(ns, EdgeCluster.WebIngress("second", host));
+
+        var served = await EdgeCluster.CurlUntilAsync(r => r.Stdout.Contains(" 200"), "the web Pod through the edge",
+            "-D", "-", "-o", "/dev/null", "-H", $"Host: {host}", $"http://{address}/");
+        Assert.Matches(@"(?im)^server: nginx\r?$", served.Stdout);
+        await Eventually.ValueAsync(() => cluster.KubectlAsync("get", "events", "-n", ns, "--field-selector", "type=Warning",
+                "-o", "jsonpath={range .items[*]}{.involvedObject.name} {.reason}: {.message}{\"\\n\"}{end}"),
+            r => r.Stdout.Contains("first UnsupportedAnnotation: annotation nginx.ingress.kubernetes.io/rewrite-target is not implemented")
+                 && r.Stdout.Contains($"second PathConflict: host \"{host}\" and path \"/\" is already defined in ingress {ns}/first"),
+            "Warning events on both Ingresses");
+    }
+
     [Fact]
     public async Task ThreeReplicas_ManyRequests_EveryReplicaAnswers()
     {

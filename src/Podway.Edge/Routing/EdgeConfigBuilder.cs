@@ -13,6 +13,8 @@ public static class EdgeConfigBuilder
 
     /// <summary>Reason of every <see cref="IngressProblem"/> (as ingress-nginx's Warning events).</summary>
     public const string ProblemReason = "BadConfig";
+    /// <summary>Reason of the Warning on an Ingress whose host and path an older Ingress already routes.</summary>
+    public const string ConflictReason = "PathConflict";
 
     public static EdgeConfig Build(EdgeInputs inputs)
     {
@@ -32,14 +34,15 @@ public static class EdgeConfigBuilder
             var reference = new IngressRef(age.Namespace, age.Name);
             var sslRedirect = Json.Annotation(ingress, SslRedirectAnnotation) != "false";
             var forceSslRedirect = Json.Annotation(ingress, ForceSslRedirectAnnotation) == "true";
+            problems.AddRange(UnsupportedAnnotations.Of(ingress, reference));
 
-            PathRoute Compile(JsonObject backend, string path, bool exact)
+            PathRoute Compile(JsonObject backend, string path, bool exact, string? host = null)
             {
                 var pool = backends.Resolve(age.Namespace, backend, out var problem);
                 if (problem is not null) problems.Add(new IngressProblem(reference, ProblemReason, problem));
                 return new PathRoute
                 {
-                    Path = path, Exact = exact, Forward = new RouteDecision.Forward(reference, pool), Age = age,
+                    Host = host, Path = path, Exact = exact, Forward = new RouteDecision.Forward(reference, pool), Age = age,
                     SslRedirect = sslRedirect, ForceSslRedirect = forceSslRedirect,
                 };
             }
@@ -55,14 +58,18 @@ public static class EdgeConfigBuilder
                 {
                     if (path["backend"] is not JsonObject backend) continue;
                     var exact = Json.Text(path["pathType"]) == "Exact"; // Prefix and ImplementationSpecific: Prefix
-                    table.Add(Compile(backend, PathRoute.Normalize(Json.Text(path["path"]), exact), exact));
+                    table.Add(Compile(backend, PathRoute.Normalize(Json.Text(path["path"]), exact), exact, host));
                 }
                 if (defaultBackend is not null && table != anyHost) table.OfferDefault(defaultBackend);
             }
         }
 
-        foreach (var table in hosts.Values) table.Seal();
-        anyHost.Seal();
+        foreach (var table in hosts.Values.Append(anyHost))
+            foreach (var (loser, winner) in table.Seal())
+                if (loser.Forward.Ingress != winner.Forward.Ingress)
+                    problems.Add(new IngressProblem(loser.Forward.Ingress, ConflictReason,
+                        $"host \"{loser.Host}\" and path \"{loser.Path}\" is already defined in ingress {winner.Forward.Ingress.Namespace}/{winner.Forward.Ingress.Name}: " +
+                        "the older Ingress serves it"));
 
         var (certificates, tlsHosts) = Certificates(served, inputs.Secrets, problems);
         return new EdgeConfig(hosts, anyHost, catchAll, certificates, tlsHosts, ServedCertificate.Of(inputs.DefaultCertificate))

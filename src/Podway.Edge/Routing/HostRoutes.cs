@@ -18,16 +18,23 @@ internal sealed class HostRoutes
         if (Default is null || route.Age.CompareTo(Default.Age) < 0) Default = route;
     }
 
-    /// <summary>Sorts by precedence and drops a path+type an older Ingress already routes (the older one wins).</summary>
-    public void Seal()
+    /// <summary>
+    /// Sorts by precedence and drops a path+type an older Ingress already routes (the older one wins); returns each
+    /// dropped route with the one that won over it.
+    /// </summary>
+    public List<(PathRoute Loser, PathRoute Winner)> Seal()
     {
         _building.Sort(PathRoute.Precedence);
         var kept = new List<PathRoute>(_building.Count);
+        var shadowed = new List<(PathRoute, PathRoute)>();
         foreach (var r in _building)
-            if (kept.Count == 0 || kept[^1].Path != r.Path || kept[^1].Exact != r.Exact)
-                kept.Add(r);
+        {
+            if (kept.Count == 0 || kept[^1].Path != r.Path || kept[^1].Exact != r.Exact) kept.Add(r);
+            else shadowed.Add((r, kept[^1]));
+        }
         _paths = [.. kept];
         _building.Clear();
+        return shadowed;
     }
 
     public PathRoute? Match(ReadOnlySpan<char> path)

@@ -6,6 +6,8 @@ namespace Podway.Edge.Routing;
 /// </summary>
 internal sealed class PathRoute
 {
+    /// <summary>The rule's host (lower case); null for rules without one and default backends.</summary>
+    public string? Host { get; init; }
     /// <summary>For Prefix: the path without trailing slashes ("/" stays "/"); for Exact: as written.</summary>
     public required string Path { get; init; }
     public required bool Exact { get; init; }

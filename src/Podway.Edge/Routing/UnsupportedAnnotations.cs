@@ -1,0 +1,29 @@
+using System.Text.Json.Nodes;
+
+namespace Podway.Edge.Routing;
+
+/// <summary>
+/// ingress-nginx annotations the edge does not act on, as problems on their Ingress (a Warning event each, when it
+/// appears): a user moving from ingress-nginx learns that `rewrite-target` does nothing here instead of finding out
+/// from traffic. Snippets are nginx configuration, which the edge never runs, and say so.
+/// </summary>
+internal static class UnsupportedAnnotations
+{
+    public const string Prefix = "nginx.ingress.kubernetes.io/";
+    public const string Reason = "UnsupportedAnnotation";
+
+    /// <summary>The annotations the edge implements (their behaviour: src/Podway.Edge/README.md).</summary>
+    static readonly HashSet<string> Implemented = [EdgeConfigBuilder.SslRedirectAnnotation, EdgeConfigBuilder.ForceSslRedirectAnnotation];
+
+    public static IEnumerable<IngressProblem> Of(JsonObject ingress, IngressRef reference)
+    {
+        if (ingress["metadata"]?["annotations"] is not JsonObject annotations) yield break;
+        foreach (var (name, _) in annotations.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            if (!name.StartsWith(Prefix, StringComparison.Ordinal) || Implemented.Contains(name)) continue;
+            yield return new IngressProblem(reference, Reason, name.EndsWith("-snippet", StringComparison.Ordinal)
+                ? $"annotation {name} is nginx configuration, which podway's edge does not run: ignored"
+                : $"annotation {name} is not implemented by podway's edge: it has no effect");
+        }
+    }
+}
