@@ -111,6 +111,14 @@ public sealed class EdgeRoutingTests(ClusterFixture cluster)
             r => r.Stdout.Contains("first UnsupportedAnnotation: annotation nginx.ingress.kubernetes.io/rewrite-target is not implemented")
                  && r.Stdout.Contains($"second PathConflict: host \"{host}\" and path \"/\" is already defined in ingress {ns}/first"),
             "Warning events on both Ingresses");
+
+        // ingress-nginx's redirect annotations answer from the edge itself.
+        var movedHost = EdgeCluster.UniqueHost("moved");
+        await cluster.ApplyAsync(ns, EdgeCluster.WebIngress("moved", movedHost)
+            .Replace("metadata: { name: moved }", "metadata: { name: moved, annotations: { nginx.ingress.kubernetes.io/permanent-redirect: \"https://www.example.org/new\" } }"));
+        var moved = await EdgeCluster.CurlUntilAsync(r => r.Stdout.StartsWith("301"), "the permanent redirect",
+            "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "-H", $"Host: {movedHost}", $"http://{address}/old?q=1");
+        Assert.Equal("301 https://www.example.org/new", moved.Stdout);
     }
 
     [Fact]

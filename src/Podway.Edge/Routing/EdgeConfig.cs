@@ -49,6 +49,9 @@ public sealed class EdgeConfig : IEdgeRoutes
         // No Host header, no https://host to send the client to: forward instead.
         if (!isHttps && host.Length > 0 && (route.ForceSslRedirect || route.SslRedirect && _tlsHosts.Find(host) is not null))
             return new RouteDecision.Redirect(string.Concat("https://", host, path));
+        if (route.Redirect is { } fixedAnswer) return new RouteDecision.Redirect(fixedAnswer.Url, fixedAnswer.Status, KeepQuery: false);
+        if (route.AppRoot is { } appRoot && path == "/" && host.Length > 0)
+            return new RouteDecision.Redirect(string.Concat(isHttps ? "https://" : "http://", host, appRoot), 302, KeepQuery: false);
         return route.Forward;
     }
 

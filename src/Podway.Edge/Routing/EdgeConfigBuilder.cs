@@ -34,6 +34,8 @@ public static class EdgeConfigBuilder
             var reference = new IngressRef(age.Namespace, age.Name);
             var sslRedirect = Json.Annotation(ingress, SslRedirectAnnotation) != "false";
             var forceSslRedirect = Json.Annotation(ingress, ForceSslRedirectAnnotation) == "true";
+            var redirect = RedirectAnnotations.Of(ingress);
+            var appRoot = RedirectAnnotations.AppRootOf(ingress);
             problems.AddRange(UnsupportedAnnotations.Of(ingress, reference));
 
             PathRoute Compile(JsonObject backend, string path, bool exact, string? host = null)
@@ -43,7 +45,7 @@ public static class EdgeConfigBuilder
                 return new PathRoute
                 {
                     Host = host, Path = path, Exact = exact, Forward = new RouteDecision.Forward(reference, pool), Age = age,
-                    SslRedirect = sslRedirect, ForceSslRedirect = forceSslRedirect,
+                    SslRedirect = sslRedirect, ForceSslRedirect = forceSslRedirect, Redirect = redirect, AppRoot = appRoot,
                 };
             }
 

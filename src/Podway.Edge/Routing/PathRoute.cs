@@ -18,6 +18,11 @@ internal sealed class PathRoute
     /// <summary>`nginx.ingress.kubernetes.io/force-ssl-redirect` is "true".</summary>
     public required bool ForceSslRedirect { get; init; }
 
+    /// <summary>`permanent-redirect` / `temporal-redirect`: every request is answered with this redirect.</summary>
+    public AnnotatedRedirect? Redirect { get; init; }
+    /// <summary>`app-root`: a request for `/` is redirected (302) to this path.</summary>
+    public string? AppRoot { get; init; }
+
     /// <summary>Prefix matching is element-wise on `/`: `/aaa` matches `/aaa`, `/aaa/` and `/aaa/b`, not `/aaab`.</summary>
     public bool Matches(ReadOnlySpan<char> requestPath)
     {

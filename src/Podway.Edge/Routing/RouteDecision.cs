@@ -6,8 +6,11 @@ public abstract record RouteDecision
     /// <summary>No rule and no default backend matches: 404.</summary>
     public sealed record NotFound : RouteDecision;
 
-    /// <summary>A plain-HTTP request for a TLS host: redirect (308) to <paramref name="Location"/>.</summary>
-    public sealed record Redirect(string Location) : RouteDecision;
+    /// <summary>
+    /// Redirect to <paramref name="Location"/>: a plain-HTTP request for a TLS host (308, the query kept), or an
+    /// Ingress's redirect annotations (their status, the URL as written).
+    /// </summary>
+    public sealed record Redirect(string Location, int Status = 308, bool KeepQuery = true) : RouteDecision;
 
     /// <summary>A route matched; forward to <paramref name="Backend"/>. When it has no usable endpoint, answer 503.</summary>
     public sealed record Forward(IngressRef Ingress, BackendPool Backend) : RouteDecision;

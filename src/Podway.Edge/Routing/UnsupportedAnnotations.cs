@@ -13,7 +13,8 @@ internal static class UnsupportedAnnotations
     public const string Reason = "UnsupportedAnnotation";
 
     /// <summary>The annotations the edge implements (their behaviour: src/Podway.Edge/README.md).</summary>
-    static readonly HashSet<string> Implemented = [EdgeConfigBuilder.SslRedirectAnnotation, EdgeConfigBuilder.ForceSslRedirectAnnotation];
+    static readonly HashSet<string> Implemented =
+        [EdgeConfigBuilder.SslRedirectAnnotation, EdgeConfigBuilder.ForceSslRedirectAnnotation, .. RedirectAnnotations.Names];
 
     public static IEnumerable<IngressProblem> Of(JsonObject ingress, IngressRef reference)
     {

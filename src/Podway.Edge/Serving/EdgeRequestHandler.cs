@@ -37,8 +37,8 @@ internal sealed class EdgeRequestHandler(Func<IEdgeRoutes> routes, HttpForwarder
                         outcome = await forwarder.ForwardAsync(context, forward.Backend, clientIp);
                     break;
                 case RouteDecision.Redirect redirect:
-                    context.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
-                    context.Response.Headers.Location = redirect.Location + context.Request.QueryString.Value;
+                    context.Response.StatusCode = redirect.Status;
+                    context.Response.Headers.Location = redirect.KeepQuery ? redirect.Location + context.Request.QueryString.Value : redirect.Location;
                     break;
                 default:
                     outcome = await Local(context, StatusCodes.Status404NotFound);
