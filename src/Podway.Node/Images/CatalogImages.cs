@@ -30,7 +30,6 @@ internal static class CatalogImages
         // The Gateway API conformance backend (conformance/base/manifests.yaml), under its release and staging names.
         new("registry.k8s.io/gateway-api/conformance/echo-basic",
             ["registry.k8s.io/gateway-api/conformance/echo-basic", "gcr.io/k8s-staging-gateway-api/echo-basic"],
-],
             ["/echo-basic"], [], Programs("echo-basic", "/echo-basic", "echo-basic"), CatalogImage.NoWrappers),
         new("hashicorp/http-echo", ["docker.io/hashicorp/http-echo"],
             ["/http-echo"], [], Programs("http-echo", "/http-echo", "http-echo"), CatalogImage.NoWrappers),
