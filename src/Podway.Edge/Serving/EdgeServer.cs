@@ -38,8 +38,8 @@ public sealed class EdgeServer : IAsyncDisposable
         _log = options.AccessLog is null ? null : new AccessLog(options.AccessLog);
         var http1 = new Http1Forwarder(_http1Upstreams, options.ResponseHeaderTimeout);
         var forwarder = new HttpForwarder(_upstreams, http1, options.ResponseHeaderTimeout, options.MaxAttempts);
-        RequestDelegate handler = options.ServesGateways
-            ? new GatewayRequestHandler(routes, forwarder, _upstreams, _log).HandleAsync
+        RequestDelegate handler = options.GatewayPort is { } gatewayPort
+            ? new GatewayRequestHandler(gatewayPort, routes, forwarder, _upstreams, _log).HandleAsync
             : new EdgeRequestHandler(routes, forwarder, _log).HandleAsync;
 
         // The empty builder: no configuration sources, no logging providers, no hosting diagnostics middleware.
@@ -73,8 +73,8 @@ public sealed class EdgeServer : IAsyncDisposable
                     listen.Protocols = HttpProtocols.Http1AndHttp2;
                     listen.UseHttps(new HttpsConnectionAdapterOptions
                     {
-                        ServerCertificateSelector = options.ServesGateways
-                            ? (connection, serverName) => GatewayCertificateFor(routes, connection, serverName)
+                        ServerCertificateSelector = options.GatewayPort is { } gatewayPort
+                            ? (_, serverName) => routes().Gateways.CertificateFor(gatewayPort, serverName?.ToLowerInvariant())
                             : (_, serverName) => CertificateFor(routes, serverName),
                     });
                 });
@@ -122,12 +122,6 @@ public sealed class EdgeServer : IAsyncDisposable
             Console.Error.WriteLine($"edge: no certificate for SNI '{serverName}': {e.Message}");
             return null;
         }
-    }
-
-    static X509Certificate2? GatewayCertificateFor(Func<IEdgeRoutes> routes, Microsoft.AspNetCore.Connections.ConnectionContext? connection, string? serverName)
-    {
-        var port = (connection?.LocalEndPoint as System.Net.IPEndPoint)?.Port ?? 0;
-        return routes().Gateways.CertificateFor(port, string.IsNullOrEmpty(serverName) ? null : serverName.ToLowerInvariant());
     }
 
     public async ValueTask DisposeAsync()

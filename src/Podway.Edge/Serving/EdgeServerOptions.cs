@@ -28,9 +28,10 @@ public sealed record EdgeServerOptions
     /// <summary>True while the edge Pod drains before shutdown: HTTP/1.1 responses then carry `Connection: close`.</summary>
     public Func<bool>? Draining { get; init; }
 
-    /// <summary>Route by the Gateway listeners of the connection's local port (<see cref="Routing.IEdgeRoutes.Gateways"/>)
-    /// instead of by Ingress; certificates likewise come from the port's HTTPS listeners.</summary>
-    public bool ServesGateways { get; init; }
+    /// <summary>Set for a Gateway port: route by the Gateway listeners of this edge target port
+    /// (<see cref="Routing.IEdgeRoutes.Gateways"/>) instead of by Ingress; certificates likewise come from its HTTPS
+    /// listeners.</summary>
+    public int? GatewayPort { get; init; }
 
     /// <summary>Where the nginx-like access log goes (one line per request); null logs nothing.</summary>
     public Stream? AccessLog { get; init; }

@@ -44,7 +44,7 @@ public sealed class GatewayPortServers(Func<IEdgeRoutes> routes, EdgeServerOptio
         {
             if (_servers.ContainsKey(port)) continue;
             var endpoint = new IPEndPoint(IPAddress.Any, port);
-            var server = new EdgeServer(routes, template with { Http = https ? null : endpoint, Https = https ? endpoint : null, ServesGateways = true });
+            var server = new EdgeServer(routes, template with { Http = https ? null : endpoint, Https = https ? endpoint : null, GatewayPort = port });
             try
             {
                 await server.StartAsync(ct);

@@ -9,12 +9,12 @@ using Podway.Edge.Routing;
 namespace Podway.Edge.Serving;
 
 /// <summary>
-/// The request delegate of a Gateway port: the connection's local port says which Gateway and listener port it came
+/// The request delegate of a Gateway port: the edge target port says which Gateway and listener port a request came
 /// in on (see the README), the Host picks the listener, the HTTPRoute rules of that listener pick the action; then
 /// the rule's filters (header changes, redirect, rewrite, mirror) and a weighted backend, forwarded as Ingress
 /// traffic is.
 /// </summary>
-internal sealed class GatewayRequestHandler(Func<IEdgeRoutes> routes, HttpForwarder forwarder, HttpMessageInvoker mirrorClient, AccessLog? log)
+internal sealed class GatewayRequestHandler(int targetPort, Func<IEdgeRoutes> routes, HttpForwarder forwarder, HttpMessageInvoker mirrorClient, AccessLog? log)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -25,7 +25,9 @@ internal sealed class GatewayRequestHandler(Func<IEdgeRoutes> routes, HttpForwar
         try
         {
             var request = context.Request;
-            var port = routes().Gateways.Port(context.Connection.LocalPort);
+            var port = routes().Gateways.Port(targetPort);
+            // X-Forwarded-Port (and redirects) name the listener's port, not the edge's.
+            if (port is not null) context.Connection.LocalPort = port.ListenerPort;
             var host = EdgeRequestHandler.HostOf(request);
             var path = request.Path.Value is { Length: > 0 } p ? p : "/";
             var listener = port?.ListenerFor(host);

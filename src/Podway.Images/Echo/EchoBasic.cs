@@ -10,7 +10,7 @@ namespace Podway.Images.Echo;
 
 /// <summary>
 /// The Gateway API conformance backend (echo-basic): every request is answered with the JSON the conformance suite
-/// asserts on (path as requested, host, method, proto, headers in Go's canonical form without Host, httpPort, and
+/// asserts on (path as requested, host, method, proto, headers in Go's canonical form without Host, and
 /// namespace/ingress/service/pod from NAMESPACE, INGRESS_NAME, SERVICE_NAME, POD_NAME), indented one space as Go's
 /// json.MarshalIndent does. `X-Echo-Set-Header: Name: value, Other: value` sets response headers; `?delay=1s` waits
 /// first; /health answers OK; /status/NNN answers NNN. HTTP on HTTP_PORT (3000).
@@ -95,7 +95,6 @@ internal sealed partial class EchoBasic
                 w.WriteEndArray();
             }
             w.WriteEndObject();
-            w.WriteString("httpPort", _port);
             w.WriteString("namespace", Env("NAMESPACE") ?? "");
             w.WriteString("ingress", Env("INGRESS_NAME") ?? "");
             w.WriteString("service", Env("SERVICE_NAME") ?? "");
