@@ -16,9 +16,10 @@ public static class GatewayApi
     /// <summary>The features podway's class implements (GatewayClass status.supportedFeatures, sorted by name).</summary>
     public static readonly IReadOnlyList<string> SupportedFeatures =
     [
-        "Gateway", "GatewayPort8080", "HTTPRoute", "HTTPRouteHostRewrite", "HTTPRouteMethodMatching",
+        "Gateway", "GatewayPort8080", "HTTPRoute", "HTTPRouteBackendTimeout", "HTTPRouteHostRewrite", "HTTPRouteMethodMatching",
         "HTTPRouteParentRefPort", "HTTPRoutePathRedirect", "HTTPRoutePathRewrite", "HTTPRoutePortRedirect",
-        "HTTPRouteQueryParamMatching", "HTTPRouteResponseHeaderModification", "HTTPRouteSchemeRedirect", "ReferenceGrant",
+        "HTTPRouteQueryParamMatching", "HTTPRouteRequestMirror", "HTTPRouteRequestTimeout", "HTTPRouteResponseHeaderModification",
+        "HTTPRouteSchemeRedirect", "ReferenceGrant",
     ];
 
     /// <summary>A condition as the API writes it; lastTransitionTime is set by the status writer.</summary>

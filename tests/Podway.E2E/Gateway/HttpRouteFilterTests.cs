@@ -118,4 +118,19 @@ public sealed class HttpRouteFilterTests(ClusterFixture cluster)
             async () => (await cluster.KubectlAsync("logs", "-n", Infra, "-l", "app=infra-backend-v2", "--tail=-1")).Stdout,
             logs => logs.Contains($"Echoing back request made to {marker}"), "the mirror backend logs the request");
     }
+
+    [Fact]
+    public async Task HTTPRouteTimeouts_RequestAndBackendRequestAnswer504()
+    {
+        await using var request = await ApplyTestAsync(cluster, "httproute-timeout-request");
+        await using var backend = await ApplyTestAsync(cluster, "httproute-timeout-backend-request");
+        var address = await AddressAsync(cluster, "same-namespace");
+        await ExpectAllAsync(address,
+            new Case("/request-timeout", "infra-backend-v1"),
+            new Case("/request-timeout?delay=1s", null, 504),
+            new Case("/disable-request-timeout?delay=1s", "infra-backend-v1"),
+            new Case("/backend-timeout", "infra-backend-v1"),
+            new Case("/backend-timeout?delay=1s", null, 504),
+            new Case("/disable-backend-timeout?delay=1s", "infra-backend-v1"));
+    }
 }
