@@ -58,7 +58,7 @@ public sealed class GatewayTlsTests(ClusterFixture cluster)
             Assert.StartsWith("web-", answer.Stdout);
 
             const string shared = "{.status.listeners[?(@.name==\"shared\")].conditions[?(@.type==\"ResolvedRefs\")].reason}";
-            await Eventually.ValueAsync(async () => (await cluster.KubectlAsync("get", "gateway", "tls", "-n", ns, "-o", $"jsonpath={shared}")).Stdout,
+            await Eventually.ValueAsync(async () => (await cluster.KubectlAsync("get", "gateway", "tls", "-n", ns, "-o", $"jsonpath={shared}")).Stdout.Trim(),
                 r => r == "RefNotPermitted", "the cross-namespace Secret is refused without a ReferenceGrant");
             await cluster.ApplyAsync(certs, $$"""
                 apiVersion: gateway.networking.k8s.io/v1beta1
@@ -68,7 +68,7 @@ public sealed class GatewayTlsTests(ClusterFixture cluster)
                   from: [{ group: gateway.networking.k8s.io, kind: Gateway, namespace: {{ns}} }]
                   to: [{ group: "", kind: Secret, name: site-tls }]
                 """);
-            await Eventually.ValueAsync(async () => (await cluster.KubectlAsync("get", "gateway", "tls", "-n", ns, "-o", $"jsonpath={shared}")).Stdout,
+            await Eventually.ValueAsync(async () => (await cluster.KubectlAsync("get", "gateway", "tls", "-n", ns, "-o", $"jsonpath={shared}")).Stdout.Trim(),
                 r => r == "ResolvedRefs", "the grant lets the listener use the Secret");
             var viaGrant = await EdgeCluster.CurlUntilAsync(r => r.ExitCode == 0 && r.Stdout.StartsWith("web-"), "https on the granted listener",
                 "--resolve", $"{host}:8443:{address}", "--cacert", cert, $"https://{host}:8443/");
