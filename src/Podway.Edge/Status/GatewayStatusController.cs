@@ -44,7 +44,9 @@ internal sealed class GatewayStatusController(SharedInformerFactory informers, E
 
     async Task SyncAsync(GatewayRoutes wanted, CancellationToken ct)
     {
-        await EnsureServicesAsync(wanted, ct);
+        // A Service that cannot be written must not hold up the status of everything else.
+        try { await EnsureServicesAsync(wanted, ct); }
+        catch (Exception e) when (e is not OperationCanceledException) { log?.Invoke($"{Component}: Services: {e.Message} (will retry)"); }
         foreach (var (name, status) in wanted.ClassStatus)
             await WriteStatusAsync(BuiltinResources.GatewayClass, _classes.Cache.Get(null, name), status, ct);
         foreach (var state in wanted.Gateways.Values)
@@ -164,7 +166,7 @@ internal sealed class GatewayStatusController(SharedInformerFactory informers, E
                 new JsonArray([.. ports.OfType<JsonObject>().Select(p => (JsonNode)new JsonObject { ["port"] = Json.Int(p["port"]), ["targetPort"] = Json.Int(p["targetPort"]) })]));
             if (sameTargets && Json.Text(svc["spec"]?["loadBalancerIP"]) == state.RequestedAddress || ports.Count == 0) continue;
             await _client.PatchAsync(BuiltinResources.Service, EdgeAddon.Namespace, ObjectMeta.Name(svc), PatchType.Merge,
-                new JsonObject { ["spec"] = new JsonObject { ["ports"] = ports, ["loadBalancerIP"] = state.RequestedAddress } }, ct: ct);
+                new JsonObject { ["spec"] = new JsonObject { ["ports"] = ports.DeepClone(), ["loadBalancerIP"] = state.RequestedAddress } }, ct: ct);
         }
     }
 

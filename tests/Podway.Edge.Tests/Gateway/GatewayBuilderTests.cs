@@ -175,4 +175,21 @@ public class GatewayBuilderTests
         Assert.Equal("old:3", Match("any.com", "/h", xa: "1"));
         Assert.Equal("new:0", Match("specific.com", "/exact")); // the route with the matching hostname comes first
     }
+
+    [Fact]
+    public void CertificateRefToAnotherNamespace_NeedsAReferenceGrant()
+    {
+        var (crt, key) = Pem(false, "site.example.com");
+        var gateway = Gateway("gw", "podway", """[{"name":"https","port":443,"protocol":"HTTPS","tls":{"certificateRefs":[{"name":"site-tls","namespace":"certs"}]}}]""");
+        var inputs = new EdgeInputs([], [], [GatewayService("gw", "10.250.0.130", (443, 20000))], [], [TlsSecret("certs", "site-tls", crt, key)], Fake);
+        string ResolvedRefs(params JsonObject[] grants)
+        {
+            var config = EdgeConfigBuilder.Build(inputs with { Gateway = new GatewayInputs([OurClass], [gateway], [], grants, []) });
+            return Conditions(config.Gateways.Gateways["infra/gw"].Status["listeners"]![0]!["conditions"]);
+        }
+        Assert.Contains("ResolvedRefs=False/RefNotPermitted", ResolvedRefs());
+        Assert.Contains("ResolvedRefs=True/ResolvedRefs", ResolvedRefs(J("""
+            {"metadata":{"namespace":"certs","name":"g"},"spec":{"from":[{"group":"gateway.networking.k8s.io","kind":"Gateway","namespace":"infra"}],"to":[{"group":"","kind":"Secret","name":"site-tls"}]}}
+            """)));
+    }
 }
