@@ -67,7 +67,8 @@ internal sealed class EdgeRequestHandler(Func<IEdgeRoutes> routes, HttpForwarder
         return HttpMethods.IsConnect(method) && context.Features.Get<IHttpExtendedConnectFeature>() is not { IsExtendedConnect: true };
     }
 
-    static async Task<ForwardOutcome> Local(HttpContext context, int status)
+    /// <summary>The edge's own answer (404, 503, ...), as the access log counts it.</summary>
+    internal static async Task<ForwardOutcome> Local(HttpContext context, int status)
     {
         await LocalResponse.WriteAsync(context, status);
         return new(null, LocalResponse.BodyLength(status), ClientAborted: false);

@@ -36,7 +36,7 @@ internal sealed class GatewayRequestHandler(int targetPort, Func<IEdgeRoutes> ro
                 name => request.Query.TryGetValue(name, out var v) ? v[0] : null);
             if (rule is null)
             {
-                outcome = await Local(context, StatusCodes.Status404NotFound);
+                outcome = await EdgeRequestHandler.Local(context, StatusCodes.Status404NotFound);
                 return;
             }
             var action = rule.Action;
@@ -56,12 +56,12 @@ internal sealed class GatewayRequestHandler(int targetPort, Func<IEdgeRoutes> ro
             if (backend?.Pool is not { } pool)
             {
                 // The spec: a request for a backend that cannot be used (invalid ref, no backends) gets 500.
-                outcome = await Local(context, StatusCodes.Status500InternalServerError);
+                outcome = await EdgeRequestHandler.Local(context, StatusCodes.Status500InternalServerError);
                 return;
             }
             if (pool.Usable.Count == 0)
             {
-                outcome = await Local(context, StatusCodes.Status503ServiceUnavailable);
+                outcome = await EdgeRequestHandler.Local(context, StatusCodes.Status503ServiceUnavailable);
                 return;
             }
             outcome = await ForwardWithTimeout(context, pool, clientIp, action);
@@ -73,7 +73,7 @@ internal sealed class GatewayRequestHandler(int targetPort, Func<IEdgeRoutes> ro
         catch (Exception e)
         {
             Console.Error.WriteLine($"edge: gateway {context.Request.Method} {context.Request.Host}{context.Request.Path}: {e}");
-            outcome = await Local(context, StatusCodes.Status500InternalServerError);
+            outcome = await EdgeRequestHandler.Local(context, StatusCodes.Status500InternalServerError);
         }
         finally
         {
@@ -100,7 +100,7 @@ internal sealed class GatewayRequestHandler(int targetPort, Func<IEdgeRoutes> ro
         var outcome = await forwarder.ForwardAsync(context, pool, clientIp);
         context.RequestAborted = clientAborted;
         if (outcome.ClientAborted && !clientAborted.IsCancellationRequested)
-            return await Local(context, StatusCodes.Status504GatewayTimeout);
+            return await EdgeRequestHandler.Local(context, StatusCodes.Status504GatewayTimeout);
         return outcome;
     }
 
@@ -152,11 +152,5 @@ internal sealed class GatewayRequestHandler(int targetPort, Func<IEdgeRoutes> ro
             catch (Exception) { } // a mirror's failure is never the client's
             finally { message.Dispose(); }
         });
-    }
-
-    static async Task<ForwardOutcome> Local(HttpContext context, int status)
-    {
-        await LocalResponse.WriteAsync(context, status);
-        return new(null, LocalResponse.BodyLength(status), ClientAborted: false);
     }
 }
