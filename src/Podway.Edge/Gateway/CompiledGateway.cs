@@ -14,6 +14,8 @@ internal sealed class CompiledGateway
     /// <summary>Listener port → edge target port, from the Gateway's Service (empty until the status controller made it).</summary>
     public required Dictionary<int, int> TargetPorts { get; init; }
     public string? Address { get; init; }
+    /// <summary>The Service has a ready edge Pod behind it (its EndpointSlices).</summary>
+    public bool EdgeReady { get; init; }
     public string? RequestedAddress { get; init; }
     public string? BadAddressType { get; init; }
 
@@ -29,12 +31,14 @@ internal sealed class CompiledGateway
             ? c("Programmed", false, "AddressNotAssigned", "Waiting for an address from the LoadBalancer pool", Generation)
             : RequestedAddress is not null && RequestedAddress != Address
                 ? c("Programmed", false, "AddressNotUsable", $"The requested address {RequestedAddress} could not be assigned", Generation)
-                : c("Programmed", true, "Programmed", "Gateway is programmed on podway's edge", Generation);
+                : !EdgeReady
+                    ? c("Programmed", false, "Pending", "Waiting for the edge Pods to serve the Gateway's address", Generation)
+                    : c("Programmed", true, "Programmed", "Gateway is programmed on podway's edge", Generation);
         var status = new JsonObject
         {
             ["addresses"] = Address is null ? new JsonArray() : new JsonArray(new JsonObject { ["type"] = "IPAddress", ["value"] = Address }),
             ["conditions"] = new JsonArray(accepted, programmed),
-            ["listeners"] = new JsonArray([.. Listeners.Select(l => (JsonNode)l.Status(Generation, Address is not null))]),
+            ["listeners"] = new JsonArray([.. Listeners.Select(l => (JsonNode)l.Status(Generation, Address is not null && EdgeReady))]),
         };
         var ports = Listeners.Where(l => l.Serving).Select(l => l.Port).Distinct().Order().ToList();
         return new GatewayState(Namespace, Name, status, ports, RequestedAddress);
@@ -102,7 +106,7 @@ internal sealed class ListenerState
                     : c("ResolvedRefs", true, "ResolvedRefs", "All references resolved", generation),
                 !Serving ? c("Programmed", false, "Invalid", "Listener is not valid", generation)
                 : hasAddress ? c("Programmed", true, "Programmed", "Listener is programmed", generation)
-                : c("Programmed", false, "Pending", "Waiting for the Gateway's address", generation)),
+                : c("Programmed", false, "Pending", "Waiting for the Gateway's address and a ready edge Pod", generation)),
         };
     }
 }

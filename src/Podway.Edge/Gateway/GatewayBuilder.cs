@@ -15,7 +15,8 @@ internal static class GatewayBuilder
 {
     static readonly string[] HttpKinds = ["HTTPRoute"];
 
-    public static GatewayRoutes Build(GatewayInputs inputs, IReadOnlyList<JsonObject> services, IReadOnlyList<JsonObject> secrets, BackendResolver backends)
+    public static GatewayRoutes Build(GatewayInputs inputs, IReadOnlyList<JsonObject> services, IReadOnlyList<JsonObject> slices,
+        IReadOnlyList<JsonObject> secrets, BackendResolver backends)
     {
         var classes = inputs.GatewayClasses.Where(c => Json.Text(c["spec"]?["controllerName"]) == GatewayApi.ControllerName).ToList();
         var classStatus = classes.ToDictionary(Json.Name, c => new JsonObject
@@ -28,12 +29,17 @@ internal static class GatewayBuilder
         var gatewayServices = services.Where(s => Json.Namespace(s) == EdgeAddon.Namespace && Json.Annotation(s, GatewayApi.GatewayAnnotation) is not null)
             .ToDictionary(s => Json.Annotation(s, GatewayApi.GatewayAnnotation)!);
         var secretsByKey = secrets.ToDictionary(s => $"{Json.Namespace(s)}/{Json.Name(s)}");
+        // Gateway Services with a ready edge Pod behind them: only then does traffic to the address reach a listener.
+        var served = slices.Where(s => Json.Namespace(s) == EdgeAddon.Namespace
+                                       && Json.Objects(s["endpoints"]).Any(e => Json.Bool(e["conditions"]?["ready"]) ?? true))
+            .Select(s => Json.Label(s, "kubernetes.io/service-name")).OfType<string>().ToHashSet();
 
         var gateways = new Dictionary<string, CompiledGateway>();
         foreach (var gw in inputs.Gateways.Where(g => classStatus.ContainsKey(Json.Text(g["spec"]?["gatewayClassName"]) ?? "")))
         {
             var key = $"{Json.Namespace(gw)}/{Json.Name(gw)}";
-            gateways[key] = CompileGateway(gw, gatewayServices.GetValueOrDefault(key), secretsByKey, grants);
+            var service = gatewayServices.GetValueOrDefault(key);
+            gateways[key] = CompileGateway(gw, service, service is not null && served.Contains(Json.Name(service)), secretsByKey, grants);
         }
 
         var routeParents = new Dictionary<string, JsonArray>();
@@ -60,7 +66,7 @@ internal static class GatewayBuilder
 
     static long Generation(JsonObject o) => o["metadata"]?["generation"] is JsonValue v && v.TryGetValue<long>(out var g) ? g : 1;
 
-    static CompiledGateway CompileGateway(JsonObject gw, JsonObject? service, Dictionary<string, JsonObject> secrets, ReferenceGrants grants)
+    static CompiledGateway CompileGateway(JsonObject gw, JsonObject? service, bool edgeReady, Dictionary<string, JsonObject> secrets, ReferenceGrants grants)
     {
         var ns = Json.Namespace(gw);
         var generation = Generation(gw);
@@ -106,7 +112,7 @@ internal static class GatewayBuilder
         return new CompiledGateway
         {
             Namespace = ns, Name = Json.Name(gw), Generation = generation, Listeners = listeners, TargetPorts = targetPorts,
-            Address = address, RequestedAddress = requestedIp, BadAddressType = badAddress is null ? null : Json.Text(badAddress["type"]),
+            Address = address, EdgeReady = edgeReady, RequestedAddress = requestedIp, BadAddressType = badAddress is null ? null : Json.Text(badAddress["type"]),
         };
     }
 

@@ -31,13 +31,18 @@ public class GatewayBuilderTests
         JsonObject[]? grants = null)
     {
         var allServices = (services ?? []).Concat([Service("infra", "v1", ("", 8080)), Service("infra", "v2", ("", 8080))]).ToList();
+        // Every Gateway Service has a ready edge Pod behind it, except those of Gateways named "unserved".
+        var edgeSlices = (services ?? []).Where(s => !Json(s, "metadata.name").EndsWith("-unserved"))
+            .Select(s => Ready("podway-edge", Json(s, "metadata.name") + "-x", Json(s, "metadata.name"), "", 20000, "10.244.0.9"));
         return EdgeConfigBuilder.Build(new EdgeInputs([], [], allServices,
-            [Ready("infra", "v1-x", "v1", "", 3000, "10.244.1.1"), Ready("infra", "v2-x", "v2", "", 3000, "10.244.1.2")], [], Fake)
+            [Ready("infra", "v1-x", "v1", "", 3000, "10.244.1.1"), Ready("infra", "v2-x", "v2", "", 3000, "10.244.1.2"), .. edgeSlices], [], Fake)
         {
             Gateway = new GatewayInputs([OurClass, OtherClass], gateways, routes, grants ?? [],
                 namespaces ?? [J("""{"metadata":{"name":"infra","labels":{"team":"a"}}}"""), J("""{"metadata":{"name":"apps","labels":{"team":"b"}}}""")]),
         });
     }
+
+    static string Json(JsonObject o, string path) => path.Split('.').Aggregate((JsonNode?)o, (n, k) => n?[k])?.GetValue<string>() ?? "";
 
     static string Conditions(JsonNode? conditions) =>
         string.Join(" ", (conditions as JsonArray ?? []).Select(c => $"{c!["type"]}={c["status"]}/{c["reason"]}"));
@@ -56,6 +61,16 @@ public class GatewayBuilderTests
         Assert.Equal(2, (long)status["conditions"]![0]!["observedGeneration"]!);
         Assert.Equal("10.250.0.130", (string)status["addresses"]![0]!["value"]!);
         Assert.Equal(new Dictionary<int, bool> { [20000] = false }, config.Gateways.ListenPorts);
+    }
+
+    [Fact]
+    public void GatewayWithAnAddressButNoReadyEdgePod_IsNotProgrammedYet()
+    {
+        var config = BuildGateways([Gateway("unserved", "podway", """[{"name":"http","port":80,"protocol":"HTTP"}]""")], [],
+            [GatewayService("unserved", "10.250.0.131", (80, 20001))]);
+        var status = config.Gateways.Gateways["infra/unserved"].Status;
+        Assert.Equal("Accepted=True/Accepted Programmed=False/Pending", Conditions(status["conditions"]));
+        Assert.Contains("Programmed=False/Pending", Conditions(status["listeners"]![0]!["conditions"]));
     }
 
     [Fact]

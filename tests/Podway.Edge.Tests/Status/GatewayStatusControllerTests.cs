@@ -83,6 +83,12 @@ public sealed class GatewayStatusControllerTests : IClassFixture<RealApiServer>,
         // What the LoadBalancer controller writes; the Gateway then shows the address and is Programmed.
         await _api.Client.PatchAsync(BuiltinResources.Service, EdgeAddon.Namespace, ServiceName, PatchType.Merge,
             new JsonObject { ["status"] = new JsonObject { ["loadBalancer"] = new JsonObject { ["ingress"] = new JsonArray(new JsonObject { ["ip"] = "10.250.9.140" }) } } }, "status");
+        Assert.Equal("Accepted=True/Accepted Programmed=False/Pending", await EventuallyAsync(GatewayConditionsAsync, s => s.Contains("Pending")));
+        // What the EndpointSlice controller writes once an edge Pod is ready; only then is the Gateway Programmed.
+        var slice = EdgeObjects.Ready(EdgeAddon.Namespace, ServiceName + "-x", ServiceName, "port-80", 20000, "10.244.0.9");
+        slice["apiVersion"] = "discovery.k8s.io/v1";
+        slice["kind"] = "EndpointSlice";
+        await _api.Client.CreateAsync(BuiltinResources.EndpointSlice, EdgeAddon.Namespace, slice);
         Assert.Equal("Accepted=True/Accepted Programmed=True/Programmed", await EventuallyAsync(GatewayConditionsAsync, s => s.Contains("Programmed=True")));
         Assert.Equal("10.250.9.140", (string?)(await _api.Client.GetAsync(BuiltinResources.Gateway, Ns, "gw"))["status"]?["addresses"]?[0]?["value"]);
 
