@@ -58,9 +58,11 @@ public sealed class GatewayStatusTests(ClusterFixture cluster)
                                 "{range .status.listeners[0].conditions[*]}{.type}={.status}/{.reason} {end}";
         foreach (var (gateway, routes) in new[] { ("gateway-with-one-attached-route", 1), ("gateway-with-two-attached-routes", 2) })
         {
+            // Programmed once an edge Pod serves the Gateway's Service (Pending before).
+            var expected = $"http {routes} HTTPRoute Accepted=True/Accepted Conflicted=False/NoConflicts ResolvedRefs=True/ResolvedRefs Programmed=True/Programmed";
             var status = await Eventually.ValueAsync(() => Jsonpath("gateway", gateway, Infra, listener),
-                s => s.StartsWith($"http {routes} "), $"{gateway} has {routes} attached routes");
-            Assert.Equal($"http {routes} HTTPRoute Accepted=True/Accepted Conflicted=False/NoConflicts ResolvedRefs=True/ResolvedRefs Programmed=True/Programmed", status);
+                s => s == expected, $"{gateway} has {routes} attached routes and is programmed");
+            Assert.Equal(expected, status);
             Assert.Equal("Accepted=True/Accepted Programmed=True/Programmed",
                 await Jsonpath("gateway", gateway, Infra, "{range .status.conditions[*]}{.type}={.status}/{.reason} {end}"));
             Assert.Matches(@"^10\.\d+\.\d+\.\d+ IPAddress$", await Jsonpath("gateway", gateway, Infra, "{.status.addresses[0].value} {.status.addresses[0].type}"));
