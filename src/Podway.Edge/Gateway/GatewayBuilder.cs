@@ -177,7 +177,7 @@ internal static class GatewayBuilder
             var candidates = gw.Listeners.Where(l => (section is null || l.Name == section) && (port is null || l.Port == port)).ToList();
             (bool Ok, string Reason, string Message) accepted;
             if (candidates.Count == 0)
-                accepted = (false, "NoMatchingParent", $"Gateway {gwKey} has no listener {(section ?? "")}{(port is null ? "" : $" on port {port}")}".Replace("listener  on", "listener on"));
+                accepted = (false, "NoMatchingParent", $"Gateway {gwKey} has no listener{(section is null ? "" : $" named {section}")}{(port is null ? "" : $" on port {port}")}");
             else
             {
                 var allowed = candidates.Where(l => l.Usable && l.Kinds.Contains("HTTPRoute") && NamespaceAllowed(l, gw.Namespace, ns, namespaces)).ToList();
