@@ -12,7 +12,7 @@ public static class BuiltinImages
 {
     /// <summary>Program names the catalog may ask for.</summary>
     public static IReadOnlyList<string> Programs { get; } =
-        ["agnhost", "pause", "http-echo", "dns", "edge", .. EchoVariant.All.Select(v => v.Program)];
+        ["agnhost", "pause", "http-echo", "echo-basic", "dns", "edge", .. EchoVariant.All.Select(v => v.Program)];
 
     public static Task<int> Run(string name, string[] args)
     {
@@ -23,6 +23,7 @@ public static class BuiltinImages
             "agnhost" => AgnhostProgram.RunAsync(args),
             "pause" => PauseProgram.RunAsync(args),
             "http-echo" => HttpEcho.RunAsync(args),
+            "echo-basic" => EchoBasic.RunAsync(args),
             "dns" => Podway.Dns.Addon.DnsProgram.RunAsync(args),
             "edge" => Podway.Edge.Addon.EdgeProgram.RunAsync(args),
             _ => Unknown(name),

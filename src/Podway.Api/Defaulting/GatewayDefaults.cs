@@ -96,10 +96,11 @@ internal static class GatewayDefaults
         Default(reference, "kind", "Service");
     }
 
-    /// <summary>The CRD's status default: every condition Unknown, "Waiting for controller".</summary>
+    /// <summary>The CRD's status default: every condition Unknown, "Waiting for controller". Also for an empty status:
+    /// create resets status to {} (kube's CR strategy removes it, and the default then applies on every read).</summary>
     static void DefaultStatus(JsonObject obj, params string[] conditionTypes)
     {
-        if (!IsMissing(obj, "status")) return;
+        if (!IsMissing(obj, "status") && obj["status"] is not JsonObject { Count: 0 }) return;
         var conditions = new JsonArray();
         foreach (var type in conditionTypes)
             conditions.Add(new JsonObject

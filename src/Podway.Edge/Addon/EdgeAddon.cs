@@ -20,9 +20,10 @@ public static class EdgeAddon
     public const int HealthPort = 10254, HttpPort = 80, HttpsPort = 443;
     public const string NginxClass = "nginx", PodwayClass = "podway";
 
-    static JsonObject Labels() => new() { ["app.kubernetes.io/name"] = "podway-edge", ["app.kubernetes.io/component"] = "controller" };
+    internal static JsonObject Labels() => new() { ["app.kubernetes.io/name"] = "podway-edge", ["app.kubernetes.io/component"] = "controller" };
 
-    /// <summary>Namespace, Secret with the edge Pods' API token, Service, Deployment and the two IngressClasses, in creation order.</summary>
+    /// <summary>Namespace, Secret with the edge Pods' API token, Service, Deployment, the two IngressClasses and the
+    /// GatewayClass `podway`, in creation order.</summary>
     public static IReadOnlyList<JsonObject> Objects(string apiServerUrl, string token) =>
     [
         new JsonObject
@@ -88,6 +89,16 @@ public static class EdgeAddon
         },
         IngressClass(NginxClass, IngressClassResolver.NginxController, isDefault: true),
         IngressClass(PodwayClass, IngressClassResolver.PodwayController, isDefault: false),
+        new JsonObject
+        {
+            ["apiVersion"] = "gateway.networking.k8s.io/v1", ["kind"] = "GatewayClass",
+            ["metadata"] = new JsonObject { ["name"] = Gateway.GatewayApi.ClassName, ["labels"] = new JsonObject { ["app.kubernetes.io/name"] = "podway-edge" } },
+            ["spec"] = new JsonObject
+            {
+                ["controllerName"] = Gateway.GatewayApi.ControllerName,
+                ["description"] = "podway's edge: Gateways get an address from the LoadBalancer pool and are served by the podway-edge Pods",
+            },
+        },
     ];
 
     static JsonObject IngressClass(string name, string controller, bool isDefault)

@@ -68,10 +68,15 @@ public static class EdgeProgram
             Draining = () => Volatile.Read(ref draining),
         };
         var edge = new EdgeServer(() => feed.Current, options);
+        // Gateway listeners: one server per edge target port of the current Gateways (README "Gateway API").
+        await using var gatewayPorts = new GatewayPortServers(() => feed.Current, options, Log);
+        feed.Changed += _ => gatewayPorts.Changed();
+        Task gatewayServing = Task.CompletedTask;
         try
         {
             await feed.Synced.WaitAsync(stop.Token);
             await edge.StartAsync(stop.Token);
+            gatewayServing = gatewayPorts.RunAsync(run.Token);
             Volatile.Write(ref ready, true);
             Log($"ready: {feed.Current.ServedIngresses.Count} ingresses, http {http}, https {https}, syncing with {client.Server}");
             await Task.Delay(Timeout.Infinite, stop.Token);
@@ -87,6 +92,7 @@ public static class EdgeProgram
         await Task.Delay(TimeSpan.FromSeconds(drainSeconds));
         await edge.DisposeAsync();
         run.Cancel();
+        await gatewayServing;
         try { await feeding; } catch (OperationCanceledException) { }
         await probes;
         return 0;

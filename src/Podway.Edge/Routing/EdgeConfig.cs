@@ -83,4 +83,7 @@ public sealed class EdgeConfig : IEdgeRoutes
 
     /// <summary>Problems worth an Event on the Ingress: missing Service or Secret, malformed Secret.</summary>
     public IReadOnlyList<IngressProblem> Problems { get; init; } = [];
+
+    /// <summary>The Gateway API side: listeners by edge target port, and the status of podway's Gateway objects.</summary>
+    public Gateway.GatewayRoutes Gateways { get; init; } = Gateway.GatewayRoutes.Empty;
 }

@@ -78,6 +78,7 @@ public static class EdgeConfigBuilder
         {
             ServedIngresses = [.. served.Select(s => new IngressRef(s.Age.Namespace, s.Age.Name))],
             Problems = problems.Distinct().ToList(),
+            Gateways = Gateway.GatewayBuilder.Build(inputs.Gateway, inputs.Services, inputs.EndpointSlices, inputs.Secrets, backends),
         };
     }
 

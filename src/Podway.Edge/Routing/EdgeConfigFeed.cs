@@ -17,6 +17,8 @@ public sealed class EdgeConfigFeed : IEdgeRoutes
     [
         BuiltinResources.Ingress, BuiltinResources.IngressClass, BuiltinResources.Service,
         BuiltinResources.EndpointSlice, BuiltinResources.Secret,
+        BuiltinResources.GatewayClass, BuiltinResources.Gateway, BuiltinResources.HttpRoute, BuiltinResources.ReferenceGrant,
+        BuiltinResources.Namespace,
     ];
 
     readonly SharedInformerFactory _factory;
@@ -52,6 +54,8 @@ public sealed class EdgeConfigFeed : IEdgeRoutes
 
     public X509Certificate2 CertificateFor(string? serverName) => Current.CertificateFor(serverName);
 
+    public Gateway.GatewayRoutes Gateways => Current.Gateways;
+
     /// <summary>Waits for the informers, builds, then rebuilds after changes until <paramref name="ct"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
@@ -83,7 +87,11 @@ public sealed class EdgeConfigFeed : IEdgeRoutes
         {
             next = EdgeConfigBuilder.Build(new EdgeInputs(
                 List(BuiltinResources.Ingress), List(BuiltinResources.IngressClass), List(BuiltinResources.Service),
-                List(BuiltinResources.EndpointSlice), List(BuiltinResources.Secret), _defaultCertificate));
+                List(BuiltinResources.EndpointSlice), List(BuiltinResources.Secret), _defaultCertificate)
+            {
+                Gateway = new Gateway.GatewayInputs(List(BuiltinResources.GatewayClass), List(BuiltinResources.Gateway),
+                    List(BuiltinResources.HttpRoute), List(BuiltinResources.ReferenceGrant), List(BuiltinResources.Namespace)),
+            });
         }
         catch (Exception e)
         {

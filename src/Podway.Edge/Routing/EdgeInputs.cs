@@ -12,4 +12,8 @@ public sealed record EdgeInputs(
     IReadOnlyList<JsonObject> Services,
     IReadOnlyList<JsonObject> EndpointSlices,
     IReadOnlyList<JsonObject> Secrets,
-    X509Certificate2 DefaultCertificate);
+    X509Certificate2 DefaultCertificate)
+{
+    /// <summary>GatewayClasses, Gateways, HTTPRoutes, ReferenceGrants and Namespaces (none: no Gateway routing).</summary>
+    public Gateway.GatewayInputs Gateway { get; init; } = Podway.Edge.Gateway.GatewayInputs.None;
+}

@@ -12,4 +12,7 @@ public interface IEdgeRoutes
     /// <summary>The certificate for a TLS handshake naming <paramref name="serverName"/> (SNI, may be null): the
     /// Secret of a matching `spec.tls` entry, else the generated default certificate.</summary>
     X509Certificate2 CertificateFor(string? serverName);
+
+    /// <summary>The Gateway listeners and routes (for the edge's Gateway ports); none unless overridden.</summary>
+    Gateway.GatewayRoutes Gateways => Gateway.GatewayRoutes.Empty;
 }

@@ -23,7 +23,7 @@ internal sealed class EdgeRequestHandler(Func<IEdgeRoutes> routes, HttpForwarder
             if (IsRefusedMethod(context))
             {
                 outcome = await Local(context, StatusCodes.Status405MethodNotAllowed);
-                if (log is not null) Log(log, context, clientIp, outcome, ingress, started);
+                if (log is not null) Log(log, context, clientIp, outcome, ingress?.ToString(), started);
                 return;
             }
             var decision = routes().Route(HostOf(context.Request), context.Request.Path.Value ?? "/", context.Request.IsHttps);
@@ -55,7 +55,7 @@ internal sealed class EdgeRequestHandler(Func<IEdgeRoutes> routes, HttpForwarder
             Console.Error.WriteLine($"edge: {context.Request.Method} {context.Request.Host}{context.Request.Path}: {e}");
             outcome = await Local(context, StatusCodes.Status500InternalServerError);
         }
-        if (log is not null) Log(log, context, clientIp, outcome, ingress, started);
+        if (log is not null) Log(log, context, clientIp, outcome, ingress?.ToString(), started);
     }
 
     /// <summary>CONNECT (tunnels to arbitrary hosts; HTTP/2 WebSocket CONNECTs are fine) and TRACE (echoes
@@ -67,7 +67,8 @@ internal sealed class EdgeRequestHandler(Func<IEdgeRoutes> routes, HttpForwarder
         return HttpMethods.IsConnect(method) && context.Features.Get<IHttpExtendedConnectFeature>() is not { IsExtendedConnect: true };
     }
 
-    static async Task<ForwardOutcome> Local(HttpContext context, int status)
+    /// <summary>The edge's own answer (404, 503, ...), as the access log counts it.</summary>
+    internal static async Task<ForwardOutcome> Local(HttpContext context, int status)
     {
         await LocalResponse.WriteAsync(context, status);
         return new(null, LocalResponse.BodyLength(status), ClientAborted: false);
@@ -83,7 +84,8 @@ internal sealed class EdgeRequestHandler(Func<IEdgeRoutes> routes, HttpForwarder
         return host;
     }
 
-    static void Log(AccessLog log, HttpContext context, string clientIp, ForwardOutcome outcome, IngressRef? ingress, long started)
+    /// <summary>One access log line; <paramref name="owner"/> is the Ingress (or HTTPRoute) that routed it.</summary>
+    internal static void Log(AccessLog log, HttpContext context, string clientIp, ForwardOutcome outcome, string? owner, long started)
     {
         var request = context.Request;
         var headers = request.Headers;
@@ -98,6 +100,6 @@ internal sealed class EdgeRequestHandler(Func<IEdgeRoutes> routes, HttpForwarder
             headers.UserAgent.Count > 0 ? headers.UserAgent.ToString() : null,
             outcome.Upstream?.ToString(),
             Stopwatch.GetElapsedTime(started).TotalSeconds,
-            ingress?.ToString());
+            owner);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -36,8 +37,10 @@ public sealed class EdgeServer : IAsyncDisposable
             UpstreamClient.IdleTimeout, options.ResponseHeaderTimeout);
         _log = options.AccessLog is null ? null : new AccessLog(options.AccessLog);
         var http1 = new Http1Forwarder(_http1Upstreams, options.ResponseHeaderTimeout);
-        var handler = new EdgeRequestHandler(routes,
-            new HttpForwarder(_upstreams, http1, options.ResponseHeaderTimeout, options.MaxAttempts), _log);
+        var forwarder = new HttpForwarder(_upstreams, http1, options.ResponseHeaderTimeout, options.MaxAttempts);
+        RequestDelegate handler = options.GatewayPort is { } gatewayPort
+            ? new GatewayRequestHandler(gatewayPort, routes, forwarder, _upstreams, _log).HandleAsync
+            : new EdgeRequestHandler(routes, forwarder, _log).HandleAsync;
 
         // The empty builder: no configuration sources, no logging providers, no hosting diagnostics middleware.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -58,18 +61,21 @@ public sealed class EdgeServer : IAsyncDisposable
             // Bodies are streamed through, not held: the upstream decides what is too large or too slow.
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Limits.MinRequestBodyDataRate = null;
-            kestrel.Listen(options.Http, listen =>
-            {
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
-                if (CleartextHttp2Detection.Supported) listen.Use(CleartextHttp2Detection.Middleware);
-            });
+            if (options.Http is { } http)
+                kestrel.Listen(http, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    if (CleartextHttp2Detection.Supported) listen.Use(CleartextHttp2Detection.Middleware);
+                });
             if (options.Https is { } https)
                 kestrel.Listen(https, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1AndHttp2;
                     listen.UseHttps(new HttpsConnectionAdapterOptions
                     {
-                        ServerCertificateSelector = (_, serverName) => CertificateFor(routes, serverName),
+                        ServerCertificateSelector = options.GatewayPort is { } gatewayPort
+                            ? (_, serverName) => routes().Gateways.CertificateFor(gatewayPort, serverName?.ToLowerInvariant())
+                            : (_, serverName) => CertificateFor(routes, serverName),
                     });
                 });
         });
@@ -88,7 +94,7 @@ public sealed class EdgeServer : IAsyncDisposable
                     context.Response.OnStarting(() => { context.Response.Headers.Connection = "close"; return Task.CompletedTask; });
                 return next(context);
             });
-        _app.Run(handler.HandleAsync);
+        _app.Run(handler);
     }
 
     /// <summary>The bound cleartext port (useful with port 0).</summary>

@@ -6,7 +6,8 @@ namespace Podway.Edge.Status;
 /// <summary>
 /// The control-plane side of the edge, run once per cluster (not in the edge Pods, so two replicas never race):
 /// Ingress status addresses and the `Sync` event (<see cref="IngressStatusController"/>), and Warning events for the
-/// routing problems of its own <see cref="EdgeConfigFeed"/> (<see cref="IngressProblemEvents"/>). RunAsync returns
+/// routing problems of its own <see cref="EdgeConfigFeed"/> (<see cref="IngressProblemEvents"/>), and the Gateway API
+/// controller's Services and status (<see cref="GatewayStatusController"/>). RunAsync returns
 /// when ct is cancelled.
 /// </summary>
 public static class EdgeStatusHost
@@ -22,8 +23,9 @@ public static class EdgeStatusHost
         var status = new IngressStatusController(informers, events, log);
         var feed = new EdgeConfigFeed(informers, DefaultCertificate.Create(), log: log);
         var problems = new IngressProblemEvents(informers.For(Podway.Api.Resources.BuiltinResources.Ingress).Cache, events);
+        var gateways = new GatewayStatusController(informers, feed, log);
         informers.Start(ct);
-        try { await Task.WhenAll(status.RunAsync(ct), feed.RunAsync(ct), PublishProblemsAsync(feed, problems, ct)); }
+        try { await Task.WhenAll(status.RunAsync(ct), feed.RunAsync(ct), PublishProblemsAsync(feed, problems, ct), gateways.RunAsync(ct)); }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         await informers.WhenStopped();
     }

@@ -27,6 +27,10 @@ internal static class CatalogImages
             ["/bin/echo-server"], [], Programs("jmalloc-echo-server", "/bin/echo-server", "echo-server"), CatalogImage.NoWrappers),
         new("mendhak/http-https-echo", ["docker.io/mendhak/http-https-echo"],
             ["/http-https-echo"], [], Programs("mendhak-http-https-echo", "/http-https-echo", "http-https-echo"), CatalogImage.NoWrappers),
+        // The Gateway API conformance backend (conformance/base/manifests.yaml), under its release and staging names.
+        new("registry.k8s.io/gateway-api/conformance/echo-basic",
+            ["registry.k8s.io/gateway-api/conformance/echo-basic", "gcr.io/k8s-staging-gateway-api/echo-basic"],
+            ["/echo-basic"], [], Programs("echo-basic", "/echo-basic", "echo-basic"), CatalogImage.NoWrappers),
         new("hashicorp/http-echo", ["docker.io/hashicorp/http-echo"],
             ["/http-echo"], [], Programs("http-echo", "/http-echo", "http-echo"), CatalogImage.NoWrappers),
         new("podway/echo", ["docker.io/podway/echo"],

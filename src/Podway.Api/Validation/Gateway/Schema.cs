@@ -8,7 +8,7 @@ namespace Podway.Api.Validation;
 /// </summary>
 internal static class Schema
 {
-    public const string HostnamePattern = @"^\*?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+    public const string HostnamePattern = @"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
     public const string SectionNamePattern = @"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
     public const string GroupPattern = @"^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
     public const string KindPattern = @"^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$";

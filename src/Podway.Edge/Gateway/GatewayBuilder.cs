@@ -1,0 +1,358 @@
+using System.Text.Json.Nodes;
+using Podway.Api.Selectors;
+using Podway.Edge.Addon;
+using Podway.Edge.Routing;
+
+namespace Podway.Edge.Gateway;
+
+/// <summary>
+/// Compiles GatewayClasses, Gateways and HTTPRoutes of podway's controller into a <see cref="GatewayRoutes"/>: the
+/// routing tables per edge target port and the status each object should show. A pure function of its inputs, like
+/// <see cref="EdgeConfigBuilder"/> (which calls it), so the edge Pods route and the control plane writes status from
+/// the same computation. See the README's "Gateway API".
+/// </summary>
+internal static class GatewayBuilder
+{
+    static readonly string[] HttpKinds = ["HTTPRoute"];
+
+    public static GatewayRoutes Build(GatewayInputs inputs, IReadOnlyList<JsonObject> services, IReadOnlyList<JsonObject> slices,
+        IReadOnlyList<JsonObject> secrets, BackendResolver backends)
+    {
+        var classes = inputs.GatewayClasses.Where(c => Json.Text(c["spec"]?["controllerName"]) == GatewayApi.ControllerName).ToList();
+        var classStatus = classes.ToDictionary(Json.Name, c => new JsonObject
+        {
+            ["conditions"] = new JsonArray(GatewayApi.Condition("Accepted", true, "Accepted", "Handled by podway's edge", Generation(c))),
+            ["supportedFeatures"] = new JsonArray([.. GatewayApi.SupportedFeatures.Select(f => (JsonNode)new JsonObject { ["name"] = f })]),
+        });
+        var grants = new ReferenceGrants(inputs.ReferenceGrants);
+        var namespaces = inputs.Namespaces.ToDictionary(Json.Name, n => n["metadata"]?["labels"] as JsonObject);
+        var gatewayServices = services.Where(s => Json.Namespace(s) == EdgeAddon.Namespace && Json.Annotation(s, GatewayApi.GatewayAnnotation) is not null)
+            .ToDictionary(s => Json.Annotation(s, GatewayApi.GatewayAnnotation)!);
+        var secretsByKey = secrets.ToDictionary(s => $"{Json.Namespace(s)}/{Json.Name(s)}");
+        // Gateway Services with a ready edge Pod behind them: only then does traffic to the address reach a listener.
+        var served = slices.Where(s => Json.Namespace(s) == EdgeAddon.Namespace
+                                       && Json.Objects(s["endpoints"]).Any(e => Json.Bool(e["conditions"]?["ready"]) ?? true))
+            .Select(s => Json.Label(s, "kubernetes.io/service-name")).OfType<string>().ToHashSet();
+
+        var gateways = new Dictionary<string, CompiledGateway>();
+        foreach (var gw in inputs.Gateways.Where(g => classStatus.ContainsKey(Json.Text(g["spec"]?["gatewayClassName"]) ?? "")))
+        {
+            var key = $"{Json.Namespace(gw)}/{Json.Name(gw)}";
+            var service = gatewayServices.GetValueOrDefault(key);
+            gateways[key] = CompileGateway(gw, service, service is not null && served.Contains(Json.Name(service)), secretsByKey, grants);
+        }
+
+        var routeParents = new Dictionary<string, JsonArray>();
+        var routes = inputs.HttpRoutes
+            .Select(r => (Route: r, Age: new IngressAge(Json.Created(r), Json.Namespace(r), Json.Name(r))))
+            .OrderBy(r => r.Age);
+        foreach (var (route, age) in routes)
+        {
+            var parents = AttachRoute(route, age, gateways, namespaces, grants, backends);
+            if (parents.Count > 0) routeParents[$"{age.Namespace}/{age.Name}"] = parents;
+        }
+
+        var ports = new Dictionary<int, GatewayPort>();
+        var states = new Dictionary<string, GatewayState>();
+        foreach (var (key, gw) in gateways)
+        {
+            states[key] = gw.State();
+            foreach (var (listenerPort, listeners) in gw.Listeners.Where(l => l.Serving).GroupBy(l => l.Port).Select(g => (g.Key, g.ToList())))
+                if (gw.TargetPorts.TryGetValue(listenerPort, out var target))
+                    ports[target] = new GatewayPort(listeners[0].Protocol == "HTTPS", [.. listeners.Select(l => l.Compile())], listenerPort);
+        }
+        return new GatewayRoutes(ports) { ClassStatus = classStatus, Gateways = states, RouteParents = routeParents };
+    }
+
+    static long Generation(JsonObject o) => o["metadata"]?["generation"] is JsonValue v && v.TryGetValue<long>(out var g) ? g : 1;
+
+    static CompiledGateway CompileGateway(JsonObject gw, JsonObject? service, bool edgeReady, Dictionary<string, JsonObject> secrets, ReferenceGrants grants)
+    {
+        var ns = Json.Namespace(gw);
+        var generation = Generation(gw);
+        var spec = gw["spec"];
+        var listeners = Json.Objects(spec?["listeners"]).Select(l => new ListenerState
+        {
+            Name = Json.Text(l["name"]) ?? "",
+            Port = Json.Int(l["port"]) ?? 0,
+            Protocol = Json.Text(l["protocol"]) ?? "",
+            Hostname = Json.Text(l["hostname"]) is { Length: > 0 } h ? h.ToLowerInvariant() : null,
+            Spec = l,
+        }).ToList();
+
+        foreach (var l in listeners)
+        {
+            // Kinds: HTTPRoute is the only route kind an HTTP/HTTPS listener takes here.
+            var kinds = Json.Objects(l.Spec["allowedRoutes"]?["kinds"]).ToList();
+            l.Kinds = kinds.Count == 0 ? [.. HttpKinds]
+                : [.. kinds.Where(k => (Json.Text(k["group"]) ?? GatewayApi.Group) == GatewayApi.Group && HttpKinds.Contains(Json.Text(k["kind"]))).Select(k => Json.Text(k["kind"])!)];
+            if (kinds.Count > 0 && l.Kinds.Count < kinds.Count)
+                l.RefProblem = ("InvalidRouteKinds", "Some of allowedRoutes.kinds are not supported on this listener");
+            if (l.Protocol is not ("HTTP" or "HTTPS"))
+                l.Unsupported = $"Protocol {l.Protocol} is not supported by podway's edge (HTTP and HTTPS are)";
+            if (l.Protocol == "HTTPS") ResolveCertificate(l, ns, secrets, grants);
+        }
+        // Conflicts on one port: another protocol (ProtocolConflict), or the same hostname (HostnameConflict).
+        foreach (var l in listeners)
+            foreach (var other in listeners)
+            {
+                if (ReferenceEquals(l, other) || l.Port != other.Port) continue;
+                if (l.Protocol != other.Protocol) l.Conflict = "ProtocolConflict";
+                else if (l.Hostname == other.Hostname) l.Conflict ??= "HostnameConflict";
+            }
+
+        var requested = Json.Objects(spec?["addresses"]).ToList();
+        var badAddress = requested.FirstOrDefault(a => (Json.Text(a["type"]) ?? "IPAddress") != "IPAddress");
+        var requestedIp = requested.Select(a => Json.Text(a["value"])).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+        var address = Json.Text(service?["status"]?["loadBalancer"]?["ingress"]?[0]?["ip"]);
+        var targetPorts = new Dictionary<int, int>();
+        foreach (var p in Json.Objects(service?["spec"]?["ports"]))
+            if (Json.Int(p["port"]) is { } port && Json.Int(p["targetPort"]) is { } target) targetPorts[port] = target;
+
+        return new CompiledGateway
+        {
+            Namespace = ns, Name = Json.Name(gw), Generation = generation, Listeners = listeners, TargetPorts = targetPorts,
+            Address = address, EdgeReady = edgeReady, RequestedAddress = requestedIp, BadAddressType = badAddress is null ? null : Json.Text(badAddress["type"]),
+        };
+    }
+
+    static void ResolveCertificate(ListenerState l, string ns, Dictionary<string, JsonObject> secrets, ReferenceGrants grants)
+    {
+        var tls = l.Spec["tls"];
+        if ((Json.Text(tls?["mode"]) ?? "Terminate") != "Terminate")
+        {
+            l.Unsupported = "TLS mode Passthrough needs a TLS listener; HTTPS terminates";
+            return;
+        }
+        foreach (var reference in Json.Objects(tls?["certificateRefs"]))
+        {
+            var group = Json.Text(reference["group"]) ?? "";
+            var kind = Json.Text(reference["kind"]) ?? "Secret";
+            var name = Json.Text(reference["name"]) ?? "";
+            var refNs = Json.Text(reference["namespace"]) ?? ns;
+            if (group != "" || kind != "Secret")
+            {
+                l.RefProblem = ("InvalidCertificateRef", $"certificateRef {group}/{kind} {name} is not a core Secret");
+                return;
+            }
+            if (!grants.Permits("Gateway", ns, "", "Secret", refNs, name))
+            {
+                l.RefProblem = ("RefNotPermitted", $"Secret {refNs}/{name} is in another namespace and no ReferenceGrant allows it");
+                return;
+            }
+            if (!secrets.TryGetValue($"{refNs}/{name}", out var secret))
+            {
+                l.RefProblem = ("InvalidCertificateRef", $"Secret {refNs}/{name} not found");
+                return;
+            }
+            var loaded = TlsSecrets.LoadOnce(secret);
+            if (loaded.Served is null)
+            {
+                l.RefProblem = ("InvalidCertificateRef", loaded.Error ?? $"Secret {refNs}/{name} is not a usable certificate");
+                return;
+            }
+            l.Certificate ??= loaded.Served;
+        }
+        if (l.Certificate is null) l.RefProblem = ("InvalidCertificateRef", "an HTTPS listener needs a certificateRef");
+    }
+
+    /// <summary>Attaches one HTTPRoute to the listeners its parentRefs select, and returns its status.parents entries
+    /// for podway's Gateways (parentRefs to other Gateways are left to their controllers).</summary>
+    static JsonArray AttachRoute(JsonObject route, IngressAge age, Dictionary<string, CompiledGateway> gateways,
+        Dictionary<string, JsonObject?> namespaces, ReferenceGrants grants, BackendResolver backends)
+    {
+        var ns = age.Namespace;
+        var generation = Generation(route);
+        var spec = route["spec"];
+        var hostnames = Json.Strings(spec?["hostnames"]).Select(h => h.ToLowerInvariant()).ToList();
+        var (rules, refProblem) = CompileRules(route, age, grants, backends);
+        var parents = new JsonArray();
+        foreach (var parentRef in Json.Objects(spec?["parentRefs"]))
+        {
+            if ((Json.Text(parentRef["group"]) ?? GatewayApi.Group) != GatewayApi.Group || (Json.Text(parentRef["kind"]) ?? "Gateway") != "Gateway") continue;
+            var gwKey = $"{Json.Text(parentRef["namespace"]) ?? ns}/{Json.Text(parentRef["name"])}";
+            if (!gateways.TryGetValue(gwKey, out var gw)) continue;
+            var section = Json.Text(parentRef["sectionName"]);
+            var port = Json.Int(parentRef["port"]);
+            var candidates = gw.Listeners.Where(l => (section is null || l.Name == section) && (port is null || l.Port == port)).ToList();
+            (bool Ok, string Reason, string Message) accepted;
+            if (candidates.Count == 0)
+                accepted = (false, "NoMatchingParent", $"Gateway {gwKey} has no listener{(section is null ? "" : $" named {section}")}{(port is null ? "" : $" on port {port}")}");
+            else
+            {
+                var allowed = candidates.Where(l => l.Usable && l.Kinds.Contains("HTTPRoute") && NamespaceAllowed(l, gw.Namespace, ns, namespaces)).ToList();
+                var attached = 0;
+                foreach (var l in allowed)
+                {
+                    var names = Hostnames.Intersect(l.Hostname, hostnames);
+                    if (names.Count == 0) continue;
+                    attached++;
+                    l.AttachedRoutes++;
+                    foreach (var name in names) l.RulesFor(name).AddRange(rules);
+                }
+                accepted = attached > 0 ? (true, "Accepted", "Route is accepted")
+                    : allowed.Count == 0 ? (false, "NotAllowedByListeners", "No listener of the parent allows this route (namespace, kind or state)")
+                    : (false, "NoMatchingListenerHostname", "No listener hostname matches the route's hostnames");
+            }
+            var entry = new JsonObject
+            {
+                ["parentRef"] = parentRef.DeepClone(),
+                ["controllerName"] = GatewayApi.ControllerName,
+                ["conditions"] = new JsonArray(
+                    GatewayApi.Condition("Accepted", accepted.Ok, accepted.Reason, accepted.Message, generation),
+                    refProblem is { } p
+                        ? GatewayApi.Condition("ResolvedRefs", false, p.Reason, p.Message, generation)
+                        : GatewayApi.Condition("ResolvedRefs", true, "ResolvedRefs", "All references resolved", generation)),
+            };
+            parents.Add(entry);
+        }
+        return parents;
+    }
+
+    static bool NamespaceAllowed(ListenerState l, string gatewayNs, string routeNs, Dictionary<string, JsonObject?> namespaces)
+    {
+        var from = l.Spec["allowedRoutes"]?["namespaces"];
+        return (Json.Text(from?["from"]) ?? "Same") switch
+        {
+            "All" => true,
+            "Selector" => namespaces.TryGetValue(routeNs, out var labels)
+                          && LabelSelector.FromJson(from?["selector"] as JsonObject).Matches(labels),
+            _ => routeNs == gatewayNs,
+        };
+    }
+
+    /// <summary>The route's rules compiled (one per match), and the first backendRef problem for ResolvedRefs.</summary>
+    static (List<HttpRouteRule>, (string Reason, string Message)?) CompileRules(JsonObject route, IngressAge age, ReferenceGrants grants, BackendResolver backends)
+    {
+        (string Reason, string Message)? problem = null;
+        var result = new List<HttpRouteRule>();
+        var reference = new RouteRef(age.Namespace, age.Name);
+        var ruleIndex = 0;
+        foreach (var rule in Json.Objects(route["spec"]?["rules"]))
+        {
+            BackendPool? Backend(JsonObject backendRef)
+            {
+                var group = Json.Text(backendRef["group"]) ?? "";
+                var kind = Json.Text(backendRef["kind"]) ?? "Service";
+                var name = Json.Text(backendRef["name"]) ?? "";
+                var targetNs = Json.Text(backendRef["namespace"]) ?? age.Namespace;
+                string? why = null, reason = null;
+                BackendPool? pool = null;
+                if (group != "" || kind != "Service") (reason, why) = ("InvalidKind", $"backendRef {group}/{kind} {name} is not a Service");
+                else if (!grants.Permits("HTTPRoute", age.Namespace, "", "Service", targetNs, name))
+                    (reason, why) = ("RefNotPermitted", $"Service {targetNs}/{name} is in another namespace and no ReferenceGrant allows it");
+                else
+                {
+                    var ingressBackend = new JsonObject
+                    {
+                        ["service"] = new JsonObject { ["name"] = name, ["port"] = new JsonObject { ["number"] = Json.Int(backendRef["port"]) } },
+                    };
+                    pool = backends.Resolve(targetNs, ingressBackend, out why);
+                    if (why is not null) (reason, pool) = ("BackendNotFound", null);
+                }
+                if (reason is not null) problem ??= (reason, why!);
+                return pool;
+            }
+
+            var filters = Json.Objects(rule["filters"]).ToList();
+            var weighted = Json.Objects(rule["backendRefs"])
+                .Select(b => new WeightedBackend(Backend(b), Json.Int(b["weight"]) ?? 1)).ToList();
+            var action = new RouteAction
+            {
+                Route = reference,
+                RequestHeaders = Headers(filters, "RequestHeaderModifier", "requestHeaderModifier"),
+                ResponseHeaders = Headers(filters, "ResponseHeaderModifier", "responseHeaderModifier"),
+                Redirect = Redirect(filters),
+                Rewrite = Rewrite(filters),
+                Mirrors = [.. filters.Where(f => Json.Text(f["type"]) == "RequestMirror" && f["requestMirror"]?["backendRef"] is JsonObject)
+                    .Select(f => Backend((JsonObject)f["requestMirror"]!["backendRef"]!)).OfType<BackendPool>()],
+                Backends = weighted,
+                TotalWeight = weighted.Sum(b => Math.Max(0, b.Weight)),
+                RequestTimeout = Duration(rule["timeouts"]?["request"]),
+                BackendTimeout = Duration(rule["timeouts"]?["backendRequest"]),
+            };
+            var matchIndex = 0;
+            foreach (var match in Json.Objects(rule["matches"]).DefaultIfEmpty(new JsonObject()))
+                result.Add(new HttpRouteRule
+                {
+                    Path = Path(match["path"]),
+                    Method = Json.Text(match["method"]),
+                    Headers = [.. Json.Objects(match["headers"]).Select(h => Value(h, ignoreCase: true))],
+                    QueryParams = [.. Json.Objects(match["queryParams"]).Select(q => Value(q, ignoreCase: false))],
+                    Action = action, Age = age, RuleIndex = ruleIndex, MatchIndex = matchIndex++,
+                });
+            ruleIndex++;
+        }
+        return (result, problem);
+    }
+
+    static PathMatch Path(JsonNode? path)
+    {
+        var type = Json.Text(path?["type"]) ?? PathMatch.Prefix;
+        var value = Json.Text(path?["value"]) ?? "/";
+        return type switch
+        {
+            PathMatch.Exact => new PathMatch { Type = type, Value = value },
+            PathMatch.RegularExpression => new PathMatch { Type = type, Value = value, Regex = FullMatch(value) },
+            _ => new PathMatch { Type = PathMatch.Prefix, Value = PathRoute.Normalize(value, exact: false) },
+        };
+    }
+
+    static ValueMatch Value(JsonObject match, bool ignoreCase)
+    {
+        var name = Json.Text(match["name"]) ?? "";
+        var value = Json.Text(match["value"]) ?? "";
+        return new ValueMatch(ignoreCase ? name.ToLowerInvariant() : name, value,
+            Json.Text(match["type"]) == "RegularExpression" ? FullMatch(value) : null);
+    }
+
+    static System.Text.RegularExpressions.Regex FullMatch(string pattern) =>
+        new($"^(?:{pattern})$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+
+    static HeaderChanges? Headers(List<JsonObject> filters, string type, string field)
+    {
+        var f = filters.FirstOrDefault(f => Json.Text(f["type"]) == type)?[field];
+        if (f is null) return null;
+        static List<KeyValuePair<string, string>> Pairs(JsonNode? n) =>
+            [.. Json.Objects(n).Select(h => KeyValuePair.Create(Json.Text(h["name"]) ?? "", Json.Text(h["value"]) ?? ""))];
+        return new HeaderChanges(Pairs(f["set"]), Pairs(f["add"]), [.. Json.Strings(f["remove"])]);
+    }
+
+    static RequestRedirect? Redirect(List<JsonObject> filters)
+    {
+        var r = filters.FirstOrDefault(f => Json.Text(f["type"]) == "RequestRedirect")?["requestRedirect"];
+        if (r is null) return null;
+        return new RequestRedirect(Json.Text(r["scheme"]), Json.Text(r["hostname"]), Json.Int(r["port"]), Modifier(r["path"]), Json.Int(r["statusCode"]) ?? 302);
+    }
+
+    static UrlRewrite? Rewrite(List<JsonObject> filters)
+    {
+        var r = filters.FirstOrDefault(f => Json.Text(f["type"]) == "URLRewrite")?["urlRewrite"];
+        return r is null ? null : new UrlRewrite(Json.Text(r["hostname"]), Modifier(r["path"]));
+    }
+
+    static PathModifier? Modifier(JsonNode? path) => Json.Text(path?["type"]) switch
+    {
+        "ReplaceFullPath" => new PathModifier(true, Json.Text(path?["replaceFullPath"]) ?? "/"),
+        "ReplacePrefixMatch" => new PathModifier(false, Json.Text(path?["replacePrefixMatch"]) ?? "/"),
+        _ => null,
+    };
+
+    /// <summary>A Gateway API Duration (`1h`, `10s`, `500ms`, combinations); "0s" and absent are no timeout.</summary>
+    internal static TimeSpan? Duration(JsonNode? node)
+    {
+        var text = Json.Text(node);
+        if (string.IsNullOrEmpty(text)) return null;
+        var total = TimeSpan.Zero;
+        var m = System.Text.RegularExpressions.Regex.Matches(text, @"(\d+)(ms|h|m|s)");
+        foreach (System.Text.RegularExpressions.Match part in m)
+        {
+            var n = long.Parse(part.Groups[1].Value);
+            total += part.Groups[2].Value switch
+            {
+                "h" => TimeSpan.FromHours(n), "m" => TimeSpan.FromMinutes(n), "s" => TimeSpan.FromSeconds(n), _ => TimeSpan.FromMilliseconds(n),
+            };
+        }
+        return total > TimeSpan.Zero ? total : null;
+    }
+}

@@ -1,0 +1,15 @@
+using System.Text.Json.Nodes;
+
+namespace Podway.Edge.Gateway;
+
+/// <summary>The Gateway API objects a <see cref="GatewayRoutes"/> is built from (Services, EndpointSlices and Secrets
+/// come from <see cref="Routing.EdgeInputs"/>, shared with the Ingress side).</summary>
+public sealed record GatewayInputs(
+    IReadOnlyList<JsonObject> GatewayClasses,
+    IReadOnlyList<JsonObject> Gateways,
+    IReadOnlyList<JsonObject> HttpRoutes,
+    IReadOnlyList<JsonObject> ReferenceGrants,
+    IReadOnlyList<JsonObject> Namespaces)
+{
+    public static readonly GatewayInputs None = new([], [], [], [], []);
+}
