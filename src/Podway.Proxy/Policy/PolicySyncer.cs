@@ -44,8 +44,6 @@ public sealed class PolicySyncer(INftables nft, string table)
         tx.AddTable("podway network policy");
         tx.DeleteTable();
         tx.AddTable("podway network policy");
-        foreach (var log in new[] { IngressDropLog, EgressDropLog })
-            tx.AddSet(log, DropLogType, flags: "dynamic,timeout", timeoutSeconds: DropLogSeconds);
         foreach (var c in r.Counters) tx.AddCounter(c);
         foreach (var (name, set) in r.Sets) AddSet(tx, name, set);
         foreach (var (name, _) in r.Chains.Where(c => !IsHooked(c.Key))) tx.AddChain(name);
@@ -64,6 +62,7 @@ public sealed class PolicySyncer(INftables nft, string table)
         {
             if (!old.Sets.TryGetValue(name, out var before)) { AddSet(tx, name, set); continue; }
             if (!before.SameShape(set)) throw new InvalidOperationException($"set {name} changed its type; names encode the type");
+            if (set.DropLog) continue; // the kernel's to fill
             if (set.Interval)
             {
                 // Interval elements may merge differently; rewriting the (small, policy-defined) set avoids overlaps.
@@ -95,6 +94,7 @@ public sealed class PolicySyncer(INftables nft, string table)
 
     static void AddSet(NftTransaction tx, string name, PolicySet set)
     {
+        if (set.DropLog) { tx.AddSet(name, set.Type, flags: "dynamic,timeout", timeoutSeconds: DropLogSeconds); return; }
         tx.AddSet(name, set.Type, flags: set.Interval ? "interval" : null);
         foreach (var e in set.Elements) tx.AddElement(name, e);
     }

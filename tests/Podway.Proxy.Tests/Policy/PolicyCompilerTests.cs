@@ -25,8 +25,8 @@ public sealed class PolicyCompilerTests
     public void NoPolicies_NoTargetsNoDrops_NodeAddressesKept()
     {
         var r = Compile();
-        Assert.Equal(["ct state established,related accept"], r.Chains[EgressChain]);
-        Assert.Equal(["ct state established,related accept", "ip saddr @node-ips accept"], r.Chains[IngressChain]);
+        Assert.Equal(["ct state established,related accept", "jump anp-egress", "jump banp-egress"], r.Chains[EgressChain]);
+        Assert.Equal(["ct state established,related accept", "ip saddr @node-ips accept", "jump anp-ingress", "jump banp-ingress"], r.Chains[IngressChain]);
         Assert.Equal(["10.244.0.1"], r.Sets[NodeIpsSet].Elements);
         Assert.Empty(r.Counters);
     }
@@ -135,8 +135,8 @@ public sealed class PolicyCompilerTests
         var ingress = r.Chains[IngressChain];
         var (first, second) = (Id("x/a-first"), Id("x/b-second"));
         Assert.True(ingress.ToList().FindIndex(l => l.EndsWith($"jump {Chain(first, "ingress")}")) < ingress.ToList().FindIndex(l => l.EndsWith($"jump {Chain(second, "ingress")}")));
-        var lastJump = ingress.ToList().FindLastIndex(l => l.Contains(" jump "));
-        Assert.All(ingress.Skip(lastJump + 1), l => Assert.EndsWith("drop", l));
+        var lastJump = ingress.ToList().FindLastIndex(l => l.Contains(" jump np"));
+        Assert.All(ingress.Skip(lastJump + 1).SkipLast(1), l => Assert.EndsWith("drop", l)); // then the baseline tier
         Assert.Equal(["x/a-first", "x/b-second"], r.DropOwners.Where(o => o.PodIps.Contains("10.244.0.10")).Select(o => o.PolicyKey));
     }
 
