@@ -207,6 +207,8 @@ public sealed class KindValidationTests
             "spec.ingress: Too many: 101: must have at most 100 items"),
         new("anp bad selector operator", R.AdminNetworkPolicy, "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: a}\nspec: {priority: 1, subject: {namespaces: {matchExpressions: [{key: a, operator: Is}]}}}",
             "spec.subject.namespaces.matchExpressions[0].operator: Invalid value: \"Is\": not a valid selector operator"),
+        new("anp boolean label value (an unquoted yaml y)", R.AdminNetworkPolicy, "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: a}\nspec: {priority: 1, subject: {namespaces: {matchLabels: {ns: true}}}}",
+            "spec.subject.namespaces.matchLabels.ns: Invalid value: \"boolean\": spec.subject.namespaces.matchLabels.ns in body must be of type string: \"boolean\""),
         new("banp not named default", R.BaselineAdminNetworkPolicy, "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: {name: NAME}\nspec: {subject: {namespaces: {}}}".Replace("NAME", "other"),
             "<nil>: Invalid value: \"object\": Only one baseline admin network policy with metadata.name=\"default\" can be created in the cluster"),
         new("banp pass action", R.BaselineAdminNetworkPolicy, "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: {name: NAME}\nspec: {subject: {namespaces: {}}, ingress: [{action: Pass, from: [{namespaces: {}}]}]}".Replace("NAME", "default"),

@@ -53,8 +53,8 @@ public sealed class AdminNetworkPolicyMatrixTests(NetpolCluster netpol) : IAsync
               priority: 3
               subject: {namespaces: {matchLabels: {ns: x}}}
               ingress:
-                - {name: allow-from-y-everything, action: Allow, from: [{namespaces: {matchLabels: {ns: y}}}]}
-                - {name: deny-from-y-everything, action: Deny, from: [{namespaces: {matchLabels: {ns: y}}}]}
+                - {name: allow-from-y-everything, action: Allow, from: [{namespaces: {matchLabels: {ns: "y"}}}]}
+                - {name: deny-from-y-everything, action: Deny, from: [{namespaces: {matchLabels: {ns: "y"}}}]}
                 - name: allow-from-z-at-port-80
                   action: Allow
                   from: [{namespaces: {matchLabels: {ns: z}}}]
@@ -89,7 +89,7 @@ public sealed class AdminNetworkPolicyMatrixTests(NetpolCluster netpol) : IAsync
               priority: 60
               subject: {namespaces: {matchLabels: {ns: x}}}
               egress:
-                - {name: deny-to-y-and-z, action: Deny, to: [{namespaces: {matchExpressions: [{key: ns, operator: In, values: [y, z]}]}}]}
+                - {name: deny-to-y-and-z, action: Deny, to: [{namespaces: {matchExpressions: [{key: ns, operator: In, values: ["y", z]}]}}]}
             ---
             apiVersion: policy.networking.k8s.io/v1alpha1
             kind: AdminNetworkPolicy
@@ -98,7 +98,7 @@ public sealed class AdminNetworkPolicyMatrixTests(NetpolCluster netpol) : IAsync
               priority: 50
               subject: {pods: {namespaceSelector: {matchLabels: {ns: x}}, podSelector: {}}}
               egress:
-                - {name: allow-to-y, action: Allow, to: [{namespaces: {matchLabels: {ns: y}}}]}
+                - {name: allow-to-y, action: Allow, to: [{namespaces: {matchLabels: {ns: "y"}}}]}
                 - {name: deny-to-y-a, action: Deny, to: [{networks: ["Y_A/32"]}]}
             """.Replace("Y_A", netpol.Ips["y/a"]));
         var expected = new Reachability(true);
@@ -131,7 +131,7 @@ public sealed class AdminNetworkPolicyMatrixTests(NetpolCluster netpol) : IAsync
             spec:
               podSelector: {matchLabels: {pod: a}}
               policyTypes: [Ingress]
-              ingress: [{from: [{namespaceSelector: {matchLabels: {ns: y}}}]}]
+              ingress: [{from: [{namespaceSelector: {matchLabels: {ns: "y"}}}]}]
             """, "x");
         await ApplyAsync("""
             apiVersion: policy.networking.k8s.io/v1alpha1
@@ -139,8 +139,8 @@ public sealed class AdminNetworkPolicyMatrixTests(NetpolCluster netpol) : IAsync
             metadata: {name: default}
             spec:
               subject: {namespaces: {matchLabels: {ns: x}}}
-              ingress: [{name: deny-all-ingress-from-y, action: Deny, from: [{namespaces: {matchLabels: {ns: y}}}]}]
-              egress: [{name: deny-all-egress-to-y, action: Deny, to: [{namespaces: {matchLabels: {ns: y}}}]}]
+              ingress: [{name: deny-all-ingress-from-y, action: Deny, from: [{namespaces: {matchLabels: {ns: "y"}}}]}]
+              egress: [{name: deny-all-egress-to-y, action: Deny, to: [{namespaces: {matchLabels: {ns: "y"}}}]}]
             """);
         // x/a: its NetworkPolicy admits only y; x/b, x/c: the baseline denies y; x -> y: the baseline denies egress.
         var baseline = new Reachability(true).ExpectIngressFrom("x/a", from => In(from, "y"));
@@ -155,7 +155,7 @@ public sealed class AdminNetworkPolicyMatrixTests(NetpolCluster netpol) : IAsync
             spec:
               priority: 10
               subject: {namespaces: {matchLabels: {ns: x}}}
-              ingress: [{name: deny-all-ingress-from-y, action: Deny, from: [{namespaces: {matchLabels: {ns: y}}}]}]
+              ingress: [{name: deny-all-ingress-from-y, action: Deny, from: [{namespaces: {matchLabels: {ns: "y"}}}]}]
             """);
         var denied = new Reachability(true).ExpectIngressFrom("x/a", from => In(from, "x"));
         foreach (var from in Pods.Where(p => In(p, "y"))) foreach (var to in Pods.Where(p => In(p, "x"))) denied.Expect(from, to, false);

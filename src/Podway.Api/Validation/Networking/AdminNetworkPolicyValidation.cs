@@ -29,7 +29,7 @@ internal static class AdminNetworkPolicyValidation
         if (subject is null) errs.Add(Errs.Required("spec.subject"));
         else if (ExactlyOne(errs, subject, "spec.subject", "namespaces", "pods"))
         {
-            LabelSelectorRules.Validate(errs, subject.Obj("namespaces"), "spec.subject.namespaces");
+            Selector(errs, subject.Obj("namespaces"), "spec.subject.namespaces");
             NamespacedPod(errs, subject.Obj("pods"), "spec.subject.pods");
         }
         string[] actions = baseline ? ["Allow", "Deny"] : ["Allow", "Deny", "Pass"];
@@ -56,7 +56,7 @@ internal static class AdminNetworkPolicyValidation
     static void Peer(List<FieldError> errs, JsonObject peer, string p, string[] kinds)
     {
         if (!ExactlyOne(errs, peer, p, kinds)) return;
-        LabelSelectorRules.Validate(errs, peer.Obj("namespaces"), p + ".namespaces");
+        Selector(errs, peer.Obj("namespaces"), p + ".namespaces");
         NamespacedPod(errs, peer.Obj("pods"), p + ".pods");
         if (!peer.Has("networks")) return;
         var networks = peer.Strings("networks");
@@ -76,9 +76,31 @@ internal static class AdminNetworkPolicyValidation
         if (pods is null) return;
         foreach (var selector in new[] { "namespaceSelector", "podSelector" })
         {
-            if (pods.Obj(selector) is { } s) LabelSelectorRules.Validate(errs, s, $"{p}.{selector}");
+            if (pods.Obj(selector) is { } s) Selector(errs, s, $"{p}.{selector}");
             else errs.Add(Errs.Required($"{p}.{selector}"));
         }
+    }
+
+    /// <summary>A label selector: matchLabels values must be strings (the CRD schema's type check: an unquoted YAML
+    /// `y`, `yes` or `on` arrives as a boolean), then the built-in selector rules.</summary>
+    static void Selector(List<FieldError> errs, JsonObject? selector, string p)
+    {
+        if (selector is null) return;
+        foreach (var (key, value) in selector.Obj("matchLabels") ?? [])
+            if (value is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.String)
+            {
+                var type = value?.GetValueKind() switch
+                {
+                    System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => "boolean",
+                    System.Text.Json.JsonValueKind.Number => "number",
+                    System.Text.Json.JsonValueKind.Object => "object",
+                    System.Text.Json.JsonValueKind.Array => "array",
+                    _ => "null",
+                };
+                var path = $"{p}.matchLabels.{key}";
+                errs.Add(Errs.Invalid(path, type, $"{path} in body must be of type string: \"{type}\""));
+            }
+        LabelSelectorRules.Validate(errs, selector, p);
     }
 
     static void Port(List<FieldError> errs, JsonObject port, string p)
