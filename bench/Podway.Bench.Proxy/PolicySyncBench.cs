@@ -77,12 +77,14 @@ internal static class PolicySyncBench
     static PolicyView Policy(int j)
     {
         var egress = j % 4 == 0 ? ""","egress":[{"to":[{"ipBlock":{"cidr":"10.0.0.0/8","except":["10.244.0.0/16"]}}]}],"policyTypes":["Ingress","Egress"]""" : "";
-        return PolicyView.From(JsonNode.Parse($$"""
-            {"metadata":{"namespace":"ns{{j % 50}}","name":"p{{j}}"},
-             "spec":{"podSelector":{"matchLabels":{"app":"a{{j % 20}}"}},
-                     "ingress":[{"from":[{"podSelector":{"matchLabels":{"role":"r{{j % 7}}"}},"namespaceSelector":{"matchLabels":{"team":"t{{j % 5}}"}}}],
-                                 "ports":[{"port":"http"},{"port":80}]}]{{egress}}}}
-            """)!.AsObject());
+        var json = """
+            {"metadata":{"namespace":"NS","name":"NAME"},
+             "spec":{"podSelector":{"matchLabels":{"app":"APP"}},
+                     "ingress":[{"from":[{"podSelector":{"matchLabels":{"role":"ROLE"}},"namespaceSelector":{"matchLabels":{"team":"TEAM"}}}],
+                                 "ports":[{"port":"http"},{"port":80}]}]EGRESS}}
+            """.Replace("NS", $"ns{j % 50}").Replace("NAME", $"p{j}").Replace("APP", $"a{j % 20}").Replace("ROLE", $"r{j % 7}")
+            .Replace("TEAM", $"t{j % 5}").Replace("EGRESS", egress);
+        return PolicyView.From(JsonNode.Parse(json)!.AsObject());
     }
 
     static string Process(string file, params string[] args)

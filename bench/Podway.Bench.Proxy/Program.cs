@@ -122,14 +122,19 @@ sealed class CountingNftables(INftables inner) : INftables
     /// moved by other load on the machine. Children's rusage counts once they are reaped, as nft is here.</summary>
     public TimeSpan LastCpu { get; private set; }
     public int LastBytes { get; private set; }
-    public async Task RunAsync(NftTransaction tx, CancellationToken ct = default)
+    public Task RunAsync(NftTransaction tx, CancellationToken ct = default) => Measure(tx, async () => { await inner.RunAsync(tx, ct); return null; });
+
+    public Task<string?> RunEchoAsync(NftTransaction tx, CancellationToken ct = default) => Measure(tx, () => inner.RunEchoAsync(tx, ct));
+
+    async Task<string?> Measure(NftTransaction tx, Func<Task<string?>> run)
     {
         var cpu = ChildrenCpu();
         var sw = Stopwatch.StartNew();
-        await inner.RunAsync(tx, ct);
+        var echo = await run();
         LastNft = sw.Elapsed;
         LastCpu = ChildrenCpu() - cpu;
         LastBytes = tx.Script.Length;
+        return echo;
     }
 
     static TimeSpan ChildrenCpu()

@@ -15,6 +15,14 @@ public sealed class RealNftables(string? netns = null) : INftables
         if (code != 0) throw new NftException($"nft -f - failed ({code}): {err.Trim()}");
     }
 
+    public async Task<string?> RunEchoAsync(NftTransaction tx, CancellationToken ct = default)
+    {
+        if (tx.Error is not null) throw new NftException($"transaction not run: {tx.Error}");
+        var (code, output, err) = await RunNftAsync(tx.Script, ct, "-e", "-a", "-f", "-");
+        if (code != 0) throw new NftException($"nft -f - failed ({code}): {err.Trim()}");
+        return output;
+    }
+
     /// <summary>`nft list table FAMILY TABLE` output, or null when the table does not exist.</summary>
     public async Task<string?> ListTableAsync(string family, string table, CancellationToken ct = default)
     {

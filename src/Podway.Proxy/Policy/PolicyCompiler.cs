@@ -72,12 +72,20 @@ public static class PolicyCompiler
         const string Established = "ct state established,related accept";
         var hooked = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
         {
-            [EgressChain] = [Established, $"jump {AdminChain("egress")}", .. egressJumps, .. egressDrops, $"jump {BaselineChain("egress")}"],
-            [IngressChain] = [Established, $"ip saddr @{NodeIpsSet} accept", $"jump {AdminChain("ingress")}", .. ingressJumps, .. ingressDrops, $"jump {BaselineChain("ingress")}"],
+            [EgressChain] = [Established, .. Tiers("egress")],
+            [IngressChain] = [Established, $"ip saddr @{NodeIpsSet} accept", .. Tiers("ingress")],
+            [DispatchChain("egress")] = egressJumps,
+            [DropChain("egress")] = egressDrops,
+            [DispatchChain("ingress")] = ingressJumps,
+            [DropChain("ingress")] = ingressDrops,
         };
         foreach (var (name, rules) in chains) hooked[name] = rules;
         return new(sets, hooked, counters, owners) { AdminRules = adminRules };
     }
+
+    /// <summary>The hooked chains' fixed part: the admin tier, the NetworkPolicies' jumps, their drops, the baseline.</summary>
+    static string[] Tiers(string direction) =>
+        [$"jump {AdminChain(direction)}", $"jump {DispatchChain(direction)}", $"jump {DropChain(direction)}", $"jump {BaselineChain(direction)}"];
 
     /// <summary>
     /// One direction of an (B)ANP as rules of its tier chain: each rule, in order, matches the subject Pods and the

@@ -19,6 +19,12 @@ public static class PolicyNames
     /// (after them), jumped to from the hooked chains: every (B)ANP rule flattened, in priority and rule order.</summary>
     public static string AdminChain(string direction) => $"anp-{direction}";
     public static string BaselineChain(string direction) => $"banp-{direction}";
+    /// <summary>The NetworkPolicy dispatch, jumped to from the hooked chains: every policy's jump to its chain, then
+    /// (in the second chain) its counted drop. Order inside each does not matter (a union), so a policy's rules are
+    /// appended and deleted by handle: adding or removing one policy touches no other policy's rules.</summary>
+    public static string DispatchChain(string direction) => $"np-{direction}";
+    public static string DropChain(string direction) => $"np-{direction}-drops";
+    public static bool IsDispatch(string chain) => chain is "np-ingress" or "np-egress" or "np-ingress-drops" or "np-egress-drops";
     public const string IngressDropLog = "drops-ingress";
     public const string EgressDropLog = "drops-egress";
     public const string DropLogType = "ipv4_addr . ipv4_addr . inet_proto . inet_service";

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Podway.Proxy.Nft;
 using static Podway.Proxy.Policy.PolicyNames;
 
@@ -9,13 +10,21 @@ namespace Podway.Proxy.Policy;
 /// and after any failure, otherwise a partial sync of only the differences to what was applied: set elements added
 /// and deleted (interval sets rewritten whole), chains whose rules changed flushed and rewritten, new policy objects
 /// added and gone ones deleted after the hooked chains stop jumping to them. All in one atomic transaction.
+/// The dispatch chains (<see cref="PolicyNames.IsDispatch"/>) are never rewritten: a policy's jump and drops are
+/// appended, and deleted by the handles nft echoed when it added them, so one policy change costs the same number
+/// of operations whatever the number of policies. (Without handles, e.g. an nftables that cannot echo, the chain is
+/// flushed and rewritten.)
 /// </summary>
-public sealed class PolicySyncer(INftables nft, string table)
+public sealed partial class PolicySyncer(INftables nft, string table)
 {
     /// <summary>How long a drop stays in the drop-log sets (one log line per flow and window).</summary>
     public const int DropLogSeconds = 60;
 
     PolicyRuleset? _applied;
+    /// <summary>Dispatch chain -> rule -> its kernel handle.</summary>
+    readonly Dictionary<string, Dictionary<string, long>> _handles = new(StringComparer.Ordinal);
+    /// <summary>The dispatch rules the transaction being built adds, in order (to pair with the echoed handles).</summary>
+    readonly List<(string Chain, string Rule)> _adding = [];
 
     public string Table => table;
 
@@ -26,11 +35,14 @@ public sealed class PolicySyncer(INftables nft, string table)
         var sw = Stopwatch.StartNew();
         var tx = new NftTransaction("ip", table);
         var full = _applied is null;
-        if (full) WriteFull(tx, desired); else WritePartial(tx, _applied!, desired);
+        _adding.Clear();
+        if (full) { _handles.Clear(); WriteFull(tx, desired); } else WritePartial(tx, _applied!, desired);
         if (tx.Operations > 0)
         {
             _applied = null; // a failure leaves the kernel as it was, but we no longer trust our picture of it
-            await nft.RunAsync(tx, ct);
+            var echo = _adding.Count > 0 ? await nft.RunEchoAsync(tx, ct) : null;
+            if (_adding.Count == 0) await nft.RunAsync(tx, ct);
+            LearnHandles(echo);
         }
         _applied = desired;
         return (tx.Operations, full, sw.Elapsed);
@@ -39,7 +51,7 @@ public sealed class PolicySyncer(INftables nft, string table)
     /// <summary>Forgets what was applied: the next sync replaces the table.</summary>
     public void Invalidate() => _applied = null;
 
-    static void WriteFull(NftTransaction tx, PolicyRuleset r)
+    void WriteFull(NftTransaction tx, PolicyRuleset r)
     {
         tx.AddTable("podway network policy");
         tx.DeleteTable();
@@ -47,7 +59,7 @@ public sealed class PolicySyncer(INftables nft, string table)
         foreach (var c in r.Counters) tx.AddCounter(c);
         foreach (var (name, set) in r.Sets) AddSet(tx, name, set);
         foreach (var (name, _) in r.Chains.Where(c => !IsHooked(c.Key))) tx.AddChain(name);
-        foreach (var (name, rules) in r.Chains.Where(c => !IsHooked(c.Key))) foreach (var rule in rules) tx.AddRule(name, rule);
+        foreach (var (name, rules) in r.Chains.Where(c => !IsHooked(c.Key))) foreach (var rule in rules) AddRule(tx, name, rule);
         foreach (var (name, rules) in r.Chains.Where(c => IsHooked(c.Key)))
         {
             tx.AddChain(name, Hook(name));
@@ -55,7 +67,7 @@ public sealed class PolicySyncer(INftables nft, string table)
         }
     }
 
-    static void WritePartial(NftTransaction tx, PolicyRuleset old, PolicyRuleset r)
+    void WritePartial(NftTransaction tx, PolicyRuleset old, PolicyRuleset r)
     {
         foreach (var c in r.Counters.Except(old.Counters)) tx.AddCounter(c);
         foreach (var (name, set) in r.Sets)
@@ -75,13 +87,20 @@ public sealed class PolicySyncer(INftables nft, string table)
             foreach (var e in set.Elements.Except(before.Elements)) tx.AddElement(name, e);
         }
         foreach (var (name, _) in r.Chains.Where(c => !old.Chains.ContainsKey(c.Key))) tx.AddChain(name);
-        // Policy chains before the hooked chains that jump to them.
-        foreach (var (name, rules) in r.Chains.OrderBy(c => IsHooked(c.Key)))
+        // Policy chains before the dispatch and hooked chains that jump to them.
+        foreach (var (name, rules) in r.Chains.OrderBy(c => IsHooked(c.Key) || IsDispatch(c.Key)))
         {
             var before = old.Chains.GetValueOrDefault(name);
             if (before is not null && before.SequenceEqual(rules)) continue;
-            if (before is not null) tx.FlushChain(name);
-            foreach (var rule in rules) tx.AddRule(name, rule);
+            var handles = _handles.GetValueOrDefault(name);
+            if (before is not null && IsDispatch(name) && before.Except(rules).All(r => handles?.ContainsKey(r) == true))
+            {
+                foreach (var gone in before.Except(rules)) { tx.DeleteRule(name, handles![gone]); handles.Remove(gone); }
+                foreach (var rule in rules.Except(before)) AddRule(tx, name, rule);
+                continue;
+            }
+            if (before is not null) { tx.FlushChain(name); _handles.Remove(name); }
+            foreach (var rule in rules) AddRule(tx, name, rule);
         }
         foreach (var name in old.Chains.Keys.Where(c => !r.Chains.ContainsKey(c)))
         {
@@ -91,6 +110,35 @@ public sealed class PolicySyncer(INftables nft, string table)
         foreach (var name in old.Sets.Keys.Where(s => !r.Sets.ContainsKey(s))) tx.DeleteSet(name, false);
         foreach (var c in old.Counters.Except(r.Counters)) tx.DeleteCounter(c);
     }
+
+    void AddRule(NftTransaction tx, string chain, string rule)
+    {
+        tx.AddRule(chain, rule);
+        if (IsDispatch(chain)) _adding.Add((chain, rule));
+    }
+
+    /// <summary>Pairs the dispatch rules just added with the handles nft echoed for them (its lines come in the
+    /// transaction's order). Without an echo, or when the lines do not pair up, the handles are forgotten: those
+    /// chains are rewritten next time.</summary>
+    void LearnHandles(string? echo)
+    {
+        if (_adding.Count == 0) return;
+        var echoed = echo is null ? [] : EchoedRule().Matches(echo).Where(m => IsDispatch(m.Groups[1].Value))
+            .Select(m => (Chain: m.Groups[1].Value, Handle: long.Parse(m.Groups[2].Value))).ToList();
+        if (echoed.Count != _adding.Count || echoed.Where((e, i) => e.Chain != _adding[i].Chain).Any())
+        {
+            foreach (var chain in _adding.Select(a => a.Chain).Distinct()) _handles.Remove(chain);
+            return;
+        }
+        for (var i = 0; i < echoed.Count; i++)
+        {
+            if (!_handles.TryGetValue(echoed[i].Chain, out var handles)) _handles[echoed[i].Chain] = handles = new(StringComparer.Ordinal);
+            handles[_adding[i].Rule] = echoed[i].Handle;
+        }
+    }
+
+    [GeneratedRegex(@"^add rule ip \S+ (\S+) .* # handle (\d+)$", RegexOptions.Multiline)]
+    private static partial Regex EchoedRule();
 
     static void AddSet(NftTransaction tx, string name, PolicySet set)
     {

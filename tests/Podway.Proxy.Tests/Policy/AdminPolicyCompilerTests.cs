@@ -37,13 +37,16 @@ public sealed class AdminPolicyCompilerTests
         var id = Id("x/deny");
         Assert.Equal(
         [
-            "ct state established,related accept", "ip saddr @node-ips accept", "jump anp-ingress",
-            $"ip daddr @{Targets(id)} jump {Chain(id, "ingress")}",
+            "ct state established,related accept", "ip saddr @node-ips accept",
+            "jump anp-ingress", "jump np-ingress", "jump np-ingress-drops", "jump banp-ingress",
+        ], r.Chains[IngressChain]);
+        Assert.Equal([$"ip daddr @{Targets(id)} jump {Chain(id, "ingress")}"], r.Chains[DispatchChain("ingress")]);
+        Assert.Equal(
+        [
             $"ip daddr @{Targets(id)} meta l4proto {{ tcp, udp, sctp }} update @drops-ingress {{ ip saddr . ip daddr . meta l4proto . th dport }} counter name \"{Counter(id, "ingress")}\" drop",
             $"ip daddr @{Targets(id)} counter name \"{Counter(id, "ingress")}\" drop",
-            "jump banp-ingress",
-        ], r.Chains[IngressChain]);
-        Assert.Equal(["ct state established,related accept", "jump anp-egress", "jump banp-egress"], r.Chains[EgressChain]);
+        ], r.Chains[DropChain("ingress")]);
+        Assert.Equal(["ct state established,related accept", "jump anp-egress", "jump np-egress", "jump np-egress-drops", "jump banp-egress"], r.Chains[EgressChain]);
         Assert.Empty(r.Chains[AdminChain("ingress")]);
         Assert.Empty(r.Chains[BaselineChain("egress")]);
     }
