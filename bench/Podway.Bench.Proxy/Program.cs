@@ -122,20 +122,17 @@ sealed class CountingNftables(INftables inner) : INftables
     /// moved by other load on the machine. Children's rusage counts once they are reaped, as nft is here.</summary>
     public TimeSpan LastCpu { get; private set; }
     public int LastBytes { get; private set; }
-    public Task RunAsync(NftTransaction tx, CancellationToken ct = default) => Measure(tx, async () => { await inner.RunAsync(tx, ct); return null; });
-
-    public Task<string?> RunEchoAsync(NftTransaction tx, CancellationToken ct = default) => Measure(tx, () => inner.RunEchoAsync(tx, ct));
-
-    async Task<string?> Measure(NftTransaction tx, Func<Task<string?>> run)
+    public async Task RunAsync(NftTransaction tx, CancellationToken ct = default)
     {
         var cpu = ChildrenCpu();
         var sw = Stopwatch.StartNew();
-        var echo = await run();
+        await inner.RunAsync(tx, ct);
         LastNft = sw.Elapsed;
         LastCpu = ChildrenCpu() - cpu;
         LastBytes = tx.Script.Length;
-        return echo;
     }
+    public Task<string?> ListChainWithHandlesAsync(string family, string table, string chain, CancellationToken ct = default) =>
+        inner.ListChainWithHandlesAsync(family, table, chain, ct);
 
     static TimeSpan ChildrenCpu()
     {

@@ -5,13 +5,11 @@ public interface INftables
 {
     Task RunAsync(NftTransaction tx, CancellationToken ct = default);
 
-    /// <summary>Runs the transaction and returns nft's echo of it with handles (`nft -e -a`): one line per added
-    /// object, in order, e.g. "add rule ip t c ... # handle 5". Null when this nftables cannot echo.</summary>
-    async Task<string?> RunEchoAsync(NftTransaction tx, CancellationToken ct = default)
-    {
-        await RunAsync(tx, ct);
-        return null;
-    }
+    /// <summary>`nft -a list chain FAMILY TABLE CHAIN`: the chain's rules, each ending in "# handle N"; null when
+    /// the chain does not exist or this nftables cannot list. (nft reads only that chain: cheap, unlike `nft -e`,
+    /// which makes nft read the whole ruleset.)</summary>
+    Task<string?> ListChainWithHandlesAsync(string family, string table, string chain, CancellationToken ct = default) =>
+        Task.FromResult<string?>(null);
 }
 
 /// <summary>nft rejected a transaction (nothing of it applied).</summary>

@@ -15,12 +15,10 @@ public sealed class RealNftables(string? netns = null) : INftables
         if (code != 0) throw new NftException($"nft -f - failed ({code}): {err.Trim()}");
     }
 
-    public async Task<string?> RunEchoAsync(NftTransaction tx, CancellationToken ct = default)
+    public async Task<string?> ListChainWithHandlesAsync(string family, string table, string chain, CancellationToken ct = default)
     {
-        if (tx.Error is not null) throw new NftException($"transaction not run: {tx.Error}");
-        var (code, output, err) = await RunNftAsync(tx.Script, ct, "-e", "-a", "-f", "-");
-        if (code != 0) throw new NftException($"nft -f - failed ({code}): {err.Trim()}");
-        return output;
+        var (code, output, _) = await RunNftAsync(null, ct, "-a", "list", "chain", family, table, chain);
+        return code == 0 ? output : null;
     }
 
     /// <summary>`nft list table FAMILY TABLE` output, or null when the table does not exist.</summary>

@@ -11,9 +11,9 @@ namespace Podway.Proxy.Policy;
 /// and deleted (interval sets rewritten whole), chains whose rules changed flushed and rewritten, new policy objects
 /// added and gone ones deleted after the hooked chains stop jumping to them. All in one atomic transaction.
 /// The dispatch chains (<see cref="PolicyNames.IsDispatch"/>) are never rewritten: a policy's jump and drops are
-/// appended, and deleted by the handles nft echoed when it added them, so one policy change costs the same number
-/// of operations whatever the number of policies. (Without handles, e.g. an nftables that cannot echo, the chain is
-/// flushed and rewritten.)
+/// appended, and deleted by their kernel handles (read back with `nft -a list chain` after rules were added), so
+/// one policy change costs the same number of operations whatever the number of policies. (Without handles, e.g.
+/// an nftables that cannot list, the chain is flushed and rewritten.)
 /// </summary>
 public sealed partial class PolicySyncer(INftables nft, string table)
 {
@@ -23,7 +23,7 @@ public sealed partial class PolicySyncer(INftables nft, string table)
     PolicyRuleset? _applied;
     /// <summary>Dispatch chain -> rule -> its kernel handle.</summary>
     readonly Dictionary<string, Dictionary<string, long>> _handles = new(StringComparer.Ordinal);
-    /// <summary>The dispatch rules the transaction being built adds, in order (to pair with the echoed handles).</summary>
+    /// <summary>The dispatch rules the transaction being built adds.</summary>
     readonly List<(string Chain, string Rule)> _adding = [];
 
     public string Table => table;
@@ -40,9 +40,8 @@ public sealed partial class PolicySyncer(INftables nft, string table)
         if (tx.Operations > 0)
         {
             _applied = null; // a failure leaves the kernel as it was, but we no longer trust our picture of it
-            var echo = _adding.Count > 0 ? await nft.RunEchoAsync(tx, ct) : null;
-            if (_adding.Count == 0) await nft.RunAsync(tx, ct);
-            LearnHandles(echo);
+            await nft.RunAsync(tx, ct);
+            await LearnHandlesAsync(ct);
         }
         _applied = desired;
         return (tx.Operations, full, sw.Elapsed);
@@ -117,28 +116,33 @@ public sealed partial class PolicySyncer(INftables nft, string table)
         if (IsDispatch(chain)) _adding.Add((chain, rule));
     }
 
-    /// <summary>Pairs the dispatch rules just added with the handles nft echoed for them (its lines come in the
-    /// transaction's order). Without an echo, or when the lines do not pair up, the handles are forgotten: those
-    /// chains are rewritten next time.</summary>
-    void LearnHandles(string? echo)
+    /// <summary>Reads the handles of the dispatch rules just added from the chains they went to. A rule is known by
+    /// its policy's target set and whether it logs (a policy has one jump and two drops per direction), which nft's
+    /// listing shows as written. A chain whose rules cannot all be paired is rewritten next time.</summary>
+    async Task LearnHandlesAsync(CancellationToken ct)
     {
-        if (_adding.Count == 0) return;
-        var echoed = echo is null ? [] : EchoedRule().Matches(echo).Where(m => IsDispatch(m.Groups[1].Value))
-            .Select(m => (Chain: m.Groups[1].Value, Handle: long.Parse(m.Groups[2].Value))).ToList();
-        if (echoed.Count != _adding.Count || echoed.Where((e, i) => e.Chain != _adding[i].Chain).Any())
+        foreach (var chain in _adding.Select(a => a.Chain).Distinct().ToList())
         {
-            foreach (var chain in _adding.Select(a => a.Chain).Distinct()) _handles.Remove(chain);
-            return;
-        }
-        for (var i = 0; i < echoed.Count; i++)
-        {
-            if (!_handles.TryGetValue(echoed[i].Chain, out var handles)) _handles[echoed[i].Chain] = handles = new(StringComparer.Ordinal);
-            handles[_adding[i].Rule] = echoed[i].Handle;
+            var listing = await nft.ListChainWithHandlesAsync("ip", table, chain, ct);
+            var byKey = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (Match m in ListedRule().Matches(listing ?? ""))
+                byKey[RuleKey(m.Groups[1].Value)] = long.Parse(m.Groups[2].Value);
+            var handles = _handles.GetValueOrDefault(chain) ?? (_handles[chain] = new(StringComparer.Ordinal));
+            foreach (var (_, rule) in _adding.Where(a => a.Chain == chain))
+            {
+                if (byKey.TryGetValue(RuleKey(rule), out var handle)) handles[rule] = handle;
+                else { _handles.Remove(chain); break; }
+            }
         }
     }
 
-    [GeneratedRegex(@"^add rule ip \S+ (\S+) .* # handle (\d+)$", RegexOptions.Multiline)]
-    private static partial Regex EchoedRule();
+    static string RuleKey(string rule) => TargetSet().Match(rule).Value + (rule.Contains("update @") ? " logs" : "");
+
+    [GeneratedRegex(@"^\s*(.*\S) # handle (\d+)$", RegexOptions.Multiline)]
+    private static partial Regex ListedRule();
+
+    [GeneratedRegex(@"@np[0-9a-f]{8}-pods")]
+    private static partial Regex TargetSet();
 
     static void AddSet(NftTransaction tx, string name, PolicySet set)
     {
