@@ -125,14 +125,23 @@ sealed class CountingNftables(INftables inner) : INftables
     public async Task RunAsync(NftTransaction tx, CancellationToken ct = default)
     {
         var cpu = ChildrenCpu();
+        LastList = TimeSpan.Zero;
         var sw = Stopwatch.StartNew();
         await inner.RunAsync(tx, ct);
         LastNft = sw.Elapsed;
         LastCpu = ChildrenCpu() - cpu;
         LastBytes = tx.Script.Length;
     }
-    public Task<string?> ListChainWithHandlesAsync(string family, string table, string chain, CancellationToken ct = default) =>
-        inner.ListChainWithHandlesAsync(family, table, chain, ct);
+    /// <summary>Wall time of the chain listings (rule handles) since the last transaction.</summary>
+    public TimeSpan LastList { get; private set; }
+
+    public async Task<string?> ListChainWithHandlesAsync(string family, string table, string chain, CancellationToken ct = default)
+    {
+        var sw = Stopwatch.StartNew();
+        var listing = await inner.ListChainWithHandlesAsync(family, table, chain, ct);
+        LastList += sw.Elapsed;
+        return listing;
+    }
 
     static TimeSpan ChildrenCpu()
     {
