@@ -46,7 +46,7 @@ public static class PolicyCompiler
                 var own = Own(direction);
                 var chainRules = new List<string>();
                 for (var i = 0; i < rules.Count; i++)
-                    chainRules.AddRange(RuleMatches(policy.Namespace, id, direction, i, rules[i], targets, pods, nsLabels, sets).Select(m => Verdict(m, "accept")));
+                    chainRules.AddRange(RuleMatches(policy.Namespace, id, direction, i, rules[i], targets, pods, nsLabels, sets).Select(m => $"{m} accept".Trim()));
                 chains[Chain(id, direction)] = chainRules;
                 var counter = Counter(id, direction);
                 counters.Add(counter);
@@ -134,8 +134,6 @@ public static class PolicyCompiler
     ];
 
     static string Own(string direction) => direction == "ingress" ? "daddr" : "saddr";
-
-    static string Verdict(string match, string verdict) => $"{match} {verdict}".Trim();
 
     /// <summary>
     /// The matches (without verdict) of one rule: one per (peer kind x port kind), "" for a rule that matches

@@ -124,7 +124,7 @@ public sealed class PolicyController
     /// <summary>Prometheus text: drops per policy and direction (from the nft counters), and syncs.</summary>
     public void WriteMetrics(System.Text.StringBuilder sb)
     {
-        sb.Append("# HELP podway_networkpolicy_dropped_packets_total Packets dropped by NetworkPolicy, charged to the first policy (by namespace/name) selecting the Pod\n");
+        sb.Append("# HELP podway_networkpolicy_dropped_packets_total Packets dropped by NetworkPolicy, charged to the first policy in the drop chain selecting the Pod\n");
         sb.Append("# TYPE podway_networkpolicy_dropped_packets_total counter\n");
         var counters = DropLog.Counters;
         foreach (var owner in DropLog.Owners.Where(o => o.IsNetworkPolicy))

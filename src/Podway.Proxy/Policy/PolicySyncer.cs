@@ -92,7 +92,7 @@ public sealed partial class PolicySyncer(INftables nft, string table)
             var before = old.Chains.GetValueOrDefault(name);
             if (before is not null && before.SequenceEqual(rules)) continue;
             var handles = _handles.GetValueOrDefault(name);
-            if (before is not null && IsDispatch(name) && before.Except(rules).All(r => handles?.ContainsKey(r) == true))
+            if (before is not null && IsDispatch(name) && before.Except(rules).All(rule => handles?.ContainsKey(rule) == true))
             {
                 foreach (var gone in before.Except(rules)) { tx.DeleteRule(name, handles![gone]); handles.Remove(gone); }
                 foreach (var rule in rules.Except(before)) AddRule(tx, name, rule);
