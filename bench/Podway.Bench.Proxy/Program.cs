@@ -8,6 +8,12 @@ using Podway.Proxy.Tracking;
 // Proxy sync benchmark: a full sync of N Services x M endpoints, then one changed Service (an added one, as in
 // kube-proxy's published figure, and one whose endpoints change), against the REAL nft in a scratch network
 // namespace named after a throwaway cluster (podway-NAME-bench), deleted afterwards.
+// `policy [policies=1000] [pods=1000]` runs the NetworkPolicy sync benchmark instead (PolicySyncBench.cs).
+if (args is ["policy", ..])
+{
+    await PolicySyncBench.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 1000, args.Length > 2 ? int.Parse(args[2]) : 1000);
+    return;
+}
 var services = args.Length > 0 ? int.Parse(args[0]) : 10_000;
 var endpointsPer = args.Length > 1 ? int.Parse(args[1]) : 10;
 var shards = args.Length > 2 ? int.Parse(args[2]) : ProxyNodeInfo.DefaultShards;
@@ -119,11 +125,22 @@ sealed class CountingNftables(INftables inner) : INftables
     public async Task RunAsync(NftTransaction tx, CancellationToken ct = default)
     {
         var cpu = ChildrenCpu();
+        LastList = TimeSpan.Zero;
         var sw = Stopwatch.StartNew();
         await inner.RunAsync(tx, ct);
         LastNft = sw.Elapsed;
         LastCpu = ChildrenCpu() - cpu;
         LastBytes = tx.Script.Length;
+    }
+    /// <summary>Wall time of the chain listings (rule handles) since the last transaction.</summary>
+    public TimeSpan LastList { get; private set; }
+
+    public async Task<string?> ListChainWithHandlesAsync(string family, string table, string chain, CancellationToken ct = default)
+    {
+        var sw = Stopwatch.StartNew();
+        var listing = await inner.ListChainWithHandlesAsync(family, table, chain, ct);
+        LastList += sw.Elapsed;
+        return listing;
     }
 
     static TimeSpan ChildrenCpu()

@@ -55,6 +55,25 @@ public sealed class RestSemanticsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_BooleanLabelOrSelectorValue_Is400AsKubeDecodingRefusesIt()
+    {
+        // kubectl sends an unquoted YAML `y` / `yes` / `true` as a JSON boolean; kube's typed decoding refuses it.
+        var (code, body) = await _server.PostAsync(ConfigMaps, ConfigMap("cm-bool", ""","labels":{"ns":true}"""));
+        Assert.Equal(400, code);
+        Assert.Equal("ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.labels of type string",
+            body!["message"]!.GetValue<string>());
+        const string policy = """
+            {"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"p"},
+             "spec":{"podSelector":{},"ingress":[{"from":[{"namespaceSelector":{"matchLabels":{"ns":true}}}]}]}}
+            """;
+        (code, body) = await _server.PostAsync("/apis/networking.k8s.io/v1/namespaces/default/networkpolicies", policy);
+        Assert.Equal(400, code);
+        Assert.Equal("NetworkPolicy in version \"v1\" cannot be handled as a NetworkPolicy: json: cannot unmarshal bool into Go struct field LabelSelector.spec.ingress.from.namespaceSelector.matchLabels of type string",
+            body!["message"]!.GetValue<string>());
+        Assert.Equal(201, (await _server.PostAsync(ConfigMaps, ConfigMap("cm-bool", ""","labels":{"ns":"true"}"""))).Code);
+    }
+
+    [Fact]
     public async Task Create_UnknownNestedFieldWithStrictValidation_NamesItsPath()
     {
         const string deployment = """

@@ -5,7 +5,7 @@ namespace Podway.Api.Defaulting;
 
 /// <summary>
 /// Fills in the defaults kube-apiserver sets (SetDefaults_* in k8s.io/kubernetes pkg/apis/*/v1/defaults.go,
-/// the admission plugins that default pods, and the OpenAPI defaults of the Gateway API CRDs) so stored
+/// the admission plugins that default pods, and the OpenAPI defaults of the Gateway API and network-policy-api CRDs) so stored
 /// objects read back as they would from a real cluster. Only absent fields are filled, so Apply is idempotent.
 /// </summary>
 public static class Defaulters
@@ -36,6 +36,8 @@ public static class Defaulters
         [BuiltinResources.Gateway.StorageKey] = GatewayDefaults.Gateway,
         [BuiltinResources.HttpRoute.StorageKey] = GatewayDefaults.HttpRoute,
         [BuiltinResources.GrpcRoute.StorageKey] = GatewayDefaults.GrpcRoute,
+        [BuiltinResources.AdminNetworkPolicy.StorageKey] = AdminNetworkPolicyDefaults.Policy,
+        [BuiltinResources.BaselineAdminNetworkPolicy.StorageKey] = AdminNetworkPolicyDefaults.Policy,
         // ConfigMap, ServiceAccount, Lease and ReferenceGrant have no defaults in Kubernetes.
     };
 }

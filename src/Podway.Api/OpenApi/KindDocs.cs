@@ -105,6 +105,8 @@ internal static class KindDocs
         ("gateway.networking.k8s.io", "HTTPRoute") => SpecAndStatus("HTTPRoute", "HTTPRoute provides a way to route HTTP requests. This includes the capability to match requests by hostname, path, header, or query param. Filters can be used to specify additional processing steps. Backends specify where matching requests should be routed.", "HTTPRoute"),
         ("gateway.networking.k8s.io", "GRPCRoute") => SpecAndStatus("GRPCRoute", "GRPCRoute provides a way to route gRPC requests. This includes the capability to match requests by hostname, gRPC service, gRPC method, or HTTP/2 header. Filters can be used to specify additional processing steps. Backends specify where matching requests will be routed.", "GRPCRoute"),
         ("gateway.networking.k8s.io", "ReferenceGrant") => SpecOnly("ReferenceGrant", "ReferenceGrant identifies kinds of resources in other namespaces that are trusted to reference the specified kinds of resources in the same namespace as the policy.", "ReferenceGrant"),
+        ("policy.networking.k8s.io", "AdminNetworkPolicy") => SpecAndStatus("AdminNetworkPolicy", "AdminNetworkPolicy is  a cluster level resource that is part of the AdminNetworkPolicy API.", "AdminNetworkPolicy"),
+        ("policy.networking.k8s.io", "BaselineAdminNetworkPolicy") => SpecAndStatus("BaselineAdminNetworkPolicy", "BaselineAdminNetworkPolicy is a cluster level resource that is part of the AdminNetworkPolicy API.", "BaselineAdminNetworkPolicy"),
         _ => new($"{type.Kind} is a {type.GroupResource} object.", [Spec(type.Kind, $"Spec defines the desired state of the {type.Kind}.")]),
     };
 }

@@ -94,6 +94,6 @@ internal static class PatchSchemas
     /// <summary>The schema of a kind; kinds without tagged fields still merge their metadata by key.</summary>
     public static StructSchema For(ResourceType type) => ByStorageKey.GetValueOrDefault(type.StorageKey) ?? MetadataOnly;
 
-    /// <summary>Custom resources (the Gateway API) do not accept strategic merge patch, as in kube.</summary>
-    public static bool SupportsStrategicMerge(ResourceType type) => type.Group != "gateway.networking.k8s.io";
+    /// <summary>Custom resources do not accept strategic merge patch, as in kube.</summary>
+    public static bool SupportsStrategicMerge(ResourceType type) => !BuiltinResources.IsCustomResource(type);
 }

@@ -1,6 +1,6 @@
 namespace Podway.Api.Resources;
 
-/// <summary>Every resource type Podway serves, as kube-apiserver 1.33 (plus the Gateway API CRDs) would.</summary>
+/// <summary>Every resource type Podway serves, as kube-apiserver 1.33 (plus the Gateway API and network-policy-api CRDs) would.</summary>
 public static class BuiltinResources
 {
     static readonly string[] None = [];
@@ -37,6 +37,10 @@ public static class BuiltinResources
     public static readonly ResourceType GrpcRoute = new("gateway.networking.k8s.io", "v1", "GRPCRoute", "grpcroutes", "grpcroute", true, None, None, Status);
     public static readonly ResourceType ReferenceGrant = new("gateway.networking.k8s.io", "v1beta1", "ReferenceGrant", "referencegrants", "referencegrant", true, ["refgrant"], None, None);
 
+    // kubernetes-sigs/network-policy-api v0.1.7, standard channel (the last release with the v1alpha1 kinds).
+    public static readonly ResourceType AdminNetworkPolicy = new("policy.networking.k8s.io", "v1alpha1", "AdminNetworkPolicy", "adminnetworkpolicies", "adminnetworkpolicy", false, ["anp"], None, Status);
+    public static readonly ResourceType BaselineAdminNetworkPolicy = new("policy.networking.k8s.io", "v1alpha1", "BaselineAdminNetworkPolicy", "baselineadminnetworkpolicies", "baselineadminnetworkpolicy", false, ["banp"], None, Status);
+
     public static readonly IReadOnlyList<ResourceType> AllTypes =
     [
         Namespace, Node, Pod, Service, Endpoints, Secret, ConfigMap, ServiceAccount, CoreEvent,
@@ -45,7 +49,12 @@ public static class BuiltinResources
         Ingress, IngressClass, NetworkPolicy,
         Lease, EventsEvent,
         GatewayClass, Gateway, HttpRoute, GrpcRoute, ReferenceGrant,
+        AdminNetworkPolicy, BaselineAdminNetworkPolicy,
     ];
+
+    /// <summary>Kinds that kube serves from CRDs (the Gateway API, the network-policy-api): no strategic merge
+    /// patch, generation always tracked, field selectors limited to metadata.</summary>
+    public static bool IsCustomResource(ResourceType type) => type.Group is "gateway.networking.k8s.io" or "policy.networking.k8s.io";
 
     static readonly Dictionary<(string Group, string Version, string Plural), ResourceType> ByPath =
         AllTypes.ToDictionary(t => (t.Group, t.Version, t.Plural));

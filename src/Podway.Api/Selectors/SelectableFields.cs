@@ -109,8 +109,8 @@ internal static class SelectableFields
     {
         if (ByStorageKey.TryGetValue(type.StorageKey, out var kind)) return kind;
         var fields = new Dictionary<string, Getter> { ["metadata.name"] = Name };
-        // Custom resources (the Gateway API) accept metadata.namespace only when namespaced.
-        if (type.Group == BuiltinResources.Gateway.Group)
+        // Custom resources accept metadata.namespace only when namespaced.
+        if (BuiltinResources.IsCustomResource(type))
         {
             if (type.Namespaced) fields["metadata.namespace"] = Namespace;
             return new(fields, NotSupported);

@@ -34,5 +34,7 @@ public static class Validators
         [R.HttpRoute.StorageKey] = RouteValidation.HttpRoute,
         [R.GrpcRoute.StorageKey] = RouteValidation.GrpcRoute,
         [R.ReferenceGrant.StorageKey] = GatewayValidation.ReferenceGrant,
+        [R.AdminNetworkPolicy.StorageKey] = AdminNetworkPolicyValidation.AdminNetworkPolicy,
+        [R.BaselineAdminNetworkPolicy.StorageKey] = AdminNetworkPolicyValidation.BaselineAdminNetworkPolicy,
     };
 }

@@ -73,6 +73,7 @@ public sealed class ResourceHandler(ObjectRegistry registry, ListWatchHandler li
     {
         var body = await RequestOptions.ReadObjectAsync(ctx.Request, ctx.RequestAborted);
         var options = RequestOptions.Write(ctx.Request);
+        StringMapTypes.Check(info.Type, body);
         AddWarnings(ctx, StrictFields.Check(info.Type, body, options.FieldValidation));
         var created = await registry.CreateAsync(info.Type, info.Namespace ?? "", body, options, ctx.RequestAborted);
         await Responses.WriteJsonAsync(ctx, 201, created);
@@ -82,6 +83,7 @@ public sealed class ResourceHandler(ObjectRegistry registry, ListWatchHandler li
     {
         var body = await RequestOptions.ReadObjectAsync(ctx.Request, ctx.RequestAborted);
         var options = RequestOptions.Write(ctx.Request);
+        StringMapTypes.Check(info.Type, body);
         AddWarnings(ctx, StrictFields.Check(info.Type, body, options.FieldValidation));
         var updated = await registry.UpdateAsync(info.Type, info.Namespace ?? "", info.Name!, body, options, info.Subresource, ctx.RequestAborted);
         await Responses.WriteJsonAsync(ctx, 200, updated);
@@ -99,6 +101,7 @@ public sealed class ResourceHandler(ObjectRegistry registry, ListWatchHandler li
             if (patch is not JsonObject applied) throw ApiException.BadRequest("the apply configuration must be an object");
             if (!ctx.Request.Query.ContainsKey("fieldManager"))
                 throw ApiException.BadRequest("PATCH requests with apply-patch+yaml content type must specify a fieldManager");
+            StringMapTypes.Check(info.Type, applied);
             AddWarnings(ctx, StrictFields.Check(info.Type, applied, options.FieldValidation));
             var force = QueryBool.Parse(ctx.Request.Query["force"]);
             var applyOptions = options with { IsApply = true };
@@ -108,7 +111,11 @@ public sealed class ResourceHandler(ObjectRegistry registry, ListWatchHandler li
         }
         else
         {
-            if (patch is JsonObject patchObject) AddWarnings(ctx, StrictFields.Check(info.Type, patchObject, options.FieldValidation, isPatch: true));
+            if (patch is JsonObject patchObject)
+            {
+                StringMapTypes.Check(info.Type, patchObject);
+                AddWarnings(ctx, StrictFields.Check(info.Type, patchObject, options.FieldValidation, isPatch: true));
+            }
             result = await registry.GuaranteedUpdateAsync(info.Type, info.Namespace ?? "", info.Name!,
                 current => PatchApplier.Apply(patchType, current!, patch.DeepClone(), info.Type),
                 options, info.Subresource, ct: ctx.RequestAborted);

@@ -12,11 +12,11 @@ internal static class ObjectMetaRules
 
     /// <summary>
     /// Types whose registry strategies set metadata.generation (kube 1.33): workloads, networking objects, EndpointSlices,
-    /// and every CRD (the Gateway API kinds). Pods, Services, ConfigMaps and the like have none.
+    /// and every CRD (the Gateway API and network-policy-api kinds). Pods, Services, ConfigMaps and the like have none.
     /// </summary>
     static bool TracksGeneration(ResourceType t) =>
         t.Kind is "Deployment" or "ReplicaSet" or "StatefulSet" or "Ingress" or "IngressClass" or "NetworkPolicy" or "EndpointSlice"
-        || t.Group == "gateway.networking.k8s.io";
+        || BuiltinResources.IsCustomResource(t);
 
     public static void PrepareForCreate(ResourceType type, JsonObject obj, DateTimeOffset now)
     {

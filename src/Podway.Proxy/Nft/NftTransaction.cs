@@ -67,6 +67,9 @@ public sealed class NftTransaction
         Emit($"add rule {Family} {Table} {chain} {rule}");
     }
 
+    /// <summary>Deletes one rule by the handle nft gave it (<see cref="INftables.ListChainWithHandlesAsync"/> shows it).</summary>
+    public void DeleteRule(string chain, long handle) { if (CheckName(chain)) Emit($"delete rule {Family} {Table} {chain} handle {handle}"); }
+
     /// <summary>A set (<paramref name="isMap"/> false) or map; type e.g. "ipv4_addr . inet_proto . inet_service : verdict".</summary>
     public void AddSet(string name, string type, bool isMap = false, string? flags = null, int? timeoutSeconds = null, string? comment = null)
     {

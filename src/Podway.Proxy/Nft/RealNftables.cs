@@ -15,6 +15,12 @@ public sealed class RealNftables(string? netns = null) : INftables
         if (code != 0) throw new NftException($"nft -f - failed ({code}): {err.Trim()}");
     }
 
+    public async Task<string?> ListChainWithHandlesAsync(string family, string table, string chain, CancellationToken ct = default)
+    {
+        var (code, output, _) = await RunNftAsync(null, ct, "-a", "list", "chain", family, table, chain);
+        return code == 0 ? output : null;
+    }
+
     /// <summary>`nft list table FAMILY TABLE` output, or null when the table does not exist.</summary>
     public async Task<string?> ListTableAsync(string family, string table, CancellationToken ct = default)
     {

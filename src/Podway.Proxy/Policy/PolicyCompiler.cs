@@ -11,17 +11,20 @@ namespace Podway.Proxy.Policy;
 /// Per policy: a set of its target Pods, a chain per direction with one accept rule per (peer kind x port kind) of
 /// each rule, and sets per rule for peer Pods, ipBlock ranges, numeric ports and named ports resolved per Pod. The
 /// hooked chains dispatch by target set and drop, counted per policy, what no policy chain accepted. Pod and label
-/// changes then only change set elements; only a policy change touches chains.
+/// changes then only change set elements; only a policy change touches chains. AdminNetworkPolicies come before the
+/// NetworkPolicies and the BaselineAdminNetworkPolicy after them, each as one tier chain (<see cref="CompileAdmin"/>).
 /// </summary>
 public static class PolicyCompiler
 {
     public static PolicyRuleset Compile(IEnumerable<PolicyView> policies, IReadOnlyList<PodView> pods,
-        IEnumerable<NamespaceView> namespaces, IEnumerable<string> nodeAddresses)
+        IEnumerable<NamespaceView> namespaces, IEnumerable<string> nodeAddresses, IEnumerable<AdminPolicyView>? adminPolicies = null)
     {
         var nsLabels = namespaces.ToDictionary(n => n.Name, n => n.Labels, StringComparer.Ordinal);
         var sets = new Dictionary<string, PolicySet>(StringComparer.Ordinal)
         {
             [NodeIpsSet] = Plain("ipv4_addr", nodeAddresses),
+            [IngressDropLog] = PolicySet.ForDropLog(),
+            [EgressDropLog] = PolicySet.ForDropLog(),
         };
         var chains = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var ingressJumps = new List<string>();
@@ -40,41 +43,109 @@ public static class PolicyCompiler
             foreach (var (direction, enabled, rules) in new[] { ("ingress", policy.Ingress, policy.IngressRules), ("egress", policy.Egress, policy.EgressRules) })
             {
                 if (!enabled) continue;
-                var own = direction == "ingress" ? "daddr" : "saddr";
-                var peerField = direction == "ingress" ? "saddr" : "daddr";
-                // Named ports resolve on the destination: the target Pods for ingress, any Pod for egress.
-                var destinations = direction == "ingress" ? targets : pods;
+                var own = Own(direction);
                 var chainRules = new List<string>();
                 for (var i = 0; i < rules.Count; i++)
-                    chainRules.AddRange(CompileRule(policy, id, direction, i, rules[i], peerField, destinations, pods, nsLabels, sets));
+                    chainRules.AddRange(RuleMatches(policy.Namespace, id, direction, i, rules[i], targets, pods, nsLabels, sets).Select(m => $"{m} accept".Trim()));
                 chains[Chain(id, direction)] = chainRules;
                 var counter = Counter(id, direction);
                 counters.Add(counter);
-                owners.Add(new(policy.Key, direction, counter, targetIps));
-                (direction == "ingress" ? ingressJumps : egressJumps).Add($"ip {own} @{Targets(id)} jump {Chain(id, direction)}");
                 var log = direction == "ingress" ? IngressDropLog : EgressDropLog;
-                (direction == "ingress" ? ingressDrops : egressDrops).AddRange(
-                [
-                    $"ip {own} @{Targets(id)} meta l4proto {{ tcp, udp, sctp }} update @{log} {{ ip saddr . ip daddr . meta l4proto . th dport }} counter name \"{counter}\" drop",
-                    $"ip {own} @{Targets(id)} counter name \"{counter}\" drop",
-                ]);
+                owners.Add(new(policy.Key, direction, counter, targetIps, log));
+                (direction == "ingress" ? ingressJumps : egressJumps).Add($"ip {own} @{Targets(id)} jump {Chain(id, direction)}");
+                (direction == "ingress" ? ingressDrops : egressDrops).AddRange(Drop($"ip {own} @{Targets(id)}", log, counter));
             }
         }
+
+        var adminRules = new List<AdminRuleCounter>();
+        var admin = (adminPolicies ?? []).ToList();
+        // Equal priorities are undefined upstream; the name breaks the tie so the order is at least stable.
+        var tiers = new[]
+        {
+            (Chain: (Func<string, string>)AdminChain, Policies: admin.Where(p => !p.Baseline).OrderBy(p => p.Priority).ThenBy(p => p.Name, StringComparer.Ordinal).ToList()),
+            (Chain: BaselineChain, Policies: admin.Where(p => p.Baseline).ToList()),
+        };
+        foreach (var (tierChain, tierPolicies) in tiers)
+            foreach (var direction in new[] { "ingress", "egress" })
+                chains[tierChain(direction)] = [.. tierPolicies.SelectMany(p => CompileAdmin(p, direction, pods, nsLabels, sets, counters, owners, adminRules))];
 
         const string Established = "ct state established,related accept";
         var hooked = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
         {
-            [EgressChain] = [Established, .. egressJumps, .. egressDrops],
-            [IngressChain] = [Established, $"ip saddr @{NodeIpsSet} accept", .. ingressJumps, .. ingressDrops],
+            [EgressChain] = [Established, .. Tiers("egress")],
+            [IngressChain] = [Established, $"ip saddr @{NodeIpsSet} accept", .. Tiers("ingress")],
+            [DispatchChain("egress")] = egressJumps,
+            [DropChain("egress")] = egressDrops,
+            [DispatchChain("ingress")] = ingressJumps,
+            [DropChain("ingress")] = ingressDrops,
         };
         foreach (var (name, rules) in chains) hooked[name] = rules;
-        return new(sets, hooked, counters, owners);
+        return new(sets, hooked, counters, owners) { AdminRules = adminRules };
     }
 
-    static IEnumerable<string> CompileRule(PolicyView policy, string id, string direction, int index, PolicyRuleView rule,
-        string peerField, IReadOnlyList<PodView> destinations, IReadOnlyList<PodView> pods,
+    /// <summary>The hooked chains' fixed part: the admin tier, the NetworkPolicies' jumps, their drops, the baseline.</summary>
+    static string[] Tiers(string direction) =>
+        [$"jump {AdminChain(direction)}", $"jump {DispatchChain(direction)}", $"jump {DropChain(direction)}", $"jump {BaselineChain(direction)}"];
+
+    /// <summary>
+    /// One direction of an (B)ANP as rules of its tier chain: each rule, in order, matches the subject Pods and the
+    /// rule's peers and ports, counts, and ends with its action: Allow accepts (the NetworkPolicies and the baseline
+    /// are skipped), Deny drops (logged in the rule's own set), Pass returns from the tier chain to the
+    /// NetworkPolicies. The first matching rule of the first policy by priority decides; no match falls through.
+    /// </summary>
+    static IEnumerable<string> CompileAdmin(AdminPolicyView policy, string direction, IReadOnlyList<PodView> pods,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> nsLabels, Dictionary<string, PolicySet> sets,
+        List<string> counters, List<DropOwner> owners, List<AdminRuleCounter> adminRules)
+    {
+        var id = AdminId(policy);
+        var targets = policy.Subject is { } subject ? pods.Where(p => Selects("", subject, p, nsLabels)).ToList() : [];
+        var targetIps = targets.Select(p => p.Ip).ToHashSet(StringComparer.Ordinal);
+        sets[Targets(id)] = Plain("ipv4_addr", targetIps);
+        var rules = direction == "ingress" ? policy.IngressRules : policy.EgressRules;
+        var subjectMatch = $"ip {Own(direction)} @{Targets(id)}";
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var rule = rules[i];
+            var counter = RuleCounter(id, direction, i);
+            counters.Add(counter);
+            adminRules.Add(new(policy.Kind, policy.Name, direction, i, rule.Name, rule.Action, counter));
+            var matches = RuleMatches("", id, direction, i, rule.Match, targets, pods, nsLabels, sets).Select(m => $"{subjectMatch} {m}".Trim());
+            if (rule.Action == "Deny")
+            {
+                var log = RuleDropLog(id, direction, i);
+                sets[log] = PolicySet.ForDropLog();
+                var name = rule.Name.Length > 0 ? $" \"{rule.Name}\"" : "";
+                owners.Add(new(policy.Name, direction, counter, targetIps, log) { DeniedBy = $"{policy.Kind} {policy.Name} {direction} rule {i}{name}" });
+                foreach (var m in matches) foreach (var r in Drop(m, log, counter)) yield return r;
+            }
+            else
+            {
+                var verdict = rule.Action == "Allow" ? "accept" : "return";
+                foreach (var m in matches) yield return $"{m} counter name \"{counter}\" {verdict}";
+            }
+        }
+    }
+
+    /// <summary>Counted drops; TCP/UDP/SCTP ones also noted in a drop-log set for <see cref="DropLog"/>.</summary>
+    static string[] Drop(string match, string log, string counter) =>
+    [
+        $"{match} meta l4proto {{ tcp, udp, sctp }} update @{log} {{ ip saddr . ip daddr . meta l4proto . th dport }} counter name \"{counter}\" drop",
+        $"{match} counter name \"{counter}\" drop",
+    ];
+
+    static string Own(string direction) => direction == "ingress" ? "daddr" : "saddr";
+
+    /// <summary>
+    /// The matches (without verdict) of one rule: one per (peer kind x port kind), "" for a rule that matches
+    /// everything, none for one that matches nothing. Named ports resolve on the destination: the targets for
+    /// ingress, any Pod for egress.
+    /// </summary>
+    static IEnumerable<string> RuleMatches(string policyNamespace, string id, string direction, int index, PolicyRuleView rule,
+        IReadOnlyList<PodView> targets, IReadOnlyList<PodView> pods,
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> nsLabels, Dictionary<string, PolicySet> sets)
     {
+        var peerField = direction == "ingress" ? "saddr" : "daddr";
+        var destinations = direction == "ingress" ? targets : pods;
         var peerMatches = new List<string>();
         if (rule.Peers is null) peerMatches.Add("");
         else
@@ -84,7 +155,7 @@ public static class PolicyCompiler
             if (selectorPeers.Count > 0)
             {
                 var name = PeerPods(id, direction, index);
-                sets[name] = Plain("ipv4_addr", pods.Where(p => selectorPeers.Any(s => Selects(policy.Namespace, s, p, nsLabels))).Select(p => p.Ip));
+                sets[name] = Plain("ipv4_addr", pods.Where(p => selectorPeers.Any(s => Selects(policyNamespace, s, p, nsLabels))).Select(p => p.Ip));
                 peerMatches.Add($"ip {peerField} @{name}");
             }
             if (blockPeers.Count > 0)
@@ -115,7 +186,7 @@ public static class PolicyCompiler
             {
                 var name = NamedPorts(id, direction, index);
                 var elements = destinations.SelectMany(pod => named.SelectMany(port => pod.NamedPorts
-                    .Where(np => np.Name == port.Name && np.Protocol == port.Protocol)
+                    .Where(np => np.Name == port.Name && (port.Protocol == PortView.AnyProtocol || np.Protocol == port.Protocol))
                     .Select(np => $"{pod.Ip} . {Proto(np.Protocol)} . {np.Port}")));
                 sets[name] = Plain("ipv4_addr . inet_proto . inet_service", elements);
                 portMatches.Add($"ip daddr . meta l4proto . th dport @{name}");
@@ -123,7 +194,7 @@ public static class PolicyCompiler
         }
         return from peer in peerMatches
                from port in portMatches
-               select $"{peer} {port} accept".Trim().Replace("  ", " ");
+               select $"{peer} {port}".Trim();
     }
 
     /// <summary>Whether a peer's selectors pick the Pod: podSelector alone means the policy's namespace; with a

@@ -41,6 +41,9 @@ public sealed record PeerView(JsonObject? PodSelector, JsonObject? NamespaceSele
 /// <summary>A port: Number (with EndPort for a range), a container port Name, or neither (every port of Protocol).</summary>
 public sealed record PortView(string Protocol, int? Number, int? EndPort, string? Name)
 {
+    /// <summary>An AdminNetworkPolicy `namedPort` matches the container port of that name whatever its protocol.</summary>
+    public const string AnyProtocol = "*";
+
     public static PortView From(JsonObject p)
     {
         var protocol = p.Str("protocol") ?? "TCP";
@@ -84,3 +87,46 @@ public sealed record NamespaceView(string Name, IReadOnlyDictionary<string, stri
 
 /// <summary>A named container port of a Pod (what a policy's `port: http` resolves to on that Pod).</summary>
 public sealed record NamedPort(string Name, string Protocol, int Port);
+
+/// <summary>
+/// An AdminNetworkPolicy or the BaselineAdminNetworkPolicy (policy.networking.k8s.io/v1alpha1, already validated):
+/// the subject Pods, and per direction rules whose first match decides. Peers and ports map onto the NetworkPolicy
+/// views: `namespaces` is a namespaceSelector peer, `pods` a namespaceSelector+podSelector peer (an AND), each of
+/// `networks` an ipBlock; `portNumber`/`portRange` a port (range), `namedPort` a named port of any protocol.
+/// A subject or peer of a kind this version does not know selects nothing.
+/// </summary>
+public sealed record AdminPolicyView(string Name, bool Baseline, int Priority, PeerView? Subject,
+    IReadOnlyList<AdminRuleView> IngressRules, IReadOnlyList<AdminRuleView> EgressRules)
+{
+    public string Kind => Baseline ? "BaselineAdminNetworkPolicy" : "AdminNetworkPolicy";
+
+    public static AdminPolicyView From(JsonObject policy, bool baseline)
+    {
+        var spec = policy.Obj("spec") ?? new JsonObject();
+        return new(policy.Name(), baseline, (int)(spec.Long("priority") ?? 0), Peers(spec.Obj("subject")).FirstOrDefault(),
+            Rules(spec, "ingress", "from"), Rules(spec, "egress", "to"));
+    }
+
+    static List<AdminRuleView> Rules(JsonObject spec, string direction, string peersField) =>
+        [.. (spec.Arr(direction) ?? []).OfType<JsonObject>().Select(r => new AdminRuleView(r.Str("name") ?? "", r.Str("action") ?? "Deny",
+            new PolicyRuleView([.. (r.Arr(peersField) ?? []).OfType<JsonObject>().SelectMany(Peers)],
+                [.. (r.Arr("ports") ?? []).OfType<JsonObject>().Select(Port)])))];
+
+    static IEnumerable<PeerView> Peers(JsonObject? peer)
+    {
+        if (peer is null) yield break;
+        if (peer.Obj("namespaces") is { } namespaces) yield return new(null, namespaces, null, []);
+        if (peer.Obj("pods") is { } pods)
+            yield return new(pods.Obj("podSelector") ?? new JsonObject(), pods.Obj("namespaceSelector") ?? new JsonObject(), null, []);
+        foreach (var cidr in (peer.Arr("networks") ?? []).Select(n => n?.GetValue<string>()).OfType<string>())
+            yield return new(null, null, cidr, []);
+    }
+
+    static PortView Port(JsonObject port) =>
+        port.Obj("portNumber") is { } n ? new(n.Str("protocol") ?? "TCP", (int)(n.Long("port") ?? 0), null, null)
+        : port.Obj("portRange") is { } r ? new(r.Str("protocol") ?? "TCP", (int)(r.Long("start") ?? 0), (int)(r.Long("end") ?? 0), null)
+        : new(PortView.AnyProtocol, null, null, port.Str("namedPort") ?? "");
+}
+
+/// <summary>One rule of an (Baseline)AdminNetworkPolicy: its name, Allow / Deny / Pass, and what it matches.</summary>
+public sealed record AdminRuleView(string Name, string Action, PolicyRuleView Match);

@@ -55,6 +55,8 @@ public sealed class WorkloadAndNetworkDefaultsTests
         new("referencegrants.gateway.networking.k8s.io", """{"spec":{"from":[{"group":"","kind":"Service","namespace":"a"}],"to":[{"group":"","kind":"Secret"}]}}""",
             "", """{"spec":{"from":[{"group":"","kind":"Service","namespace":"a"}],"to":[{"group":"","kind":"Secret"}]}}"""),
         new("configmaps", """{"data":{"a":"b"}}""", "", """{"data":{"a":"b"}}"""),
+        new("adminnetworkpolicies.policy.networking.k8s.io", """{"spec":{"egress":[{"ports":[{"portNumber":{"port":53}},{"portRange":{"start":80,"end":81,"protocol":"UDP"}},{"namedPort":"dns"}]}]}}""",
+            "spec.egress[0].ports", """[{"portNumber":{"port":53,"protocol":"TCP"}},{"portRange":{"start":80,"end":81,"protocol":"UDP"}},{"namedPort":"dns"}]"""),
     };
 
     [Theory]

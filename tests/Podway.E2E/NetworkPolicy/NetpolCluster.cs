@@ -68,9 +68,11 @@ public sealed class NetpolCluster : IAsyncLifetime
     public async Task<string> PolicyTableAsync() =>
         (await Processes.RunAsync("ip", ["netns", "exec", $"podway-{Cluster.Name}-n0", "nft", "list", "table", "ip", $"podway-{Cluster.Name}-policy"])).Stdout;
 
-    /// <summary>Waits until the node's policy table dispatches to no policy any more.</summary>
+    /// <summary>Waits until the node's policy table dispatches to no policy any more (no NetworkPolicy chain, no
+    /// (Baseline)AdminNetworkPolicy rule in the tier chains).</summary>
     public Task NoPolicyProgrammedAsync() =>
-        Eventually.ValueAsync(PolicyTableAsync, t => t.Contains("chain ingress") && !t.Contains(" jump np"), "no policy left in the node's table", 120);
+        Eventually.ValueAsync(PolicyTableAsync, t => t.Contains("chain ingress") && !t.Contains(" jump np") && !t.Contains("@anp") && !t.Contains("@banp"),
+            "no policy left in the node's table", 120);
 
     public Task DisposeAsync() => Cluster.DisposeAsync();
 }

@@ -25,8 +25,10 @@ public sealed class PolicyCompilerTests
     public void NoPolicies_NoTargetsNoDrops_NodeAddressesKept()
     {
         var r = Compile();
-        Assert.Equal(["ct state established,related accept"], r.Chains[EgressChain]);
-        Assert.Equal(["ct state established,related accept", "ip saddr @node-ips accept"], r.Chains[IngressChain]);
+        Assert.Equal(["ct state established,related accept", "jump anp-egress", "jump np-egress", "jump np-egress-drops", "jump banp-egress"], r.Chains[EgressChain]);
+        Assert.Equal(["ct state established,related accept", "ip saddr @node-ips accept", "jump anp-ingress", "jump np-ingress", "jump np-ingress-drops", "jump banp-ingress"], r.Chains[IngressChain]);
+        Assert.Empty(r.Chains[DispatchChain("ingress")]);
+        Assert.Empty(r.Chains[DropChain("egress")]);
         Assert.Equal(["10.244.0.1"], r.Sets[NodeIpsSet].Elements);
         Assert.Empty(r.Counters);
     }
@@ -39,7 +41,7 @@ public sealed class PolicyCompilerTests
         Assert.Equal(["10.244.0.10", "10.244.0.11"], r.Sets[Targets(id)].Elements.Order());
         Assert.Empty(r.Chains[Chain(id, "ingress")]); // no rules: deny
         Assert.False(r.Chains.ContainsKey(Chain(id, "egress")));
-        Assert.Contains($"ip daddr @{Targets(id)} counter name \"{Counter(id, "ingress")}\" drop", r.Chains[IngressChain]);
+        Assert.Contains($"ip daddr @{Targets(id)} counter name \"{Counter(id, "ingress")}\" drop", r.Chains[DropChain("ingress")]);
     }
 
     [Fact]
@@ -132,11 +134,11 @@ public sealed class PolicyCompilerTests
     public void TwoPoliciesSelectingOnePod_BothChainsJumpedTo_DropsChargedInNameOrder()
     {
         var r = Compile(NetPol("x", "b-second", """{"podSelector":{}}"""), NetPol("x", "a-first", """{"podSelector":{"matchLabels":{"pod":"a"}}}"""));
-        var ingress = r.Chains[IngressChain];
+        var jumps = r.Chains[DispatchChain("ingress")];
         var (first, second) = (Id("x/a-first"), Id("x/b-second"));
-        Assert.True(ingress.ToList().FindIndex(l => l.EndsWith($"jump {Chain(first, "ingress")}")) < ingress.ToList().FindIndex(l => l.EndsWith($"jump {Chain(second, "ingress")}")));
-        var lastJump = ingress.ToList().FindLastIndex(l => l.Contains(" jump "));
-        Assert.All(ingress.Skip(lastJump + 1), l => Assert.EndsWith("drop", l));
+        Assert.Equal([$"ip daddr @{Targets(first)} jump {Chain(first, "ingress")}", $"ip daddr @{Targets(second)} jump {Chain(second, "ingress")}"], jumps);
+        Assert.All(r.Chains[DropChain("ingress")], l => Assert.EndsWith("drop", l));
+        Assert.Equal(4, r.Chains[DropChain("ingress")].Count);
         Assert.Equal(["x/a-first", "x/b-second"], r.DropOwners.Where(o => o.PodIps.Contains("10.244.0.10")).Select(o => o.PolicyKey));
     }
 

@@ -99,6 +99,31 @@ public sealed class PolicyKernelTests(KernelLab lab) : IClassFixture<KernelLab>
     }
 
     [Fact]
+    public async Task OnePolicyAddedOrDeleted_SameNftOperationsWithFewOrManyOtherPolicies()
+    {
+        // A policy's jump and drops are appended to the dispatch chains and deleted by handle: the other policies'
+        // rules are not rewritten, so the cost of one change does not grow with their number.
+        static PolicyView Other(int i) => NetPol("other", $"other-{i:D3}",
+            """{"podSelector":{"matchLabels":{"app":"xI"}},"ingress":[{"ports":[{"port":PORT}]}]}""".Replace("I", $"{i}").Replace("PORT", $"{1000 + i}"));
+        var deny = NetPol("shop", "deny-p1", """{"podSelector":{"matchLabels":{"app":"p1"}}}""");
+        var costs = new List<(int Added, int Deleted)>();
+        foreach (var others in new[] { 2, 60 })
+        {
+            var syncer = NewSyncer();
+            var background = Enumerable.Range(0, others).Select(Other).ToList();
+            await syncer.SyncAsync(Compile(background), default);
+            var added = await syncer.SyncAsync(Compile([.. background, deny]), default);
+            Assert.Equal("TIMEOUT", (await lab.ConnectAsync("c", "10.244.0.5", 8080)).Output);
+            var deleted = await syncer.SyncAsync(Compile(background), default);
+            Assert.Equal("p1", (await lab.ConnectAsync("c", "10.244.0.5", 8080)).Output);
+            Assert.False(added.Full || deleted.Full);
+            costs.Add((added.Operations, deleted.Operations));
+        }
+        Assert.Equal(costs[0], costs[1]);
+        Assert.InRange(costs[1].Added, 1, 12);
+    }
+
+    [Fact]
     public async Task IpBlockExceptAndPortRange_MatchOnlyTheirAddressesAndPorts()
     {
         var syncer = NewSyncer();
