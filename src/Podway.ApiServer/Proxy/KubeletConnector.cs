@@ -47,10 +47,12 @@ public sealed class KubeletConnector(X509Certificate2? clientCertificate, X509Ce
             }, ct);
             return (socket, tls);
         }
-        catch (Exception e) when (e is SocketException or AuthenticationException or IOException)
+        catch (Exception e)
         {
             socket.Dispose();
-            throw ApiException.Internal($"error dialing backend: dial tcp {host}:{port}: {e.Message}");
+            if (e is SocketException or AuthenticationException or IOException)
+                throw ApiException.Internal($"error dialing backend: dial tcp {host}:{port}: {e.Message}");
+            throw;
         }
     }
 }
