@@ -34,7 +34,7 @@ k() { kubectl --kubeconfig "$data/cluster/kubeconfig" "$@"; }
 
 k apply -f "$root/bench/edge/web.yaml" >/dev/null
 k rollout status deploy/web --timeout=180s >/dev/null
-k -n podway-edge rollout status deploy/edge --timeout=180s >/dev/null
+k -n ingress-nginx rollout status deploy/ingress-nginx-controller --timeout=180s >/dev/null
 for _ in $(seq 1 120); do
   edge=$(k get ingress web -o 'jsonpath={.status.loadBalancer.ingress[0].ip}')
   [ -n "$edge" ] && break
@@ -45,7 +45,7 @@ pods=$(k get endpointslices -l kubernetes.io/service-name=web -o 'jsonpath={.ite
 pod=${pods%% *}
 # One edge Pod straight, without the LoadBalancer hop (nft DNAT to one of the two edge Pods): what the hop costs.
 edge_pod_ip() { # a ready endpoint of the edge's Service (never a Pod that is still terminating after a rollout)
-  k -n podway-edge get endpointslices -l kubernetes.io/service-name=edge \
+  k -n ingress-nginx get endpointslices -l kubernetes.io/service-name=ingress-nginx-controller \
     -o 'jsonpath={.items[*].endpoints[?(@.conditions.ready==true)].addresses[0]}' | awk '{ print $1 }'
 }
 edge_pod=$(edge_pod_ip)
@@ -78,8 +78,8 @@ for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://127.0.0.1:$nginx_port/" 
 # Tuning experiments: EDGE_ENV="NAME=value ..." is set on the edge's Deployment (a rollout) before measuring.
 if [ -n "${EDGE_ENV:-}" ]; then
   # shellcheck disable=SC2086
-  k -n podway-edge set env deploy/edge $EDGE_ENV >/dev/null
-  k -n podway-edge rollout status deploy/edge --timeout=180s >/dev/null
+  k -n ingress-nginx set env deploy/ingress-nginx-controller $EDGE_ENV >/dev/null
+  k -n ingress-nginx rollout status deploy/ingress-nginx-controller --timeout=180s >/dev/null
   for _ in $(seq 1 60); do curl -fsS -o /dev/null -H 'Host: bench.local' "http://$edge/" && break; sleep 1; done
   edge_pod=$(edge_pod_ip)
 fi
@@ -180,4 +180,4 @@ rollout_under_load() { # namespace deployment
 }
 rollout_under_load default web
 # The edge's own Pods: the old one turns unready on SIGTERM, serves while the proxies drop it, then drains.
-rollout_under_load podway-edge edge
+rollout_under_load ingress-nginx ingress-nginx-controller

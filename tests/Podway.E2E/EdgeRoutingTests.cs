@@ -119,6 +119,12 @@ public sealed class EdgeRoutingTests(ClusterFixture cluster)
         var moved = await EdgeCluster.CurlUntilAsync(r => r.Stdout.StartsWith("301"), "the permanent redirect",
             "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "-H", $"Host: {movedHost}", $"http://{address}/old?q=1");
         Assert.Equal("301 https://www.example.org/new", moved.Stdout);
+
+        // The guides' own commands for the controller.
+        var logs = await cluster.KubectlAsync("logs", "-n", "ingress-nginx", "deploy/ingress-nginx-controller", "--tail=1");
+        Assert.True(logs.ExitCode == 0, logs.ToString());
+        var svc = await cluster.KubectlAsync("get", "svc", "-n", "ingress-nginx", "ingress-nginx-controller", "-o", "jsonpath={.spec.type} {.status.loadBalancer.ingress[0].ip}");
+        Assert.Equal($"LoadBalancer {address}", svc.Stdout.Trim());
     }
 
     [Fact]
@@ -149,7 +155,7 @@ public sealed class EdgeRoutingTests(ClusterFixture cluster)
 
         // The edge Pods' access log is what kubectl logs shows: one line per request, naming the Ingress.
         var logs = await Eventually.ValueAsync(
-            async () => (await cluster.KubectlAsync("logs", "-n", "podway-edge", "-l", "app.kubernetes.io/name=podway-edge", "--tail=-1")).Stdout,
+            async () => (await cluster.KubectlAsync("logs", "-n", "ingress-nginx", "-l", "app.kubernetes.io/name=ingress-nginx", "--tail=-1")).Stdout,
             s => s.Contains($"ingress={ns}/spread"), "access log lines for the Ingress");
         Assert.Matches($@"""GET / HTTP/1\.1"" 200 \d+ .*ingress={ns}/spread", logs);
     }

@@ -8,7 +8,7 @@ public static class GatewayApi
     public const string Group = "gateway.networking.k8s.io";
     /// <summary>The GatewayClass podway installs, and the controllerName it claims classes by.</summary>
     public const string ClassName = "podway", ControllerName = "podway.io/gateway-controller";
-    /// <summary>On a Gateway's LoadBalancer Service in podway-edge: the Gateway it serves, as namespace/name.</summary>
+    /// <summary>On a Gateway's LoadBalancer Service in the edge's namespace: the Gateway it serves, as namespace/name.</summary>
     public const string GatewayAnnotation = "podway.io/gateway";
     /// <summary>Edge Pod ports handed to Gateway listener ports (one per Gateway and listener port).</summary>
     public const int FirstTargetPort = 20000, LastTargetPort = 29999;

@@ -13,7 +13,7 @@ namespace Podway.Edge.Status;
 
 /// <summary>
 /// The Gateway API controller's writes, from the feed's <see cref="GatewayRoutes"/> (the same computation the edge
-/// Pods route by): a LoadBalancer Service in podway-edge per Gateway of podway's class (its ports are the listener
+/// Pods route by): a LoadBalancer Service in the edge's namespace (ingress-nginx) per Gateway of podway's class (its ports are the listener
 /// ports, each with a target port of its own on the edge Pods), and the status of podway's GatewayClasses, their
 /// Gateways and the HTTPRoutes attached to them. Runs once, in the control plane. Objects of other controllers are
 /// never written.
@@ -150,7 +150,7 @@ internal sealed class GatewayStatusController(SharedInformerFactory informers, E
                     ["metadata"] = new JsonObject
                     {
                         ["name"] = ServiceName(state.Namespace, state.Name), ["namespace"] = EdgeAddon.Namespace,
-                        ["labels"] = new JsonObject { ["app.kubernetes.io/name"] = "podway-edge", ["app.kubernetes.io/component"] = "gateway" },
+                        ["labels"] = new JsonObject { ["app.kubernetes.io/name"] = EdgeAddon.AppName, ["app.kubernetes.io/component"] = "gateway" },
                         ["annotations"] = new JsonObject { [GatewayApi.GatewayAnnotation] = key },
                     },
                     ["spec"] = spec,

@@ -35,7 +35,7 @@ public sealed class IngressPolicyTests(NetpolCluster netpol)
                   podSelector: {}
                   policyTypes: [Ingress]
                   ingress:
-                    - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: podway-edge}}}]
+                    - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-nginx}}}]
                 """);
             var served = await EdgeCluster.CurlUntilAsync(r => r.Stdout.EndsWith("\n200"), "the edge's namespace is allowed", curl);
             Assert.StartsWith("web-", served.Stdout);

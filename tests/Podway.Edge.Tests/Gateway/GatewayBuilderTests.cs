@@ -19,7 +19,7 @@ public class GatewayBuilderTests
 
     /// <summary>The Gateway's LoadBalancer Service as the status controller makes it (listener port → edge target port).</summary>
     static JsonObject GatewayService(string gateway, string ip, params (int Port, int Target)[] ports) =>
-        J("{\"metadata\":{\"namespace\":\"podway-edge\",\"name\":\"gw-infra-" + gateway + "\",\"annotations\":{\"podway.io/gateway\":\"infra/" + gateway + "\"}},"
+        J("{\"metadata\":{\"namespace\":\"ingress-nginx\",\"name\":\"gw-infra-" + gateway + "\",\"annotations\":{\"podway.io/gateway\":\"infra/" + gateway + "\"}},"
           + "\"spec\":{\"type\":\"LoadBalancer\",\"ports\":[" + string.Join(",", ports.Select(p => $"{{\"port\":{p.Port},\"targetPort\":{p.Target}}}")) + "]},"
           + "\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"" + ip + "\"}]}}}");
 
@@ -33,7 +33,7 @@ public class GatewayBuilderTests
         var allServices = (services ?? []).Concat([Service("infra", "v1", ("", 8080)), Service("infra", "v2", ("", 8080))]).ToList();
         // Every Gateway Service has a ready edge Pod behind it, except those of Gateways named "unserved".
         var edgeSlices = (services ?? []).Where(s => !Json(s, "metadata.name").EndsWith("-unserved"))
-            .Select(s => Ready("podway-edge", Json(s, "metadata.name") + "-x", Json(s, "metadata.name"), "", 20000, "10.244.0.9"));
+            .Select(s => Ready("ingress-nginx", Json(s, "metadata.name") + "-x", Json(s, "metadata.name"), "", 20000, "10.244.0.9"));
         return EdgeConfigBuilder.Build(new EdgeInputs([], [], allServices,
             [Ready("infra", "v1-x", "v1", "", 3000, "10.244.1.1"), Ready("infra", "v2-x", "v2", "", 3000, "10.244.1.2"), .. edgeSlices], [], Fake)
         {
