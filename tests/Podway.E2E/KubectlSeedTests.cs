@@ -40,19 +40,23 @@ public sealed class KubectlSeedTests(ClusterFixture cluster)
     public async Task Reapply_AfterEdit_SaysConfigured_AndUnchangedOtherwise()
     {
         var dir = Directory.CreateTempSubdirectory("podway-e2e-");
-        var file = Path.Combine(dir.FullName, "svc.yaml");
-        var original = await File.ReadAllTextAsync(Path.Combine(Paths.Manifests, "001-service-web-8080.yaml"));
-        var renamed = original.Replace("name: web", "name: web-reapply");
-        await File.WriteAllTextAsync(file, renamed);
-        Assert.Contains("created", (await cluster.KubectlAsync("apply", "-f", file)).Stdout);
-        Assert.Contains("unchanged", (await cluster.KubectlAsync("apply", "-f", file)).Stdout);
+        try
+        {
+            var file = Path.Combine(dir.FullName, "svc.yaml");
+            var original = await File.ReadAllTextAsync(Path.Combine(Paths.Manifests, "001-service-web-8080.yaml"));
+            var renamed = original.Replace("name: web", "name: web-reapply");
+            await File.WriteAllTextAsync(file, renamed);
+            Assert.Contains("created", (await cluster.KubectlAsync("apply", "-f", file)).Stdout);
+            Assert.Contains("unchanged", (await cluster.KubectlAsync("apply", "-f", file)).Stdout);
 
-        await File.WriteAllTextAsync(file, renamed.Replace("targetPort: 8080", "targetPort: 9090"));
-        var edited = await cluster.KubectlAsync("apply", "-f", file);
-        Assert.True(edited.ExitCode == 0, edited.ToString());
-        Assert.Contains("service/web-reapply configured", edited.Stdout);
-        var port = await cluster.KubectlAsync("get", "svc", "web-reapply", "-o", "jsonpath={.spec.ports[0].targetPort}");
-        Assert.Equal("9090", port.Stdout.Trim());
+            await File.WriteAllTextAsync(file, renamed.Replace("targetPort: 8080", "targetPort: 9090"));
+            var edited = await cluster.KubectlAsync("apply", "-f", file);
+            Assert.True(edited.ExitCode == 0, edited.ToString());
+            Assert.Contains("service/web-reapply configured", edited.Stdout);
+            var port = await cluster.KubectlAsync("get", "svc", "web-reapply", "-o", "jsonpath={.spec.ports[0].targetPort}");
+            Assert.Equal("9090", port.Stdout.Trim());
+        }
+        finally { dir.Delete(recursive: true); }
     }
 
     [Fact]

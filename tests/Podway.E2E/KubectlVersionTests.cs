@@ -2,8 +2,12 @@ namespace Podway.E2E;
 
 /// <summary>The same core checks with every kubectl minor version installed here (1.27 through 1.33).</summary>
 [Collection("cluster")]
-public sealed class KubectlVersionTests(ClusterFixture cluster)
+public sealed class KubectlVersionTests(ClusterFixture cluster) : IDisposable
 {
+    readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("podway-v");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
     [Theory]
     [InlineData("27")]
     [InlineData("28")]
@@ -16,7 +20,7 @@ public sealed class KubectlVersionTests(ClusterFixture cluster)
     {
         var name = $"v1{minor}-web";
         var manifest = (await File.ReadAllTextAsync(Path.Combine(Paths.Manifests, "000-deployment-web.yaml"))).Replace("name: web", $"name: {name}");
-        var file = Path.Combine(Directory.CreateTempSubdirectory("podway-v").FullName, "d.yaml");
+        var file = Path.Combine(_dir.FullName, "d.yaml");
         await File.WriteAllTextAsync(file, manifest);
         var apply = await cluster.KubectlVersionAsync(minor, "apply", "-f", file);
         Assert.True(apply.ExitCode == 0, apply.ToString());
