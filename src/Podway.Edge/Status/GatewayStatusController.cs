@@ -28,6 +28,7 @@ internal sealed class GatewayStatusController(SharedInformerFactory informers, E
     readonly Informer _classes = informers.For(BuiltinResources.GatewayClass);
     readonly Informer _gateways = informers.For(BuiltinResources.Gateway);
     readonly Informer _routes = informers.For(BuiltinResources.HttpRoute);
+    readonly Informer _grpcRoutes = informers.For(BuiltinResources.GrpcRoute);
     readonly SemaphoreSlim _changed = new(0, 1);
 
     public async Task RunAsync(CancellationToken ct)
@@ -54,23 +55,59 @@ internal sealed class GatewayStatusController(SharedInformerFactory informers, E
         foreach (var (key, ours) in wanted.RouteParents)
         {
             var slash = key.IndexOf('/');
-            var route = _routes.Cache.Get(key[..slash], key[(slash + 1)..]);
-            if (route is null) continue;
-            // status.parents is shared with other controllers: keep their entries, replace ours.
-            var parents = new JsonArray();
-            foreach (var other in (route["status"]?["parents"] as JsonArray ?? []).OfType<JsonObject>())
-                if (Json.Text(other["controllerName"]) != GatewayApi.ControllerName) parents.Add(other.DeepClone());
-            var existingOurs = (route["status"]?["parents"] as JsonArray ?? []).OfType<JsonObject>()
-                .Where(p => Json.Text(p["controllerName"]) == GatewayApi.ControllerName).ToList();
-            foreach (var entry in ours.OfType<JsonObject>())
-            {
-                var copy = (JsonObject)entry.DeepClone();
-                var previous = existingOurs.FirstOrDefault(p => JsonNodes.DeepEquals(p["parentRef"], entry["parentRef"]));
-                StampTransitions(copy["conditions"] as JsonArray, previous?["conditions"] as JsonArray);
-                parents.Add(copy);
-            }
-            await WriteStatusAsync(BuiltinResources.HttpRoute, route, new JsonObject { ["parents"] = parents }, ct);
+            await WriteParentsAsync(BuiltinResources.HttpRoute, _routes.Cache.Get(key[..slash], key[(slash + 1)..]), ours, ct);
         }
+        // GRPCRoutes are accepted by the API but not served yet: say so on every podway Gateway they name.
+        foreach (var route in _grpcRoutes.Cache.List())
+            await WriteParentsAsync(BuiltinResources.GrpcRoute, route, UnservedKindParents(route, wanted), ct);
+    }
+
+    /// <summary>
+    /// Parent entries for a route of a kind no podway listener takes: Accepted=False with NotAllowedByListeners, the
+    /// spec's reason when a listener's supportedKinds lacks the route's kind.
+    /// </summary>
+    static JsonArray UnservedKindParents(JsonObject route, GatewayRoutes wanted)
+    {
+        var ns = ObjectMeta.Namespace(route);
+        var generation = route["metadata"]?["generation"]?.GetValue<long>() ?? 0;
+        var kind = Json.Text(route["kind"]) ?? "GRPCRoute";
+        var parents = new JsonArray();
+        foreach (var parentRef in Json.Objects(route["spec"]?["parentRefs"]))
+        {
+            if ((Json.Text(parentRef["kind"]) ?? "Gateway") != "Gateway" || (Json.Text(parentRef["group"]) ?? GatewayApi.Group) != GatewayApi.Group) continue;
+            var gateway = $"{Json.Text(parentRef["namespace"]) ?? ns}/{Json.Text(parentRef["name"])}";
+            if (!wanted.Gateways.ContainsKey(gateway)) continue;
+            parents.Add(new JsonObject
+            {
+                ["parentRef"] = parentRef.DeepClone(),
+                ["controllerName"] = GatewayApi.ControllerName,
+                ["conditions"] = new JsonArray(
+                    GatewayApi.Condition("Accepted", false, "NotAllowedByListeners",
+                        $"{kind} is not supported by podway's edge yet: its listeners take HTTPRoute only", generation),
+                    GatewayApi.Condition("ResolvedRefs", true, "ResolvedRefs", "Resolved all the Object references for the Route", generation)),
+            });
+        }
+        return parents;
+    }
+
+    /// <summary>Replaces podway's entries in a route's status.parents (other controllers' entries are shared and kept).</summary>
+    async Task WriteParentsAsync(ResourceType type, JsonObject? route, JsonArray ours, CancellationToken ct)
+    {
+        if (route is null) return;
+        var existing = (route["status"]?["parents"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        if (ours.Count == 0 && existing.All(p => Json.Text(p["controllerName"]) != GatewayApi.ControllerName)) return;
+        var parents = new JsonArray();
+        foreach (var other in existing)
+            if (Json.Text(other["controllerName"]) != GatewayApi.ControllerName) parents.Add(other.DeepClone());
+        var existingOurs = existing.Where(p => Json.Text(p["controllerName"]) == GatewayApi.ControllerName).ToList();
+        foreach (var entry in ours.OfType<JsonObject>())
+        {
+            var copy = (JsonObject)entry.DeepClone();
+            var previous = existingOurs.FirstOrDefault(p => JsonNodes.DeepEquals(p["parentRef"], entry["parentRef"]));
+            StampTransitions(copy["conditions"] as JsonArray, previous?["conditions"] as JsonArray);
+            parents.Add(copy);
+        }
+        await WriteStatusAsync(type, route, new JsonObject { ["parents"] = parents }, ct);
     }
 
     /// <summary>Patches <paramref name="obj"/>'s status to <paramref name="status"/> (conditions keep their

@@ -103,4 +103,27 @@ public sealed class GatewayStatusControllerTests : IClassFixture<RealApiServer>,
         await _api.Client.DeleteAsync(BuiltinResources.Gateway, Ns, "gw");
         Assert.Equal("none", await EventuallyAsync(ServicePortsAsync, p => p == "none"));
     }
+
+    /// <summary>A GRPCRoute is accepted by the API but not served: its parent status says so instead of staying empty.</summary>
+    [Fact]
+    public async Task GrpcRoute_OnAPodwayGateway_IsNotAcceptedAndSaysWhy()
+    {
+        await _api.Client.CreateAsync(BuiltinResources.Gateway, Ns, JsonNode.Parse($$"""
+            {"apiVersion":"gateway.networking.k8s.io/v1","kind":"Gateway","metadata":{"name":"gw"},
+             "spec":{"gatewayClassName":"{{Class}}","listeners":[{"name":"http","port":80,"protocol":"HTTP"}]} }
+            """)!.AsObject());
+        await _api.Client.CreateAsync(BuiltinResources.GrpcRoute, Ns, JsonNode.Parse("""
+            {"apiVersion":"gateway.networking.k8s.io/v1","kind":"GRPCRoute","metadata":{"name":"grpc"},
+             "spec":{"parentRefs":[{"name":"gw"},{"name":"someone-elses"}],"rules":[{"backendRefs":[{"name":"svc","port":9000}]}]} }
+            """)!.AsObject());
+
+        async Task<string> ParentsAsync() =>
+            string.Join(" | ", ((await _api.Client.GetAsync(BuiltinResources.GrpcRoute, Ns, "grpc"))["status"]?["parents"]?.AsArray() ?? [])
+                .Select(p => $"{p!["parentRef"]!["name"]} {p["controllerName"]} " + string.Join(" ", (p["conditions"]?.AsArray() ?? [])
+                    .Select(c => $"{c!["type"]}={c["status"]}/{c["reason"]}: {c["message"]}"))));
+        Assert.Equal($"gw {GatewayApi.ControllerName} Accepted=False/NotAllowedByListeners: GRPCRoute is not supported by podway's edge yet: " +
+            "its listeners take HTTPRoute only ResolvedRefs=True/ResolvedRefs: Resolved all the Object references for the Route",
+            await EventuallyAsync(ParentsAsync, p => p.Length > 0));
+        await _api.Client.DeleteAsync(BuiltinResources.Gateway, Ns, "gw");
+    }
 }
