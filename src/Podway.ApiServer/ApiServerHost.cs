@@ -38,7 +38,7 @@ public sealed class ApiServerHost : IAsyncDisposable
         Registry = new ObjectRegistry(store, options, clock);
         var kubelets = new Proxy.KubeletConnector(options.KubeletClientCertificate, options.CertificateAuthority);
         _resources = new ResourceHandler(Registry, new ListWatchHandler(store, clock), new ScaleHandler(Registry), clock,
-            new Proxy.PodStreamingProxy(Registry, kubelets));
+            new Proxy.PodStreamingProxy(Registry, kubelets), new Proxy.NodeProxy(Registry, kubelets));
         _metricsScraper = new Metrics.MetricsScraper(store, kubelets, options.MetricResolution);
         _metrics = new Metrics.MetricsApi(store, _metricsScraper);
 

@@ -215,6 +215,10 @@ public sealed class ApiClient : IDisposable
         }
     }
 
+    /// <summary>A GET of any path (`kubectl get --raw`), as JSON; a Status answer becomes an ApiException.</summary>
+    public Task<JsonObject> GetRawAsync(string pathAndQuery, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, pathAndQuery, null, null, ct);
+
     async Task<JsonObject> SendAsync(HttpMethod method, string path, HttpContent? content, string? accept, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

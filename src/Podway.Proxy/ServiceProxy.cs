@@ -42,6 +42,10 @@ public sealed class ServiceProxy
     public long SyncCount => Interlocked.Read(ref _syncs);
     public SyncResult? LastSync { get; private set; }
 
+    /// <summary>"namespace/name:port" of the Service a client reaches at ip:port, for the flow log.</summary>
+    public string? ServiceAt(string ip, int port, string protocol) =>
+        _services.At(ip, port, protocol) is { } s ? $"{s.ServiceKey}:{(s.PortName.Length > 0 ? s.PortName : s.Port.ToString())}" : null;
+
     /// <summary>Ready endpoint addresses as of the last sync that reached the kernel.</summary>
     volatile HashSet<string> _programmedReady = [];
 

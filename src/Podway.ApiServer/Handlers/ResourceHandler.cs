@@ -14,12 +14,14 @@ using Podway.Api.Query;
 namespace Podway.ApiServer.Handlers;
 
 /// <summary>Dispatches one resource request (get, list, watch, create, update, patch, delete, deletecollection) to the registry.</summary>
-public sealed class ResourceHandler(ObjectRegistry registry, ListWatchHandler listWatch, ScaleHandler scale, TimeProvider clock, PodStreamingProxy? podStreaming = null)
+public sealed class ResourceHandler(ObjectRegistry registry, ListWatchHandler listWatch, ScaleHandler scale, TimeProvider clock,
+    PodStreamingProxy? podStreaming = null, NodeProxy? nodeProxy = null)
 {
     public Task HandleAsync(HttpContext ctx, RequestInfo info)
     {
         var method = ctx.Request.Method;
         if (info.Subresource == "scale") return scale.HandleAsync(ctx, info);
+        if (nodeProxy != null && info.Type == BuiltinResources.Node && info.Subresource == "proxy") return nodeProxy.HandleAsync(ctx, info);
         if (podStreaming != null && info.Type == BuiltinResources.Pod && info.Subresource != null && PodStreamingProxy.Subresources.Contains(info.Subresource))
             return podStreaming.HandleAsync(ctx, info);
         if (info.Subresource == "binding" && info.Type == BuiltinResources.Pod) return new BindingHandler(registry, clock).HandleAsync(ctx, info);

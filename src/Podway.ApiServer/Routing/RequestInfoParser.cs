@@ -35,9 +35,9 @@ public static class RequestInfoParser
 
         string? name = rest.Length > 1 ? rest[1] : null;
         string? sub = rest.Length > 2 ? rest[2] : null;
-        if (rest.Length > 3 || (sub != null && !type.Subresources.Contains(sub)))
+        if ((rest.Length > 3 && sub != "proxy") || (sub != null && !type.Subresources.Contains(sub)))
             throw new ApiException(404, "NotFound", "the server could not find the requested resource");
         if (name is { Length: 0 }) name = null;
-        return new RequestInfo(type, ns, name, sub);
+        return new RequestInfo(type, ns, name, sub) { ProxyPath = sub == "proxy" ? "/" + string.Join('/', rest[3..]) : null };
     }
 }

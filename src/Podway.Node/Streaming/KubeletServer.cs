@@ -18,7 +18,8 @@ namespace Podway.Node.Streaming;
 
 /// <summary>
 /// The kubelet's streaming server: the endpoints the API server proxies pods/log, exec, attach and portforward to
-/// (/containerLogs, /exec, /attach, /portForward, as on the real kubelet), and /metrics/resource for the metrics API.
+/// (/containerLogs, /exec, /attach, /portForward, as on the real kubelet), /metrics/resource for the metrics API, and
+/// /flows, the node's flow log (podway's own, read through the API server's nodes/NAME/proxy/flows).
 /// HTTPS only, with the kubelet's x509 authentication and a fixed authorizer: a client certificate from the cluster CA
 /// whose CN is an authorized user (the API server's) may do everything; no certificate is 401, another user 403.
 /// </summary>
@@ -28,6 +29,7 @@ public sealed class KubeletServer : IAsyncDisposable
     readonly IContainerStreams _streams;
     readonly KubeletAuthorizer _authorizer;
     readonly IResourceMetricsSource? _resourceMetrics;
+    readonly Func<long, string>? _flows;
     readonly ILogger _log;
 
     KubeletServer(KubeletServerOptions options, IContainerStreams streams)
@@ -35,6 +37,7 @@ public sealed class KubeletServer : IAsyncDisposable
         _streams = streams;
         _authorizer = new KubeletAuthorizer(options.AuthorizedUsers);
         _resourceMetrics = options.ResourceMetrics;
+        _flows = options.Flows;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
@@ -98,6 +101,11 @@ public sealed class KubeletServer : IAsyncDisposable
                 case ["metrics", "resource"] when ctx.Request.Method == "GET" && _resourceMetrics != null:
                     ctx.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
                     await ctx.Response.WriteAsync(_resourceMetrics.Render(), ctx.RequestAborted);
+                    return;
+                case ["flows"] when ctx.Request.Method == "GET" && _flows != null:
+                    var since = long.TryParse(ctx.Request.Query["since"], out var n) ? n : 0;
+                    ctx.Response.ContentType = "application/json";
+                    await ctx.Response.WriteAsync(_flows(since), ctx.RequestAborted);
                     return;
                 case ["portForward", var ns, var pod, ..]:
                     await PortForwardAsync(ctx, ns, pod);

@@ -21,4 +21,6 @@ public sealed record KubeletServerOptions
     public IReadOnlySet<string> AuthorizedUsers { get; init; } = new HashSet<string> { ApiServerUser };
     /// <summary>Serves GET /metrics/resource when set.</summary>
     public IResourceMetricsSource? ResourceMetrics { get; init; }
+    /// <summary>Serves GET /flows?since=N (the node's flow log after flow N, as JSON) when set.</summary>
+    public Func<long, string>? Flows { get; init; }
 }

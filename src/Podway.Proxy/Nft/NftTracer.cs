@@ -141,6 +141,10 @@ public sealed class NftTracer(IEnumerable<FakeTable> tables, IEnumerable<string>
                     p.Bound = true;
                     return Outcome.Accept;
                 case "masquerade": p.Masquerade = true; p.Bound = true; return Outcome.Accept;
+                case "log": // log [prefix "P"] [group N] [snaplen N]: the flow log's, changes nothing
+                    i++;
+                    while (i + 1 < t.Length && t[i] is "prefix" or "group" or "snaplen" or "level" or "queue-threshold") i += 2;
+                    continue;
                 default: return Verdict(string.Join(' ', t[i..]), p);
             }
         }

@@ -126,11 +126,14 @@ public static class PolicyCompiler
         }
     }
 
-    /// <summary>Counted drops; TCP/UDP/SCTP ones also noted in a drop-log set for <see cref="DropLog"/>.</summary>
+    /// <summary>
+    /// Counted drops; TCP/UDP/SCTP ones also noted in a drop-log set for <see cref="DropLog"/>. Each is handed to the
+    /// flow log by NFLOG with the counter's name as prefix (<see cref="Flows.FlowRecorder"/> names the policy from it).
+    /// </summary>
     static string[] Drop(string match, string log, string counter) =>
     [
-        $"{match} meta l4proto {{ tcp, udp, sctp }} update @{log} {{ ip saddr . ip daddr . meta l4proto . th dport }} counter name \"{counter}\" drop",
-        $"{match} counter name \"{counter}\" drop",
+        $"{match} meta l4proto {{ tcp, udp, sctp }} update @{log} {{ ip saddr . ip daddr . meta l4proto . th dport }} counter name \"{counter}\" {Flows.FlowRecorder.LogStatement(counter)} drop",
+        $"{match} counter name \"{counter}\" {Flows.FlowRecorder.LogStatement(counter)} drop",
     ];
 
     static string Own(string direction) => direction == "ingress" ? "daddr" : "saddr";

@@ -42,6 +42,14 @@ public sealed class PolicyController
     public long SyncCount => Interlocked.Read(ref _syncs);
     public PolicyRuleset? Applied { get; private set; }
 
+    /// <summary>"namespace/name" of the Pod with this IP, for the flow log.</summary>
+    public string? PodAt(string ip) => _pods.Values.FirstOrDefault(p => p.Ip == ip) is { } pod ? $"{pod.Namespace}/{pod.Name}" : null;
+
+    /// <summary>Who a drop counted by this counter is charged to, in the flow log's words.</summary>
+    public string? DropReason(string counter) => Applied?.DropOwners.FirstOrDefault(o => o.Counter == counter) is { } o
+        ? o.IsNetworkPolicy ? $"NetworkPolicy {o.PolicyKey} ({o.Direction}: no rule of a policy selecting the Pod allows it)" : $"{o.DeniedBy}"
+        : null;
+
     public async Task RunAsync(CancellationToken ct)
     {
         var log = new InformerOptions { Log = _options.Log };

@@ -49,7 +49,8 @@ internal static class BaseRules
             // kube-proxy's is a bare `reject` (ICMP port unreachable), which the kernel rate-limits per destination
             // (icmp_ratelimit): a client trying a Service again and again soon gets no answer and waits for its
             // timeout. A TCP reset is not rate-limited and refuses at once; UDP and SCTP keep the ICMP answer.
-            (RejectChain, ["meta l4proto tcp reject with tcp reset", "reject"]),
+            // The NFLOG statement hands each refused packet to the node's flow log (Flows/FlowRecorder).
+            (RejectChain, [Flows.FlowRecorder.LogStatement(Flows.FlowRecorder.RejectPrefix), "meta l4proto tcp reject with tcp reset", "reject"]),
             (MarkForMasquerade, [$"meta mark set meta mark | {MasqueradeMark}"]),
             (Masquerading, [$"ip saddr . ip daddr @{HairpinSet} jump {MarkForMasquerade}", $"meta mark & {MasqueradeMark} == 0 return", $"meta mark set meta mark ^ {MasqueradeMark}", "masquerade fully-random"]),
             (ServiceEndpointsCheck, [$"ip daddr . meta l4proto . th dport vmap @{NoEndpointServicesMap}"]),

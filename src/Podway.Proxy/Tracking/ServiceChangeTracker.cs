@@ -30,6 +30,15 @@ internal sealed class ServiceChangeTracker
         }
     }
 
+    /// <summary>The Service port a client reaches at ip:port (ClusterIP, external or LoadBalancer IP, or a NodePort), if any.</summary>
+    public ServicePortInfo? At(string ip, int port, string protocol)
+    {
+        lock (_gate)
+            return _services.Values.SelectMany(p => p).FirstOrDefault(s =>
+                string.Equals(s.Protocol, protocol, StringComparison.OrdinalIgnoreCase) &&
+                ((s.Port == port && (s.ClusterIp == ip || s.ExternalIps.Contains(ip) || s.LoadBalancerIps.Contains(ip))) || (s.NodePort > 0 && s.NodePort == port)));
+    }
+
     /// <summary>The Services whose ports changed since the last call, and a snapshot of every Service.</summary>
     public (HashSet<string> Changed, Dictionary<string, IReadOnlyList<ServicePortInfo>> Services) TakeChanges()
     {

@@ -8,6 +8,7 @@ using Podway.Node.Sandbox;
 using Podway.Node.Streaming;
 using Podway.Nodes;
 using Podway.Proxy;
+using Podway.Proxy.Flows;
 using Podway.Proxy.Policy;
 
 namespace Podway.Cli;
@@ -59,7 +60,15 @@ internal static class AgentCommand
         var policy = new PolicyController(client, ProxyNodeInfo.TableFor(config.Name),
             [node.NodeIp.ToString(), PolicyNodeAddresses.PodGateway(node.PodCidr)],
             new PolicyControllerOptions { Log = message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}") });
-        proxy.Metrics.Extra = policy.WriteMetrics;
+        // The flow log: conntrack events and the NFLOG statements of the proxy's and policy's rules, named by both.
+        var flows = new FlowRecorder(new FlowRecorderOptions
+        {
+            NodeName = node.NodeName, ProxyTable = ProxyNodeInfo.TableFor(config.Name),
+            NodeAddresses = new HashSet<string> { node.NodeIp.ToString(), PolicyNodeAddresses.PodGateway(node.PodCidr) },
+            PodAt = policy.PodAt, ServiceAt = proxy.ServiceAt, DropReason = policy.DropReason,
+            Log = message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}"),
+        });
+        proxy.Metrics.Extra = sb => { policy.WriteMetrics(sb); flows.WriteMetrics(sb); };
         PolicyNodeAddresses.EnsureBridgedTrafficFiltered(message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}"));
         var agent = new NodeAgent(client, node, new PodSandboxes(node), new ImageCatalog(Environment.ProcessPath),
             new NodeAgentOptions
@@ -81,16 +90,18 @@ internal static class AgentCommand
             new KubeletServerOptions
             {
                 Address = node.NodeIp, Port = node.KubeletPort, ServingCertificate = Pki.KubeletPki.LoadServing(paths.PkiDir, node.NodeName),
-                ClientCertificateAuthority = ca, ResourceMetrics = agent.ResourceMetrics,
+                ClientCertificateAuthority = ca, ResourceMetrics = agent.ResourceMetrics, Flows = flows.Json,
             }, agent.Streams, cts.Token);
         ctx.Out.WriteLine($"podway agent: node {node.NodeName} ({node.NodeIp}), kubelet on :{kubelet.Port}");
         var proxyTask = proxy.RunAsync(cts.Token);
         var policyTask = policy.RunAsync(cts.Token);
+        var flowsTask = flows.RunAsync(cts.Token);
         try { await agent.RunAsync(cts.Token); }
         catch (OperationCanceledException) when (cts.IsCancellationRequested) { }
         cts.Cancel();
         try { await proxyTask; } catch (OperationCanceledException) { }
         try { await policyTask; } catch (OperationCanceledException) { }
+        try { await flowsTask; } catch (OperationCanceledException) { }
         ctx.Out.WriteLine($"podway agent: node {node.NodeName} stopped (its Pods keep running)");
         return 0;
     }

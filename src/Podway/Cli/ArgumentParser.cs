@@ -1,6 +1,6 @@
 namespace Podway.Cli;
 
-/// <summary>Hand-rolled parser: `podway CMD [--flag value | --flag=value | --bool]...`, errors worded for humans.</summary>
+/// <summary>Hand-rolled parser: `podway CMD [--flag value | --flag=value | -f value | --bool]...`, errors worded for humans.</summary>
 internal static class ArgumentParser
 {
     /// <summary>Returns null when no subcommand was given or top-level help was asked for.</summary>
@@ -18,10 +18,11 @@ internal static class ArgumentParser
         {
             var arg = args[i];
             if (arg is "--help" or "-h") { help = true; continue; }
-            if (!arg.StartsWith("--", StringComparison.Ordinal))
-                throw new UsageException($"unexpected argument \"{arg}\" for podway {spec.Name}");
-            var eq = arg.IndexOf('=');
-            var name = eq < 0 ? arg : arg[..eq];
+            var shortFlag = arg.Length == 2 && arg[0] == '-' && arg[1] != '-' ? spec.Flags.FirstOrDefault(f => f.Short == arg) : null;
+            if (!arg.StartsWith("--", StringComparison.Ordinal) && shortFlag is null)
+                throw new UsageException(arg.StartsWith('-') ? $"unknown flag {arg} for podway {spec.Name}" : $"unexpected argument \"{arg}\" for podway {spec.Name}");
+            var eq = shortFlag is null ? arg.IndexOf('=') : -1;
+            var name = shortFlag?.Name ?? (eq < 0 ? arg : arg[..eq]);
             var flag = spec.Find(name) ?? throw new UsageException($"unknown flag {name} for podway {spec.Name}");
             if (!flag.TakesValue)
             {
@@ -31,7 +32,7 @@ internal static class ArgumentParser
             }
             string value;
             if (eq >= 0) value = arg[(eq + 1)..];
-            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) value = args[++i];
+            else if (i + 1 < args.Count && !args[i + 1].StartsWith('-')) value = args[++i];
             else throw new UsageException($"flag {name} for podway {spec.Name} needs a value ({flag.ValueName})");
             flags[name] = value;
         }

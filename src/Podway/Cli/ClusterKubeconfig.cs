@@ -10,6 +10,15 @@ internal static class ClusterKubeconfig
     public static KubeconfigEntry EntryFor(ClusterPaths paths, ClusterConfig config, ClusterCredentials creds) =>
         new(paths.ContextName, $"https://127.0.0.1:{config.ApiPort}", creds.Ca.ExportCertificatePem() + "\n", creds.AdminToken);
 
+    /// <summary>An API client with the cluster's own kubeconfig (admin), for the commands that read the cluster.</summary>
+    public static Podway.Client.ApiClient Client(ClusterPaths paths)
+    {
+        if (!File.Exists(paths.Kubeconfig))
+            throw new CliException($"no cluster {paths.Name} in {paths.DataDir} (start it with `podway up{(paths.Name == ClusterTarget.DefaultName ? "" : $" --name {paths.Name}")}`)");
+        try { return Podway.Client.ApiClient.FromKubeConfig(paths.Kubeconfig); }
+        catch (UnauthorizedAccessException) { throw new CliException($"{paths.Kubeconfig} is readable by root only: try sudo"); }
+    }
+
     /// <summary>Returns the user kubeconfig path that was updated.</summary>
     public static string Write(ClusterPaths paths, KubeconfigEntry entry, CliContext ctx)
     {

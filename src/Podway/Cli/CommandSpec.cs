@@ -1,7 +1,7 @@
 namespace Podway.Cli;
 
 /// <summary>One flag of a subcommand: boolean flags take no value.</summary>
-internal sealed record FlagSpec(string Name, string? ValueName, string Help)
+internal sealed record FlagSpec(string Name, string? ValueName, string Help, string? Short = null)
 {
     public bool TakesValue => ValueName is not null;
 }
@@ -38,5 +38,13 @@ internal static class CommandSpecs
     public static readonly CommandSpec Image = new("image", "run a built-in image's program (used in Pods): podway image PROGRAM [ARGS...]",
         [], Hidden: true);
 
-    public static readonly IReadOnlyList<CommandSpec> All = [Up, Down, Status, Kubeconfig, Server, Supervise, Agent, Image];
+    public static readonly CommandSpec Flows = new("flows", "list the cluster's recent connections with the kernel's verdict (forwarded, dropped by policy, rejected)",
+        [Name, DataDir,
+            new("--namespace", "NS", "only flows from or to Pods of this namespace", Short: "-n"),
+            new("--pod", "P", "only flows from or to this Pod (name, or namespace/name)"),
+            new("--verdict", "V", "only forwarded, dropped or rejected flows"),
+            new("--follow", null, "keep printing new flows until Ctrl-C", Short: "-f"),
+            new("--output", "FORMAT", "json: one JSON object per flow", Short: "-o")]);
+
+    public static readonly IReadOnlyList<CommandSpec> All = [Up, Down, Status, Kubeconfig, Flows, Server, Supervise, Agent, Image];
 }

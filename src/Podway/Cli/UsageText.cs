@@ -28,7 +28,7 @@ internal static class UsageText
         sb.AppendLine();
         sb.AppendLine("Flags:");
         foreach (var f in spec.Flags)
-            sb.AppendLine($"  {(f.ValueName is null ? f.Name : f.Name + " " + f.ValueName),-18}{f.Help}");
+            sb.AppendLine($"  {(f.Short is null ? "" : f.Short + ", ") + (f.ValueName is null ? f.Name : f.Name + " " + f.ValueName),-18}{f.Help}");
         sb.AppendLine($"  {"-h, --help",-18}show this help");
         return sb.ToString();
     }

@@ -43,8 +43,8 @@ public sealed class AdminPolicyCompilerTests
         Assert.Equal([$"ip daddr @{Targets(id)} jump {Chain(id, "ingress")}"], r.Chains[DispatchChain("ingress")]);
         Assert.Equal(
         [
-            $"ip daddr @{Targets(id)} meta l4proto {{ tcp, udp, sctp }} update @drops-ingress {{ ip saddr . ip daddr . meta l4proto . th dport }} counter name \"{Counter(id, "ingress")}\" drop",
-            $"ip daddr @{Targets(id)} counter name \"{Counter(id, "ingress")}\" drop",
+            $"ip daddr @{Targets(id)} meta l4proto {{ tcp, udp, sctp }} update @drops-ingress {{ ip saddr . ip daddr . meta l4proto . th dport }} counter name \"{Counter(id, "ingress")}\" log prefix \"{Counter(id, "ingress")}\" group 2187 drop",
+            $"ip daddr @{Targets(id)} counter name \"{Counter(id, "ingress")}\" log prefix \"{Counter(id, "ingress")}\" group 2187 drop",
         ], r.Chains[DropChain("ingress")]);
         Assert.Equal(["ct state established,related accept", "jump anp-egress", "jump np-egress", "jump np-egress-drops", "jump banp-egress"], r.Chains[EgressChain]);
         Assert.Empty(r.Chains[AdminChain("ingress")]);
@@ -60,8 +60,8 @@ public sealed class AdminPolicyCompilerTests
         [
             $"ip daddr @{Targets(allow)} ip saddr @{PeerPods(allow, "ingress", 0)} meta l4proto . th dport @{Ports(allow, "ingress", 0)} counter name \"{RuleCounter(allow, "ingress", 0)}\" accept",
             $"ip daddr @{Targets(allow)} ip saddr @{PeerPods(allow, "ingress", 1)} counter name \"{RuleCounter(allow, "ingress", 1)}\" return",
-            $"ip daddr @{Targets(deny)} ip saddr @{PeerPods(deny, "ingress", 0)} meta l4proto {{ tcp, udp, sctp }} update @{RuleDropLog(deny, "ingress", 0)} {{ ip saddr . ip daddr . meta l4proto . th dport }} counter name \"{RuleCounter(deny, "ingress", 0)}\" drop",
-            $"ip daddr @{Targets(deny)} ip saddr @{PeerPods(deny, "ingress", 0)} counter name \"{RuleCounter(deny, "ingress", 0)}\" drop",
+            $"ip daddr @{Targets(deny)} ip saddr @{PeerPods(deny, "ingress", 0)} meta l4proto {{ tcp, udp, sctp }} update @{RuleDropLog(deny, "ingress", 0)} {{ ip saddr . ip daddr . meta l4proto . th dport }} counter name \"{RuleCounter(deny, "ingress", 0)}\" log prefix \"{RuleCounter(deny, "ingress", 0)}\" group 2187 drop",
+            $"ip daddr @{Targets(deny)} ip saddr @{PeerPods(deny, "ingress", 0)} counter name \"{RuleCounter(deny, "ingress", 0)}\" log prefix \"{RuleCounter(deny, "ingress", 0)}\" group 2187 drop",
         ], r.Chains[AdminChain("ingress")]);
         // subject pods = namespaceSelector AND podSelector; subject namespaces = every Pod there.
         Assert.Equal(["10.244.0.10", "10.244.0.20", "10.244.0.30"], r.Sets[Targets(allow)].Elements.Order());
@@ -107,8 +107,8 @@ public sealed class AdminPolicyCompilerTests
         Assert.Equal(
         [
             "ip daddr @banp-pods ip saddr @banp-in0-pods counter name \"banp-in0-hits\" accept",
-            "ip daddr @banp-pods ip saddr @banp-in1-pods meta l4proto { tcp, udp, sctp } update @banp-in1-log { ip saddr . ip daddr . meta l4proto . th dport } counter name \"banp-in1-hits\" drop",
-            "ip daddr @banp-pods ip saddr @banp-in1-pods counter name \"banp-in1-hits\" drop",
+            "ip daddr @banp-pods ip saddr @banp-in1-pods meta l4proto { tcp, udp, sctp } update @banp-in1-log { ip saddr . ip daddr . meta l4proto . th dport } counter name \"banp-in1-hits\" log prefix \"banp-in1-hits\" group 2187 drop",
+            "ip daddr @banp-pods ip saddr @banp-in1-pods counter name \"banp-in1-hits\" log prefix \"banp-in1-hits\" group 2187 drop",
         ], r.Chains[BaselineChain("ingress")]);
         Assert.Empty(r.Chains[AdminChain("ingress")]);
         Assert.Equal("jump banp-ingress", r.Chains[IngressChain][^1]);

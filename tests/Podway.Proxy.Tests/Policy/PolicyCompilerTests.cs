@@ -41,7 +41,7 @@ public sealed class PolicyCompilerTests
         Assert.Equal(["10.244.0.10", "10.244.0.11"], r.Sets[Targets(id)].Elements.Order());
         Assert.Empty(r.Chains[Chain(id, "ingress")]); // no rules: deny
         Assert.False(r.Chains.ContainsKey(Chain(id, "egress")));
-        Assert.Contains($"ip daddr @{Targets(id)} counter name \"{Counter(id, "ingress")}\" drop", r.Chains[DropChain("ingress")]);
+        Assert.Contains($"ip daddr @{Targets(id)} counter name \"{Counter(id, "ingress")}\" log prefix \"{Counter(id, "ingress")}\" group 2187 drop", r.Chains[DropChain("ingress")]);
     }
 
     [Fact]
