@@ -21,6 +21,10 @@ public sealed class CommandLineTests
         new(["up", "--resolv-conf", "/tmp"], "error: invalid value \"/tmp\" for --resolv-conf: no such file (give \"\" for no upstream resolvers)"),
         new(["status", "--name", "Bad_Name"], "error: invalid cluster name \"Bad_Name\""),
         new(["status", "--name", "muchtoolongname"], "error: invalid cluster name \"muchtoolongname\""),
+        new(["status", "-n", "shop"], "error: unknown flag -n for podway status"),
+        new(["flows", "-n"], "error: flag --namespace for podway flows needs a value (NS)"),
+        new(["flows", "--verdict", "lost"], "error: --verdict must be one of forwarded, dropped, rejected (got \"lost\")"),
+        new(["flows", "-o", "yaml"], "error: --output must be json (got \"yaml\")"),
     ];
 
     [Theory]
@@ -51,6 +55,7 @@ public sealed class CommandLineTests
     [InlineData(new[] { "up", "--help" }, "--foreground")]
     [InlineData(new[] { "down", "-h" }, "--purge")]
     [InlineData(new[] { "status", "--help" }, "--data-dir D")]
+    [InlineData(new[] { "flows", "--help" }, "-n, --namespace NS")]
     public async Task Run_Help_PrintsUsageAndExits0(string[] args, string expected)
     {
         using var cli = new TestCli { IsRoot = false };
