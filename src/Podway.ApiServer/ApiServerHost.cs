@@ -97,6 +97,7 @@ public sealed class ApiServerHost : IAsyncDisposable
                 throw ApiException.Unauthorized();
             if (await DiscoveryHandler.TryHandleAsync(ctx, path)) return;
             if (await _metrics.TryHandleAsync(ctx, path)) return;
+            if (_options.ExtraHandler is { } extra && await extra(ctx, path)) return;
             var info = RequestInfoParser.Parse(path)
                 ?? throw new ApiException(404, "NotFound", "the server could not find the requested resource");
             await _resources.HandleAsync(ctx, info);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 
@@ -26,6 +27,11 @@ public sealed record ApiServerOptions
     public X509Certificate2? KubeletClientCertificate { get; init; }
     /// <summary>How often the metrics API scrapes the kubelets (metrics-server's --metric-resolution); usage is averaged over it.</summary>
     public TimeSpan MetricResolution { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// Non-resource paths the embedding program serves after authentication (podway's topology page under /podway/):
+    /// true when it answered the request.
+    /// </summary>
+    public Func<HttpContext, string, Task<bool>>? ExtraHandler { get; init; }
     public int NodePortMin { get; init; } = 30000;
     public int NodePortMax { get; init; } = 32767;
 }

@@ -55,6 +55,7 @@ public static class ControlPlane
             KubeletClientCertificate = Pki.KubeletPki.LoadOrIssueApiServerClient(pkiDir, DateTimeOffset.UtcNow),
             Tokens = new HashSet<string>(options.Api.Tokens) { controllerToken, agentToken, dnsToken, edgeToken },
             ListenAddresses = options.Api.ListenAddresses.Append(hostIp).Distinct().ToList(),
+            ExtraHandler = new Topology.TopologyPage(new Topology.TopologyWatch(new Uri($"https://127.0.0.1:{options.Api.Port}"), options.Api.CertificateAuthority)).TryServeAsync,
         };
 
         await using var relay = StartDnsRelay(options, nodes[0], hostIp);

@@ -42,6 +42,7 @@ internal static class StatusCommand
         ctx.Out.WriteLine($"data dir:  {paths.DataDir}");
         ctx.Out.WriteLine($"context:   {paths.ContextName}");
         ctx.Out.WriteLine($"log:       {paths.LogFile}");
+        ctx.Out.WriteLine($"topology:  kubectl --context {paths.ContextName} proxy, then open http://127.0.0.1:8001{Topology.TopologyPage.Prefix}?namespace=default");
         if (health?.Degraded == true)
             ctx.Out.WriteLine($"The cluster repairs its network by itself within seconds; `sudo ./podway up{UpCommand.NameFlag(paths)}` repairs it and waits until it is whole.");
         return pid is null ? StoppedExitCode : health?.Degraded == true ? DegradedExitCode : 0;
