@@ -24,6 +24,7 @@ public sealed class NflogSocket : IDisposable
     const short PollIn = 1;
 
     readonly int _fd;
+    readonly byte[] _buffer = new byte[256 * 1024];
     int _seq;
 
     /// <param name="copyBytes">How much of each packet to copy (headers, and a DNS question for port 53).</param>
@@ -50,13 +51,12 @@ public sealed class NflogSocket : IDisposable
         catch { close(_fd); throw; }
     }
 
-    /// <summary>Waits up to <paramref name="timeoutMs"/> for packets and returns those that arrived (maybe none).</summary>
+    /// <summary>Waits up to <paramref name="timeoutMs"/> for packets and returns those that arrived (maybe none). One reader only.</summary>
     public IReadOnlyList<NflogPacket> Receive(int timeoutMs)
     {
         var fds = new PollFd { Fd = _fd, Events = PollIn };
         if (poll(ref fds, 1, timeoutMs) <= 0) return [];
-        var buffer = new byte[256 * 1024];
-        var n = (int)recv(_fd, buffer, buffer.Length, 0x40 /* MSG_DONTWAIT */);
+        var n = (int)recv(_fd, _buffer, _buffer.Length, 0x40 /* MSG_DONTWAIT */);
         if (n < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
@@ -64,7 +64,7 @@ public sealed class NflogSocket : IDisposable
             if (errno == 105) return []; // ENOBUFS: the kernel dropped messages we were too slow for; go on
             throw new IOException($"netlink recv: {Marshal.GetLastPInvokeErrorMessage()}");
         }
-        return Parse(buffer.AsSpan(0, n));
+        return Parse(_buffer.AsSpan(0, n));
     }
 
     /// <summary>The NFLOG packet messages in one netlink datagram.</summary>
