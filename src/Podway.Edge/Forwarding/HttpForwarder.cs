@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Podway.Edge.Forwarding.Http1;
 using Podway.Edge.Routing;
+using Podway.Edge.Routing.Annotations;
 
 namespace Podway.Edge.Forwarding;
 
@@ -24,7 +25,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
     const string H2c = "kubernetes.io/h2c";
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, BackendPool pool, string clientIp)
+    public async ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, BackendPool pool, string clientIp, UpstreamSettings settings = default)
     {
         var usable = pool.Usable;
         var request = context.Request;
@@ -32,7 +33,9 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
         var upgrade = UpgradeKind.Of(context);
         var body = upgrade.IsNone && HasBody(context) ? request.Body : null;
         var canRetryAfterSend = body is null && upgrade.IsNone && IsIdempotent(request.Method);
-        var upstreamHttp2 = upgrade.IsNone && string.Equals(pool.AppProtocol, H2c, StringComparison.Ordinal);
+        var upstreamHttp2 = upgrade.IsNone && (settings.Protocol is BackendProtocol.H2c or BackendProtocol.Grpcs
+            || string.Equals(pool.AppProtocol, H2c, StringComparison.Ordinal));
+        var upstreamTls = settings.Protocol is BackendProtocol.Https or BackendProtocol.Grpcs;
         var target = Target(context);
 
         Upstream? upstream = null;
@@ -47,9 +50,9 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
             Interlocked.Increment(ref inFlight.Value);
             try
             {
-                if (upgrade.IsNone && !upstreamHttp2)
+                if (upgrade.IsNone && !upstreamHttp2 && !upstreamTls)
                 {
-                    var http1Attempt = await http1.ForwardAsync(context, upstream, target, clientIp, body is not null);
+                    var http1Attempt = await http1.ForwardAsync(context, upstream, target, clientIp, body is not null, settings.Connect, settings.Read);
                     switch (http1Attempt.Kind)
                     {
                         case Http1AttemptKind.Forwarded: return new(upstream, http1Attempt.BodyBytes, ClientAborted: false);
@@ -63,7 +66,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
                 }
                 var content = body is null ? null : new StreamingRequestContent(body);
                 using var message = new HttpRequestMessage(upgrade.IsNone ? HttpMethodOf(request.Method) : HttpMethod.Get,
-                    UpstreamUri(upstream, target))
+                    UpstreamUri(upstream, target, upstreamTls))
                 {
                     Version = upstreamHttp2 ? HttpVersion.Version20 : HttpVersion.Version11,
                     VersionPolicy = HttpVersionPolicy.RequestVersionExact,
@@ -74,7 +77,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
                 upgrade.AddRequestHeaders(context, message);
 
                 using var headerDeadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-                headerDeadline.CancelAfter(responseHeaderTimeout);
+                headerDeadline.CancelAfter(settings.Read ?? responseHeaderTimeout);
                 HttpResponseMessage response;
                 try
                 {
@@ -178,12 +181,13 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
         return (path.Length == 0 ? "/" : path) + request.QueryString.ToUriComponent();
     }
 
-    static Uri UpstreamUri(Upstream upstream, string target)
+    static Uri UpstreamUri(Upstream upstream, string target, bool tls)
     {
         var port = upstream.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var scheme = tls ? "https://" : "http://";
         return new Uri(upstream.Address.Contains(':')
-            ? string.Concat("http://[", upstream.Address, "]:", port + target)
-            : string.Concat("http://", upstream.Address, ":", port + target));
+            ? string.Concat(scheme, "[", upstream.Address, "]:", port + target)
+            : string.Concat(scheme, upstream.Address, ":", port + target));
     }
 
     static HttpMethod HttpMethodOf(string method) => method switch

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Podway.Edge.Routing.Annotations;
 
 namespace Podway.Edge.Routing;
 
@@ -37,19 +38,28 @@ public static class EdgeConfigBuilder
             var redirect = RedirectAnnotations.Of(ingress);
             var appRoot = RedirectAnnotations.AppRootOf(ingress);
             problems.AddRange(UnsupportedAnnotations.Of(ingress, reference));
+            var annotations = new AnnotationReader(ingress, reference, problems);
+            var behaviour = IngressBehaviour.Of(annotations);
+            var rewrite = RewriteAnnotations.Of(annotations);
 
-            PathRoute Compile(JsonObject backend, string path, bool exact, string? host = null)
+            PathRoute Compile(JsonObject backend, string? rawPath, bool exact, string? host = null, bool isRule = true)
             {
                 var pool = backends.Resolve(age.Namespace, backend, out var problem);
                 if (problem is not null) problems.Add(new IngressProblem(reference, ProblemReason, problem));
+                var raw = string.IsNullOrEmpty(rawPath) ? "/" : rawPath;
+                var wantsRegex = isRule && rewrite.WantsRegex(raw);
+                if (wantsRegex && !PathRegex.TryCreate(raw, anchored: true, out _))
+                    problems.Add(new IngressProblem(reference, ProblemReason,
+                        $"path \"{raw}\" is not a valid regular expression (use-regex / rewrite-target): it matches nothing"));
                 return new PathRoute
                 {
-                    Host = host, Path = path, Exact = exact, Forward = new RouteDecision.Forward(reference, pool), Age = age,
-                    SslRedirect = sslRedirect, ForceSslRedirect = forceSslRedirect, Redirect = redirect, AppRoot = appRoot,
+                    Host = host, Path = PathRoute.Normalize(rawPath, exact), RawPath = raw, WantsRegex = wantsRegex, Exact = exact,
+                    Forward = new RouteDecision.Forward(reference, pool) { Behaviour = behaviour, Rewrite = isRule ? rewrite.For(raw) : null },
+                    Age = age, SslRedirect = sslRedirect, ForceSslRedirect = forceSslRedirect, Redirect = redirect, AppRoot = appRoot,
                 };
             }
 
-            var defaultBackend = spec?["defaultBackend"] is JsonObject db ? Compile(db, "/", false) : null;
+            var defaultBackend = spec?["defaultBackend"] is JsonObject db ? Compile(db, "/", false, isRule: false) : null;
             if (defaultBackend is not null) catchAll ??= defaultBackend;
 
             foreach (var rule in Json.Objects(spec?["rules"]))
@@ -60,7 +70,7 @@ public static class EdgeConfigBuilder
                 {
                     if (path["backend"] is not JsonObject backend) continue;
                     var exact = Json.Text(path["pathType"]) == "Exact"; // Prefix and ImplementationSpecific: Prefix
-                    table.Add(Compile(backend, PathRoute.Normalize(Json.Text(path["path"]), exact), exact, host));
+                    table.Add(Compile(backend, Json.Text(path["path"]), exact, host));
                 }
                 if (defaultBackend is not null && table != anyHost) table.OfferDefault(defaultBackend);
             }

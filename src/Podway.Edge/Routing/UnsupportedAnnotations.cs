@@ -14,7 +14,10 @@ internal static class UnsupportedAnnotations
 
     /// <summary>The annotations the edge implements (their behaviour: src/Podway.Edge/README.md).</summary>
     static readonly HashSet<string> Implemented =
-        [EdgeConfigBuilder.SslRedirectAnnotation, EdgeConfigBuilder.ForceSslRedirectAnnotation, .. RedirectAnnotations.Names];
+        [
+            EdgeConfigBuilder.SslRedirectAnnotation, EdgeConfigBuilder.ForceSslRedirectAnnotation, .. RedirectAnnotations.Names,
+            .. Annotations.IngressBehaviour.Names.Select(n => Prefix + n),
+        ];
 
     public static IEnumerable<IngressProblem> Of(JsonObject ingress, IngressRef reference)
     {

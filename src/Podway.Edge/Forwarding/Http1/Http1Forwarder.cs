@@ -23,28 +23,32 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
     readonly long _timeoutTicks = Http1ConnectionPool.ToTicks(responseTimeout);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<Http1Attempt> ForwardAsync(HttpContext context, Upstream upstream, string target, string clientIp, bool hasBody)
+    public async ValueTask<Http1Attempt> ForwardAsync(HttpContext context, Upstream upstream, string target, string clientIp, bool hasBody,
+        TimeSpan? connectTimeout = null, TimeSpan? readTimeout = null)
     {
         Http1Connection connection;
+        var readTicks = readTimeout is { } read ? Http1ConnectionPool.ToTicks(read) : _timeoutTicks;
         try
         {
-            connection = await pool.RentAsync(upstream, checkAlive: hasBody);
+            connection = await pool.RentAsync(upstream, checkAlive: hasBody, connectTimeout);
         }
         catch (UpstreamConnectException)
         {
             return new(Http1AttemptKind.ConnectFailed);
         }
+        connection.ReadTimeoutTicks = readTicks;
         var attempt = await ExchangeAsync(context, connection, upstream, target, clientIp, hasBody);
         if (attempt is { Kind: Http1AttemptKind.FailedBeforeResponse, BodyStarted: false } && connection.Completed > 0)
         {
             try
             {
-                connection = await pool.ConnectAsync(upstream);
+                connection = await pool.ConnectAsync(upstream, connectTimeout);
             }
             catch (UpstreamConnectException)
             {
                 return new(Http1AttemptKind.ConnectFailed);
             }
+            connection.ReadTimeoutTicks = readTicks;
             attempt = await ExchangeAsync(context, connection, upstream, target, clientIp, hasBody);
         }
         return attempt;
@@ -81,7 +85,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
             }
             if (hasBody) body = SendBodyAsync(request.BodyReader, connection, chunkedBody);
 
-            connection.ExpectBytesWithin(_timeoutTicks);
+            connection.ExpectBytesWithin(connection.ReadTimeoutTicks);
             var (headLength, failure) = await ReadHeadAsync(connection, upstream);
             if (failure is { } kind) return new(kind, BodyStarted: body is not null);
             var parsed = connection.Head;
@@ -340,7 +344,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     async ValueTask<int> ReceiveAsync(Http1Connection connection, Memory<byte> into)
     {
-        connection.ExpectBytesWithin(_timeoutTicks);
+        connection.ExpectBytesWithin(connection.ReadTimeoutTicks);
         try
         {
             return await connection.Socket.ReceiveAsync(into, SocketFlags.None);

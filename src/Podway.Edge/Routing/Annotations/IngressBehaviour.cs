@@ -1,0 +1,36 @@
+namespace Podway.Edge.Routing.Annotations;
+
+/// <summary>
+/// What an Ingress's ingress-nginx annotations ask of the data plane, parsed once per Ingress per snapshot (one
+/// family per file beside this one) and carried by every <see cref="RouteDecision.Forward"/> of that Ingress.
+/// </summary>
+internal sealed record IngressBehaviour
+{
+    /// <summary>No annotation at all and no limits: what routes built by hand (tests) carry.</summary>
+    public static readonly IngressBehaviour None = new() { Limits = null };
+
+    public BackendProtocol Protocol { get; init; } = BackendProtocol.Http;
+    /// <summary>Body size and timeouts; null leaves the edge's own settings.</summary>
+    public ProxyLimits? Limits { get; init; }
+    public SourceRanges? AllowedSources { get; init; }
+    public CorsPolicy? Cors { get; init; }
+    /// <summary>`upstream-vhost`: the Host header sent upstream.</summary>
+    public string? UpstreamVhost { get; init; }
+
+    /// <summary>Every annotation family the edge implements, read from one Ingress (ingress-nginx's defaults where absent).</summary>
+    public static IngressBehaviour Of(AnnotationReader annotations) => new()
+    {
+        Protocol = BackendProtocolAnnotation.Of(annotations),
+        Limits = ProxyAnnotations.Of(annotations),
+        AllowedSources = SourceRangeAnnotation.Of(annotations),
+        Cors = CorsAnnotations.Of(annotations),
+        UpstreamVhost = annotations.Get("upstream-vhost"),
+    };
+
+    /// <summary>Annotation names (without prefix) read by the families above.</summary>
+    public static readonly string[] Names =
+    [
+        BackendProtocolAnnotation.Name, .. ProxyAnnotations.Names, .. SourceRangeAnnotation.Names, .. CorsAnnotations.Names,
+        "upstream-vhost", .. RewriteAnnotations.Names,
+    ];
+}

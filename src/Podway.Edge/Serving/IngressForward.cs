@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Podway.Edge.Forwarding;
+using Podway.Edge.Routing;
+using Podway.Edge.Routing.Annotations;
+
+namespace Podway.Edge.Serving;
+
+/// <summary>
+/// A request an Ingress routes, with that Ingress's annotations applied in nginx's phase order: the body size against
+/// Content-Length (nginx checks it when it picks the location: 413), the CORS answer to OPTIONS (rewrite phase: 204),
+/// the source ranges (access phase: 403), then the rewrite, the upstream Host, and the forward with the Ingress's
+/// backend protocol and timeouts (503 when the backend has no usable endpoint).
+/// </summary>
+internal static class IngressForward
+{
+    public static async Task<ForwardOutcome> HandleAsync(HttpContext context, RouteDecision.Forward forward, HttpForwarder forwarder, string clientIp)
+    {
+        var behaviour = forward.Behaviour;
+        var request = context.Request;
+        if (behaviour.Limits?.MaxBodyBytes is { } maxBody)
+        {
+            if (request.ContentLength > maxBody) return await EdgeRequestHandler.Local(context, StatusCodes.Status413PayloadTooLarge);
+            // A chunked body is counted as it is read: Kestrel fails the read past the limit.
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize) bodySize.MaxRequestBodySize = maxBody;
+        }
+        if (behaviour.Cors is { } cors && CorsResponse.Apply(context, cors)) return new(null, 0, ClientAborted: false);
+        if (behaviour.AllowedSources is { } sources && !sources.Allows(context.Connection.RemoteIpAddress))
+            return await EdgeRequestHandler.Local(context, StatusCodes.Status403Forbidden);
+
+        if (forward.Rewrite is { } rewrite && rewrite.Apply(request.Path.Value ?? "/", request.QueryString.Value) is { } target)
+        {
+            context.Features.Get<IHttpRequestFeature>()!.RawTarget = target;
+            if (rewrite.XForwardedPrefix is { } prefix) request.Headers["X-Forwarded-Prefix"] = prefix;
+        }
+        if (behaviour.UpstreamVhost is { } vhost) request.Host = new HostString(vhost);
+
+        if (forward.Backend.Usable.Count == 0) return await EdgeRequestHandler.Local(context, StatusCodes.Status503ServiceUnavailable);
+        var settings = new UpstreamSettings(behaviour.Protocol, behaviour.Limits?.Connect, behaviour.Limits?.Read);
+        return await forwarder.ForwardAsync(context, forward.Backend, clientIp, settings);
+    }
+}
