@@ -61,6 +61,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
                         case Http1AttemptKind.FailedBeforeResponse when canRetryAfterSend && attempt + 1 < attempts: continue;
                         case Http1AttemptKind.TimedOut: return await Fail(context, StatusCodes.Status504GatewayTimeout, upstream);
                         case Http1AttemptKind.BadRequestBody: return await Fail(context, StatusCodes.Status400BadRequest, upstream);
+                        case Http1AttemptKind.BodyTooLarge: return await Fail(context, StatusCodes.Status413PayloadTooLarge, upstream);
                         default: return await Fail(context, StatusCodes.Status502BadGateway, upstream);
                     }
                 }

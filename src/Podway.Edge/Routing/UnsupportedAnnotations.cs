@@ -26,7 +26,7 @@ internal static class UnsupportedAnnotations
         {
             if (!name.StartsWith(Prefix, StringComparison.Ordinal) || Implemented.Contains(name)) continue;
             yield return new IngressProblem(reference, Reason, name.EndsWith("-snippet", StringComparison.Ordinal)
-                ? $"annotation {name} is nginx configuration, which podway's edge does not run: ignored"
+                ? $"annotation {name} is nginx configuration syntax, which podway's edge does not run (it is not nginx): refused and ignored"
                 : $"annotation {name} is not implemented by podway's edge: it has no effect");
         }
     }

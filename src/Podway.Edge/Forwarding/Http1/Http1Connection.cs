@@ -143,5 +143,6 @@ internal sealed class Http1Connection
     }
 }
 
-/// <summary>Why a busy connection was closed under its request; BadRequestBody: the client's own body was malformed.</summary>
-internal enum Http1AbortReason : byte { None, TimedOut, ClientGone, BadRequestBody }
+/// <summary>Why a busy connection was closed under its request; BadRequestBody: the client's own body was malformed;
+/// BodyTooLarge: it outgrew the route's proxy-body-size.</summary>
+internal enum Http1AbortReason : byte { None, TimedOut, ClientGone, BadRequestBody, BodyTooLarge }

@@ -101,6 +101,8 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
                 return new(Http1AttemptKind.ClientGone, copied.Sent);
             if (connection.AbortReason == Http1AbortReason.BadRequestBody && !response.HasStarted)
                 return new(Http1AttemptKind.BadRequestBody);
+            if (connection.AbortReason == Http1AbortReason.BodyTooLarge && !response.HasStarted)
+                return new(Http1AttemptKind.BodyTooLarge);
             if (!copied.Complete)
             {
                 // The upstream broke off mid-body (or stalled past the timeout): the client must not take the
@@ -174,6 +176,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
         Http1AbortReason.TimedOut => Http1AttemptKind.TimedOut,
         Http1AbortReason.ClientGone => Http1AttemptKind.ClientGone,
         Http1AbortReason.BadRequestBody => Http1AttemptKind.BadRequestBody,
+        Http1AbortReason.BodyTooLarge => Http1AttemptKind.BodyTooLarge,
         _ => receivedAny ? Http1AttemptKind.BadResponse : Http1AttemptKind.FailedBeforeResponse,
     };
 
@@ -203,7 +206,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
                 catch (Exception e) when (MalformedClientBody.Is(e))
                 {
                     // Kestrel's refusal of the client's framing: the request is the client's fault, not the upstream's.
-                    connection.Abort(Http1AbortReason.BadRequestBody);
+                    connection.Abort(MalformedClientBody.TooLarge(e) ? Http1AbortReason.BodyTooLarge : Http1AbortReason.BadRequestBody);
                     return BodySent.Stopped;
                 }
                 catch (Exception)
