@@ -33,7 +33,7 @@ internal static class IngressForward
             context.Features.Get<IHttpRequestFeature>()!.RawTarget = target;
             if (rewrite.XForwardedPrefix is { } prefix) request.Headers["X-Forwarded-Prefix"] = prefix;
         }
-        if (behaviour.UpstreamVhost is { } vhost) request.Host = new HostString(vhost);
+        if (behaviour.UpstreamVhost is { } vhost) context.Features.Set(new UpstreamHostFeature(vhost));
 
         if (forward.Backend.Usable.Count == 0) return await EdgeRequestHandler.Local(context, StatusCodes.Status503ServiceUnavailable);
         var settings = new UpstreamSettings(behaviour.Protocol, behaviour.Limits?.Connect, behaviour.Limits?.Read);
