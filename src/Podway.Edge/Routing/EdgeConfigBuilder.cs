@@ -25,6 +25,9 @@ public static class EdgeConfigBuilder
             .OrderBy(i => i.Age)
             .ToList(); // oldest first: every "first one wins" below is "the oldest Ingress wins"
         var backends = new BackendResolver(inputs.Services, inputs.EndpointSlices);
+        var secretsByKey = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        foreach (var s in inputs.Secrets) secretsByKey[$"{Json.Namespace(s)}/{Json.Name(s)}"] = s;
+        JsonObject? SecretOf(string ns, string name) => secretsByKey.GetValueOrDefault($"{ns}/{name}");
         var hosts = new HostMap<HostRoutes>();
         var anyHost = new HostRoutes();
         PathRoute? catchAll = null;
@@ -39,7 +42,7 @@ public static class EdgeConfigBuilder
             var appRoot = RedirectAnnotations.AppRootOf(ingress);
             problems.AddRange(UnsupportedAnnotations.Of(ingress, reference));
             var annotations = new AnnotationReader(ingress, reference, problems);
-            var behaviour = IngressBehaviour.Of(annotations);
+            var behaviour = IngressBehaviour.Of(annotations, SecretOf);
             var rewrite = RewriteAnnotations.Of(annotations);
 
             PathRoute Compile(JsonObject backend, string? rawPath, bool exact, string? host = null, bool isRule = true)

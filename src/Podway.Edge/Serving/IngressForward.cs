@@ -9,7 +9,7 @@ namespace Podway.Edge.Serving;
 /// <summary>
 /// A request an Ingress routes, with that Ingress's annotations applied in nginx's phase order: the body size against
 /// Content-Length (nginx checks it when it picks the location: 413), the CORS answer to OPTIONS (rewrite phase: 204),
-/// the source ranges (access phase: 403), then the rewrite, the upstream Host, and the forward with the Ingress's
+/// the source ranges and basic auth (access phase: 403, 401), then the rewrite, the upstream Host, and the forward with the Ingress's
 /// backend protocol and timeouts (503 when the backend has no usable endpoint).
 /// </summary>
 internal static class IngressForward
@@ -27,6 +27,8 @@ internal static class IngressForward
         if (behaviour.Cors is { } cors && CorsResponse.Apply(context, cors)) return new(null, 0, ClientAborted: false);
         if (behaviour.AllowedSources is { } sources && !sources.Allows(context.Connection.RemoteIpAddress))
             return await EdgeRequestHandler.Local(context, StatusCodes.Status403Forbidden);
+        if (behaviour.Auth is { } auth && BasicAuthCheck.Refusal(context, auth) is { } refused)
+            return await EdgeRequestHandler.Local(context, refused);
 
         if (forward.Rewrite is { } rewrite && rewrite.Apply(request.Path.Value ?? "/", request.QueryString.Value) is { } target)
         {

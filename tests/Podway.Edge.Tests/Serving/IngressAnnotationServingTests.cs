@@ -195,3 +195,39 @@ public class IngressAnnotationServingTests
         Assert.Equal(seenProtocol, (string?)seen[":protocol"]);
     }
 }
+
+public class BasicAuthServingTests
+{
+    [Fact]
+    public async Task AuthTypeBasic_NoOrWrongCredentials_401WithRealm_RightOnes_Forwarded()
+    {
+        await using var backend = await Backend.StartAsync("web-1");
+        await using var edge = await EdgeHarness.StartAsync();
+        using var client = EdgeHarness.Client();
+        var forward = TableRoutes.Forward("web", [backend.Port]) with
+        {
+            Behaviour = new IngressBehaviour { Auth = new BasicAuth("Authentication Required - foo", new Dictionary<string, string> { ["foo"] = "$apr1$saltsalt$LrttParrLPdxvgutaSXWJ0" }) },
+        };
+        edge.Routes.Hosts["shop.test"] = forward;
+
+        using (var anonymous = await client.SendAsync(EdgeHarness.Get(edge, "shop.test")))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.Equal("Basic realm=\"Authentication Required - foo\"", anonymous.Headers.WwwAuthenticate.ToString());
+        }
+        HttpRequestMessage As(string user, string password)
+        {
+            var request = EdgeHarness.Get(edge, "shop.test");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{password}")));
+            return request;
+        }
+        using (var wrong = await client.SendAsync(As("foo", "wrong"))) Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        using (var unknown = await client.SendAsync(As("bar", "secret"))) Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        Assert.Equal(0, backend.Requests);
+        using (var right = await client.SendAsync(As("foo", "secret")))
+        {
+            Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+            Assert.Equal("web-1", await right.Content.ReadAsStringAsync());
+        }
+    }
+}

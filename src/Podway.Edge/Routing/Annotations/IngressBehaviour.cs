@@ -14,12 +14,15 @@ internal sealed record IngressBehaviour
     public ProxyLimits? Limits { get; init; }
     public SourceRanges? AllowedSources { get; init; }
     public CorsPolicy? Cors { get; init; }
+    /// <summary>`auth-type: basic`: who may pass, and the realm of the 401.</summary>
+    public BasicAuth? Auth { get; init; }
     /// <summary>`upstream-vhost`: the Host header sent upstream.</summary>
     public string? UpstreamVhost { get; init; }
 
     /// <summary>Every annotation family the edge implements, read from one Ingress (ingress-nginx's defaults where absent).</summary>
-    public static IngressBehaviour Of(AnnotationReader annotations) => new()
+    public static IngressBehaviour Of(AnnotationReader annotations, Func<string, string, System.Text.Json.Nodes.JsonObject?>? secret = null) => new()
     {
+        Auth = BasicAuthAnnotations.Of(annotations, annotations.Ingress.Namespace, secret ?? ((_, _) => null)),
         Protocol = BackendProtocolAnnotation.Of(annotations),
         Limits = ProxyAnnotations.Of(annotations),
         AllowedSources = SourceRangeAnnotation.Of(annotations),
@@ -31,6 +34,6 @@ internal sealed record IngressBehaviour
     public static readonly string[] Names =
     [
         BackendProtocolAnnotation.Name, .. ProxyAnnotations.Names, .. SourceRangeAnnotation.Names, .. CorsAnnotations.Names,
-        "upstream-vhost", .. RewriteAnnotations.Names,
+        "upstream-vhost", .. RewriteAnnotations.Names, .. BasicAuthAnnotations.Names,
     ];
 }
