@@ -32,16 +32,24 @@ public static class EdgeConfigBuilder
         var anyHost = new HostRoutes();
         PathRoute? catchAll = null;
 
+        var canaries = new List<(JsonObject Ingress, IngressAge Age, AnnotationReader Annotations)>();
         foreach (var (ingress, age) in served)
         {
             var spec = ingress["spec"] as JsonObject;
             var reference = new IngressRef(age.Namespace, age.Name);
+            var annotations = new AnnotationReader(ingress, reference, problems);
+            if (CanaryAnnotations.IsCanary(annotations))
+            {
+                // Attached to the main Ingresses' routes once they are all known (below).
+                problems.AddRange(UnsupportedAnnotations.Of(ingress, reference));
+                canaries.Add((ingress, age, annotations));
+                continue;
+            }
             var sslRedirect = Json.Annotation(ingress, SslRedirectAnnotation) != "false";
             var forceSslRedirect = Json.Annotation(ingress, ForceSslRedirectAnnotation) == "true";
             var redirect = RedirectAnnotations.Of(ingress);
             var appRoot = RedirectAnnotations.AppRootOf(ingress);
             problems.AddRange(UnsupportedAnnotations.Of(ingress, reference));
-            var annotations = new AnnotationReader(ingress, reference, problems);
             var behaviour = IngressBehaviour.Of(annotations, SecretOf);
             var rewrite = RewriteAnnotations.Of(annotations);
 
@@ -79,6 +87,8 @@ public static class EdgeConfigBuilder
             }
         }
 
+        foreach (var (ingress, age, annotations) in canaries) AttachCanary(ingress, age, annotations, backends, hosts, anyHost, problems);
+
         foreach (var table in hosts.Values.Append(anyHost))
             foreach (var (loser, winner) in table.Seal())
                 if (loser.Forward.Ingress != winner.Forward.Ingress)
@@ -93,6 +103,29 @@ public static class EdgeConfigBuilder
             Problems = problems.Distinct().ToList(),
             Gateways = Gateway.GatewayBuilder.Build(inputs.Gateway, inputs.Services, inputs.EndpointSlices, inputs.Secrets, backends),
         };
+    }
+
+    /// <summary>ingress-nginx's canary: each path of a `canary: "true"` Ingress becomes the alternative backend of the
+    /// main Ingress's route with the same host and path; the canary Ingress serves nothing of its own.</summary>
+    static void AttachCanary(JsonObject ingress, IngressAge age, AnnotationReader annotations, BackendResolver backends,
+        HostMap<HostRoutes> hosts, HostRoutes anyHost, List<IngressProblem> problems)
+    {
+        var reference = new IngressRef(age.Namespace, age.Name);
+        foreach (var rule in Json.Objects(ingress["spec"]?["rules"]))
+        {
+            var host = Json.Text(rule["host"])?.ToLowerInvariant();
+            var table = string.IsNullOrEmpty(host) ? anyHost : hosts.GetOrAdd(host, () => new HostRoutes());
+            foreach (var path in Json.Objects(rule["http"]?["paths"]))
+            {
+                if (path["backend"] is not JsonObject backend) continue;
+                var pool = backends.Resolve(age.Namespace, backend, out var problem);
+                if (problem is not null) problems.Add(new IngressProblem(reference, ProblemReason, problem));
+                var raw = Json.Text(path["path"]) is { Length: > 0 } p ? p : "/";
+                if (!table.AttachCanary(raw, CanaryAnnotations.Of(annotations, pool)))
+                    problems.Add(new IngressProblem(reference, ProblemReason,
+                        $"canary for host \"{host}\" and path \"{raw}\" has no main Ingress with that host and path: ignored"));
+            }
+        }
     }
 
     /// <summary>SNI host → certificate from the oldest Ingress listing the host, and every TLS host (for redirects).

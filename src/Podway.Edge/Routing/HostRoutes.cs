@@ -13,6 +13,17 @@ internal sealed class HostRoutes
 
     public void Add(PathRoute route) => _building.Add(route);
 
+    /// <summary>Gives the main route of this path (as written; the oldest Ingress's) a canary; false when there is none.</summary>
+    public bool AttachCanary(string rawPath, Annotations.CanaryRule canary)
+    {
+        PathRoute? main = null;
+        foreach (var route in _building)
+            if (route.RawPath == rawPath && (main is null || route.Age.CompareTo(main.Age) < 0)) main = route;
+        if (main is null) return false;
+        main.Forward = main.Forward with { Canary = canary };
+        return true;
+    }
+
     public void OfferDefault(PathRoute route)
     {
         if (Default is null || route.Age.CompareTo(Default.Age) < 0) Default = route;

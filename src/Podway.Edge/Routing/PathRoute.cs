@@ -19,7 +19,8 @@ internal sealed class PathRoute
     /// a path that is no valid regex never matches.</summary>
     public System.Text.RegularExpressions.Regex? Pattern { get; private set; }
     public bool RegexMode { get; private set; }
-    public required RouteDecision.Forward Forward { get; init; }
+    /// <summary>Set again when a canary Ingress attaches to this route (<see cref="HostRoutes.AttachCanary"/>).</summary>
+    public required RouteDecision.Forward Forward { get; set; }
     public required IngressAge Age { get; init; }
     /// <summary>`nginx.ingress.kubernetes.io/ssl-redirect` is not "false".</summary>
     public required bool SslRedirect { get; init; }

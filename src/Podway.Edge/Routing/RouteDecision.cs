@@ -19,6 +19,8 @@ public abstract record RouteDecision
         internal Annotations.IngressBehaviour Behaviour { get; init; } = Annotations.IngressBehaviour.None;
         /// <summary>`rewrite-target` for the matched path, when it has one.</summary>
         internal Annotations.PathRewrite? Rewrite { get; init; }
+        /// <summary>A canary Ingress for the same host and path: some requests go to its backend instead.</summary>
+        internal Annotations.CanaryRule? Canary { get; init; }
     }
 }
 

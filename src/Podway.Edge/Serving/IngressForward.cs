@@ -37,8 +37,18 @@ internal static class IngressForward
         }
         if (behaviour.UpstreamVhost is { } vhost) context.Features.Set(new UpstreamHostFeature(vhost));
 
-        if (forward.Backend.Usable.Count == 0) return await EdgeRequestHandler.Local(context, StatusCodes.Status503ServiceUnavailable);
+        var backend = forward.Backend;
+        // A canary without a usable endpoint leaves the request to the main backend.
+        if (forward.Canary is { Backend.Usable.Count: > 0 } canary && canary.Chooses(HeaderOf(request), CookieOf(request), Random.Shared))
+            backend = canary.Backend;
+        if (backend.Usable.Count == 0) return await EdgeRequestHandler.Local(context, StatusCodes.Status503ServiceUnavailable);
         var settings = new UpstreamSettings(behaviour.Protocol, behaviour.Limits?.Connect, behaviour.Limits?.Read);
-        return await forwarder.ForwardAsync(context, forward.Backend, clientIp, settings);
+        return await forwarder.ForwardAsync(context, backend, clientIp, settings);
     }
+
+    static Func<string, string?> HeaderOf(HttpRequest request) =>
+        name => request.Headers.TryGetValue(name, out var value) && value.Count > 0 ? value[0] : null;
+
+    static Func<string, string?> CookieOf(HttpRequest request) =>
+        name => request.Cookies.TryGetValue(name, out var value) ? value : null;
 }

@@ -159,4 +159,33 @@ public sealed class IngressAnnotationTests(ClusterFixture cluster)
                  && r.Stdout.Contains($"warned UnsupportedAnnotation: annotation {P}configuration-snippet is nginx configuration syntax"),
             "Warning events naming both annotations");
     }
+
+    [Fact]
+    public async Task Canary_ByHeaderThenCookieThenWeight()
+    {
+        var ns = await cluster.NewNamespaceAsync("ann-canary");
+        await cluster.ApplyAsync(ns, Echo("stable") + "\n---\n" + Echo("canary"));
+        await cluster.RolledOutAsync(ns, "stable");
+        await cluster.RolledOutAsync(ns, "canary");
+        var host = EdgeCluster.UniqueHost("canary");
+        await cluster.ApplyAsync(ns, AnnotatedIngress("main", host, new() { ["use-regex"] = "false" }, service: "stable"));
+        await cluster.ApplyAsync(ns, AnnotatedIngress("canary", host, new()
+        {
+            ["canary"] = "true", ["canary-by-header"] = "X-Canary", ["canary-by-cookie"] = "canary", ["canary-weight"] = "0",
+        }, service: "canary"));
+        var address = await cluster.AddressAsync(ns, "main");
+
+        async Task<string?> Served(params string[] args) =>
+            (string?)Body(await CurlStatusAsync("200", [.. args, "-H", $"Host: {host}", $"http://{address}/"]))["service"];
+        await Eventually.ValueAsync(() => Served("-H", "X-Canary: always"), s => s == "canary", "the canary Ingress attached");
+        Assert.Equal("stable", await Served());                                                // weight 0
+        Assert.Equal("canary", await Served("-b", "canary=always"));
+        Assert.Equal("stable", await Served("-H", "X-Canary: never", "-b", "canary=always"));   // header before cookie
+        Assert.Equal("canary", await Served("-H", "X-Canary: other", "-b", "canary=always"));   // other values fall through
+
+        // Weight 100: everything goes to the canary unless the header says never.
+        await cluster.KubectlAsync("annotate", "ingress", "canary", "-n", ns, "--overwrite", P + "canary-weight=100");
+        await Eventually.ValueAsync(() => Served(), s => s == "canary", "canary-weight 100");
+        Assert.Equal("stable", await Served("-H", "X-Canary: never"));
+    }
 }

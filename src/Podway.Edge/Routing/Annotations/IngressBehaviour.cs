@@ -35,5 +35,6 @@ internal sealed record IngressBehaviour
     [
         BackendProtocolAnnotation.Name, .. ProxyAnnotations.Names, .. SourceRangeAnnotation.Names, .. CorsAnnotations.Names,
         "upstream-vhost", .. RewriteAnnotations.Names, .. BasicAuthAnnotations.Names,
+        .. CanaryAnnotations.Names,
     ];
 }
