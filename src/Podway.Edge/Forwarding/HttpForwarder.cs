@@ -40,12 +40,16 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
 
         Upstream? upstream = null;
         var attempts = Math.Min(maxAttempts, usable.Count);
+        // Session affinity: the pinned endpoint first; only it, unless the affinity may change on failure.
+        var pinnedIndex = settings.Pinned is { } pinned ? IndexOf(usable, pinned) : -1;
+        if (pinnedIndex >= 0 && settings.PinnedOnly) attempts = 1;
         int[]? tried = null; // allocated on the first retry only
         for (var attempt = 0; attempt < attempts; attempt++)
         {
-            var index = _picker.Pick(usable, attempt == 0 ? default : tried.AsSpan(0, attempt));
+            var index = attempt == 0 && pinnedIndex >= 0 ? pinnedIndex : _picker.Pick(usable, attempt == 0 ? default : tried.AsSpan(0, attempt));
             if (attempt + 1 < attempts) (tried ??= new int[attempts])[attempt] = index;
             upstream = usable[index];
+            settings.Chosen?.Invoke(upstream);
             var inFlight = _picker.CounterFor(upstream);
             Interlocked.Increment(ref inFlight.Value);
             try
@@ -110,6 +114,13 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
             }
         }
         return await Fail(context, StatusCodes.Status502BadGateway, upstream);
+    }
+
+    static int IndexOf(IReadOnlyList<Upstream> usable, Upstream upstream)
+    {
+        for (var i = 0; i < usable.Count; i++)
+            if (ReferenceEquals(usable[i], upstream)) return i;
+        return -1;
     }
 
     static async Task<ForwardOutcome> StreamResponse(HttpContext context, HttpResponseMessage response, Upstream upstream)

@@ -65,7 +65,11 @@ public static class EdgeConfigBuilder
                 return new PathRoute
                 {
                     Host = host, Path = PathRoute.Normalize(rawPath, exact), RawPath = raw, WantsRegex = wantsRegex, Exact = exact,
-                    Forward = new RouteDecision.Forward(reference, pool) { Behaviour = behaviour, Rewrite = isRule ? rewrite.For(raw) : null },
+                    Forward = new RouteDecision.Forward(reference, pool)
+                    {
+                        Behaviour = behaviour, Rewrite = isRule ? rewrite.For(raw) : null,
+                        Affinity = AffinityAnnotations.ForPath(behaviour.Affinity, raw),
+                    },
                     Age = age, SslRedirect = sslRedirect, ForceSslRedirect = forceSslRedirect, Redirect = redirect, AppRoot = appRoot,
                 };
             }

@@ -21,6 +21,8 @@ public abstract record RouteDecision
         internal Annotations.PathRewrite? Rewrite { get; init; }
         /// <summary>A canary Ingress for the same host and path: some requests go to its backend instead.</summary>
         internal Annotations.CanaryRule? Canary { get; init; }
+        /// <summary>`affinity: cookie` for this path.</summary>
+        internal Annotations.SessionAffinity? Affinity { get; init; }
     }
 }
 

@@ -43,6 +43,11 @@ internal static class IngressForward
             backend = canary.Backend;
         if (backend.Usable.Count == 0) return await EdgeRequestHandler.Local(context, StatusCodes.Status503ServiceUnavailable);
         var settings = new UpstreamSettings(behaviour.Protocol, behaviour.Limits?.Connect, behaviour.Limits?.Read);
+        if (forward.Affinity is { } affinity)
+        {
+            var (session, pinned) = StickySession.Start(context, affinity, backend);
+            settings = settings with { Pinned = pinned, PinnedOnly = !affinity.ChangeOnFailure, Chosen = session.Chosen };
+        }
         return await forwarder.ForwardAsync(context, backend, clientIp, settings);
     }
 

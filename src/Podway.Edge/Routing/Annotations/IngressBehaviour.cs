@@ -16,12 +16,15 @@ internal sealed record IngressBehaviour
     public CorsPolicy? Cors { get; init; }
     /// <summary>`auth-type: basic`: who may pass, and the realm of the 401.</summary>
     public BasicAuth? Auth { get; init; }
+    /// <summary>`affinity: cookie`, its cookie Path still to be set per path.</summary>
+    public SessionAffinity? Affinity { get; init; }
     /// <summary>`upstream-vhost`: the Host header sent upstream.</summary>
     public string? UpstreamVhost { get; init; }
 
     /// <summary>Every annotation family the edge implements, read from one Ingress (ingress-nginx's defaults where absent).</summary>
     public static IngressBehaviour Of(AnnotationReader annotations, Func<string, string, System.Text.Json.Nodes.JsonObject?>? secret = null) => new()
     {
+        Affinity = AffinityAnnotations.Of(annotations),
         Auth = BasicAuthAnnotations.Of(annotations, annotations.Ingress.Namespace, secret ?? ((_, _) => null)),
         Protocol = BackendProtocolAnnotation.Of(annotations),
         Limits = ProxyAnnotations.Of(annotations),
@@ -35,6 +38,6 @@ internal sealed record IngressBehaviour
     [
         BackendProtocolAnnotation.Name, .. ProxyAnnotations.Names, .. SourceRangeAnnotation.Names, .. CorsAnnotations.Names,
         "upstream-vhost", .. RewriteAnnotations.Names, .. BasicAuthAnnotations.Names,
-        .. CanaryAnnotations.Names,
+        .. CanaryAnnotations.Names, .. AffinityAnnotations.Names,
     ];
 }
