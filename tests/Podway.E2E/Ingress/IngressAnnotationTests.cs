@@ -7,7 +7,7 @@ namespace Podway.E2E.Ingress;
 /// against the conformance echoserver (which answers what request it got), the behaviour ingress-nginx documents.
 /// </summary>
 [Collection("cluster")]
-public sealed class IngressAnnotationTests(ClusterFixture cluster)
+public sealed class IngressAnnotationTests(ClusterFixture cluster) : OwnNamespaces(cluster)
 {
     const string P = "nginx.ingress.kubernetes.io/";
 
@@ -57,7 +57,7 @@ public sealed class IngressAnnotationTests(ClusterFixture cluster)
 
     async Task<(string Ns, string Address)> EchoNamespaceAsync(string prefix)
     {
-        var ns = await cluster.NewNamespaceAsync(prefix);
+        var ns = await NewNamespaceAsync(prefix);
         await cluster.ApplyAsync(ns, Echo());
         await cluster.RolledOutAsync(ns, "echo");
         return (ns, "");
@@ -163,7 +163,7 @@ public sealed class IngressAnnotationTests(ClusterFixture cluster)
     [Fact]
     public async Task Canary_ByHeaderThenCookieThenWeight()
     {
-        var ns = await cluster.NewNamespaceAsync("ann-canary");
+        var ns = await NewNamespaceAsync("ann-canary");
         await cluster.ApplyAsync(ns, Echo("stable") + "\n---\n" + Echo("canary"));
         await cluster.RolledOutAsync(ns, "stable");
         await cluster.RolledOutAsync(ns, "canary");
