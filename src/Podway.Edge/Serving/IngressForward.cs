@@ -9,7 +9,7 @@ namespace Podway.Edge.Serving;
 /// <summary>
 /// A request an Ingress routes, with that Ingress's annotations applied in nginx's phase order: the body size against
 /// Content-Length (nginx checks it when it picks the location: 413), the CORS answer to OPTIONS (rewrite phase: 204),
-/// the source ranges and basic auth (access phase: 403, 401), then the rewrite, the upstream Host, and the forward with the Ingress's
+/// the per-client limits (preaccess phase: 503), the source ranges and basic auth (access phase: 403, 401), then the rewrite, the upstream Host, and the forward with the Ingress's
 /// backend protocol and timeouts (503 when the backend has no usable endpoint).
 /// </summary>
 internal static class IngressForward
@@ -25,6 +25,21 @@ internal static class IngressForward
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize) bodySize.MaxRequestBodySize = maxBody;
         }
         if (behaviour.Cors is { } cors && CorsResponse.Apply(context, cors)) return new(null, 0, ClientAborted: false);
+        var lease = ClientLimiter.Lease.None;
+        if (behaviour.RateLimits is { } limits && limits.Exempt?.Allows(context.Connection.RemoteIpAddress) != true)
+        {
+            if (!limits.Limiter.TryRequest(clientIp) || limits.Limiter.TryEnter(clientIp) is not { } entered)
+                return await EdgeRequestHandler.Local(context, StatusCodes.Status503ServiceUnavailable);
+            lease = entered;
+        }
+        using (lease) return await AdmittedAsync(context, forward, forwarder, clientIp);
+    }
+
+    /// <summary>Past the limits: the access checks, then the forward.</summary>
+    static async Task<ForwardOutcome> AdmittedAsync(HttpContext context, RouteDecision.Forward forward, HttpForwarder forwarder, string clientIp)
+    {
+        var behaviour = forward.Behaviour;
+        var request = context.Request;
         if (behaviour.AllowedSources is { } sources && !sources.Allows(context.Connection.RemoteIpAddress))
             return await EdgeRequestHandler.Local(context, StatusCodes.Status403Forbidden);
         if (behaviour.Auth is { } auth && BasicAuthCheck.Refusal(context, auth) is { } refused)

@@ -16,6 +16,8 @@ internal sealed record IngressBehaviour
     public CorsPolicy? Cors { get; init; }
     /// <summary>`auth-type: basic`: who may pass, and the realm of the 401.</summary>
     public BasicAuth? Auth { get; init; }
+    /// <summary>`limit-rps` / `limit-rpm` / `limit-connections`.</summary>
+    public RateLimits? RateLimits { get; init; }
     /// <summary>`affinity: cookie`, its cookie Path still to be set per path.</summary>
     public SessionAffinity? Affinity { get; init; }
     /// <summary>`upstream-vhost`: the Host header sent upstream.</summary>
@@ -25,6 +27,7 @@ internal sealed record IngressBehaviour
     public static IngressBehaviour Of(AnnotationReader annotations, Func<string, string, System.Text.Json.Nodes.JsonObject?>? secret = null) => new()
     {
         Affinity = AffinityAnnotations.Of(annotations),
+        RateLimits = RateLimitAnnotations.Of(annotations),
         Auth = BasicAuthAnnotations.Of(annotations, annotations.Ingress.Namespace, secret ?? ((_, _) => null)),
         Protocol = BackendProtocolAnnotation.Of(annotations),
         Limits = ProxyAnnotations.Of(annotations),
@@ -38,6 +41,6 @@ internal sealed record IngressBehaviour
     [
         BackendProtocolAnnotation.Name, .. ProxyAnnotations.Names, .. SourceRangeAnnotation.Names, .. CorsAnnotations.Names,
         "upstream-vhost", .. RewriteAnnotations.Names, .. BasicAuthAnnotations.Names,
-        .. CanaryAnnotations.Names, .. AffinityAnnotations.Names,
+        .. CanaryAnnotations.Names, .. AffinityAnnotations.Names, .. RateLimitAnnotations.Names,
     ];
 }
