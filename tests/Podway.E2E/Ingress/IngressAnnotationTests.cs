@@ -12,12 +12,12 @@ public sealed class IngressAnnotationTests(ClusterFixture cluster) : OwnNamespac
     const string P = "nginx.ingress.kubernetes.io/";
 
     /// <summary>An echoserver Deployment and Service `echo` (port 80 → 3000).</summary>
-    static string Echo(string name = "echo") => $$"""
+    static string Echo(string name = "echo", int replicas = 1) => $$"""
         apiVersion: apps/v1
         kind: Deployment
         metadata: { name: {{name}} }
         spec:
-          replicas: 1
+          replicas: {{replicas}}
           selector: { matchLabels: { app: {{name}} } }
           template:
             metadata: { labels: { app: {{name}} } }
@@ -187,5 +187,54 @@ public sealed class IngressAnnotationTests(ClusterFixture cluster) : OwnNamespac
         await cluster.KubectlAsync("annotate", "ingress", "canary", "-n", ns, "--overwrite", P + "canary-weight=100");
         await Eventually.ValueAsync(() => Served(), s => s == "canary", "canary-weight 100");
         Assert.Equal("stable", await Served("-H", "X-Canary: never"));
+    }
+
+    [Fact]
+    public async Task AffinityCookie_PinsAClientToOnePod()
+    {
+        var ns = await NewNamespaceAsync("ann-sticky");
+        await cluster.ApplyAsync(ns, Echo("echo", replicas: 3));
+        await cluster.RolledOutAsync(ns, "echo");
+        var host = EdgeCluster.UniqueHost("sticky");
+        await cluster.ApplyAsync(ns, AnnotatedIngress("sticky", host, new()
+        {
+            ["affinity"] = "cookie", ["session-cookie-max-age"] = "172800", ["session-cookie-samesite"] = "Lax",
+            ["upstream-vhost"] = "internal.example",
+        }));
+        var address = await cluster.AddressAsync(ns, "sticky");
+
+        var first = await CurlStatusAsync("200", "-H", $"Host: {host}", $"http://{address}/");
+        var setCookie = System.Text.RegularExpressions.Regex.Match(first.Stdout, @"(?im)^set-cookie: (INGRESSCOOKIE=[0-9a-f]+); Path=/; Max-Age=172800; SameSite=Lax; HttpOnly\r?$");
+        Assert.True(setCookie.Success, first.Stdout);
+        Assert.Equal("internal.example", (string?)Body(first)["host"]); // upstream-vhost
+        var pod = (string?)Body(first)["pod"];
+        for (var i = 0; i < 12; i++)
+        {
+            var again = await CurlStatusAsync("200", "-b", setCookie.Groups[1].Value, "-H", $"Host: {host}", $"http://{address}/");
+            Assert.Equal(pod, (string?)Body(again)["pod"]);
+            Assert.DoesNotMatch("(?im)^set-cookie:", again.Stdout);
+        }
+        // Without the cookie, the three Pods share the requests.
+        var pods = new HashSet<string?>();
+        for (var i = 0; i < 30; i++) pods.Add((string?)Body(await CurlStatusAsync("200", "-H", $"Host: {host}", $"http://{address}/"))["pod"]);
+        Assert.Equal(3, pods.Count);
+    }
+
+    [Fact]
+    public async Task LimitRps_BurstThen503()
+    {
+        var (ns, _) = await EchoNamespaceAsync("ann-limit");
+        var host = EdgeCluster.UniqueHost("limited");
+        await cluster.ApplyAsync(ns, AnnotatedIngress("limited", host, new() { ["limit-rps"] = "1" }));
+        var address = await cluster.AddressAsync(ns, "limited");
+        await CurlStatusAsync("200", "-H", $"Host: {host}", $"http://{address}/");
+        await Task.Delay(6000); // the burst bucket drains at 1 request/s
+        // One curl, twelve requests back to back: the first and a burst of 5 pass (per edge Pod), then 503.
+        var urls = Enumerable.Repeat($"http://{address}/", 12).ToArray();
+        var many = await EdgeCluster.CurlAsync(["-s", "-o", "/dev/null", "-w", "%{http_code}\n", "-H", $"Host: {host}", .. urls]);
+        var codes = many.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(12, codes.Length);
+        Assert.Contains("503", codes);
+        Assert.InRange(codes.Count(c => c == "200"), 6, 7);
     }
 }

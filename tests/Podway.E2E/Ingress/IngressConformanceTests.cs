@@ -138,6 +138,7 @@ public sealed class IngressConformanceTests(ClusterFixture cluster) : OwnNamespa
         var scale = await cluster.KubectlAsync("scale", "deployment", "load-balancing-echo-service", "-n", ns, "--replicas=10");
         Assert.True(scale.ExitCode == 0, scale.ToString());
         await cluster.RolledOutAsync(ns, "load-balancing-echo-service");
+        await WarmAsync(address, "load-balancing", "", 200);
         var pods = await Eventually.ValueAsync(async () =>
         {
             var seen = new HashSet<string>();
