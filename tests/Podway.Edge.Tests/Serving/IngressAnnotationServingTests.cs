@@ -231,3 +231,33 @@ public class BasicAuthServingTests
         }
     }
 }
+
+public class BodyLimitUpgradeTests
+{
+    [Fact]
+    public async Task WebSocket_MoreThanTheBodyLimit_StillEchoed()
+    {
+        await using var backend = await Backend.StartAsync("ws-1");
+        await using var edge = await EdgeHarness.StartAsync();
+        var config = Build([Ingress("shop", "ws", 1, [Rule("127.0.0.1", Path("/", "Prefix", Backend("ws", 80)))],
+            annotations: new() { ["nginx.ingress.kubernetes.io/proxy-body-size"] = "1k" })]);
+        var forward = (RouteDecision.Forward)config.Route("127.0.0.1", "/ws", isHttps: false);
+        edge.Routes.Hosts["127.0.0.1"] = forward with { Backend = TableRoutes.Forward("ws", [backend.Port]).Backend };
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{edge.Server.HttpPort}/ws"), CancellationToken.None);
+        for (var i = 0; i < 4; i++)
+        {
+            var text = new string((char)('a' + i), 100_000);
+            await socket.SendAsync(System.Text.Encoding.UTF8.GetBytes(text), System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
+            var buffer = new byte[200_000];
+            var total = 0;
+            while (true)
+            {
+                var received = await socket.ReceiveAsync(buffer.AsMemory(total), CancellationToken.None);
+                total += received.Count;
+                if (received.EndOfMessage) break;
+            }
+            Assert.Equal(100_000, total);
+        }
+    }
+}
