@@ -230,11 +230,73 @@ public sealed class IngressAnnotationTests(ClusterFixture cluster) : OwnNamespac
         await CurlStatusAsync("200", "-H", $"Host: {host}", $"http://{address}/");
         await Task.Delay(6000); // the burst bucket drains at 1 request/s
         // One curl, twelve requests back to back: the first and a burst of 5 pass (per edge Pod), then 503.
-        var urls = Enumerable.Repeat($"http://{address}/", 12).ToArray();
-        var many = await EdgeCluster.CurlAsync(["-s", "-o", "/dev/null", "-w", "%{http_code}\n", "-H", $"Host: {host}", .. urls]);
+        var urls = Enumerable.Repeat(new[] { "-o", "/dev/null", $"http://{address}/" }, 12).SelectMany(u => u).ToArray();
+        var many = await EdgeCluster.CurlAsync(["-s", "-w", "%{http_code}\n", "-H", $"Host: {host}", .. urls]);
         var codes = many.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(12, codes.Length);
         Assert.Contains("503", codes);
         Assert.InRange(codes.Count(c => c == "200"), 6, 7);
+    }
+
+    /// <summary>An nginx Pod that serves only HTTPS on 443 with a self-signed certificate (answering its protocol).</summary>
+    const string TlsNginx = """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: { name: tls-conf }
+        data:
+          default.conf: |
+            server {
+              listen 443 ssl;
+              ssl_certificate /certs/tls.crt;
+              ssl_certificate_key /certs/tls.key;
+              location / { return 200 "tls-backend $ssl_protocol $scheme\n"; }
+            }
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: { name: tls-nginx }
+        spec:
+          replicas: 1
+          selector: { matchLabels: { app: tls-nginx } }
+          template:
+            metadata: { labels: { app: tls-nginx } }
+            spec:
+              containers:
+                - name: nginx
+                  image: nginx:1.27
+                  ports: [{ containerPort: 443 }]
+                  volumeMounts:
+                    - { name: conf, mountPath: /etc/nginx/conf.d }
+                    - { name: certs, mountPath: /certs }
+                  readinessProbe: { tcpSocket: { port: 443 }, periodSeconds: 1 }
+              volumes:
+                - { name: conf, configMap: { name: tls-conf } }
+                - { name: certs, secret: { secretName: backend-tls } }
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: { name: tls-nginx }
+        spec:
+          selector: { app: tls-nginx }
+          ports: [{ port: 80, targetPort: 443 }]
+        """;
+
+    [Fact]
+    public async Task BackendProtocolHttps_TlsToTheBackend()
+    {
+        var ns = await NewNamespaceAsync("ann-https");
+        await ConformanceSuite.SelfSignedSecretAsync(cluster, ns, "backend-tls", "tls-nginx.local");
+        await cluster.ApplyAsync(ns, TlsNginx);
+        await cluster.RolledOutAsync(ns, "tls-nginx");
+        var plain = EdgeCluster.UniqueHost("plain");
+        var https = EdgeCluster.UniqueHost("https");
+        await cluster.ApplyAsync(ns, AnnotatedIngress("plain", plain, new() { ["backend-protocol"] = "HTTP" }, service: "tls-nginx"));
+        await cluster.ApplyAsync(ns, AnnotatedIngress("https", https, new() { ["backend-protocol"] = "HTTPS" }, service: "tls-nginx"));
+        var address = await cluster.AddressAsync(ns, "https");
+
+        var answer = await CurlStatusAsync("200", "-H", $"Host: {https}", $"http://{address}/");
+        Assert.Matches(@"tls-backend TLSv1\.[23] https", answer.Stdout);
+        // Cleartext HTTP to a TLS port: nginx answers 400 ("plain HTTP request was sent to HTTPS port").
+        await CurlStatusAsync("400", "-H", $"Host: {plain}", $"http://{address}/");
     }
 }
