@@ -42,6 +42,7 @@ public static class EdgeConfigBuilder
             {
                 // Attached to the main Ingresses' routes once they are all known (below).
                 problems.AddRange(UnsupportedAnnotations.Of(ingress, reference));
+                problems.AddRange(UnsupportedAnnotations.IgnoredOnCanary(ingress, reference));
                 canaries.Add((ingress, age, annotations));
                 continue;
             }

@@ -19,6 +19,17 @@ internal static class UnsupportedAnnotations
             .. Annotations.IngressBehaviour.Names.Select(n => Prefix + n),
         ];
 
+    /// <summary>On a canary Ingress, the implemented annotations that are not canary ones: ingress-nginx takes those
+    /// from the main Ingress, and so does the edge.</summary>
+    public static IEnumerable<IngressProblem> IgnoredOnCanary(JsonObject ingress, IngressRef reference)
+    {
+        if (ingress["metadata"]?["annotations"] is not JsonObject annotations) yield break;
+        foreach (var (name, _) in annotations.OrderBy(a => a.Key, StringComparer.Ordinal))
+            if (Implemented.Contains(name) && !Annotations.CanaryAnnotations.Names.Any(n => name == Prefix + n))
+                yield return new IngressProblem(reference, Reason,
+                    $"annotation {name} is ignored on a canary Ingress: the main Ingress's settings apply (as with ingress-nginx)");
+    }
+
     public static IEnumerable<IngressProblem> Of(JsonObject ingress, IngressRef reference)
     {
         if (ingress["metadata"]?["annotations"] is not JsonObject annotations) yield break;

@@ -34,6 +34,19 @@ public class CanaryTests
         Assert.DoesNotContain(Config.Problems, p => p.Reason == UnsupportedAnnotations.Reason);
     }
 
+    [Fact]
+    public void CanaryIngress_OtherImplementedAnnotations_AreWarnedAsIgnored()
+    {
+        var config = Build(
+        [
+            Ingress("shop", "main", 30, [Rule("shop.example.com", Path("/", "Prefix", Backend("v1", 80)))]),
+            Ingress("shop", "canary", 10, [Rule("shop.example.com", Path("/", "Prefix", Backend("v2", 80)))],
+                annotations: new() { [P + "canary"] = "true", [P + "proxy-body-size"] = "8m" }),
+        ]);
+        var problem = Assert.Single(config.Problems, p => p.Reason == UnsupportedAnnotations.Reason);
+        Assert.Equal($"annotation {P}proxy-body-size is ignored on a canary Ingress: the main Ingress's settings apply (as with ingress-nginx)", problem.Message);
+    }
+
     static readonly BackendPool Pool = new("shop", "v2", "v2:80", [], null);
 
     static CanaryRule Canary(string? header = null, string? value = null, string? pattern = null, string? cookie = null, int weight = 0, int total = 100) =>
