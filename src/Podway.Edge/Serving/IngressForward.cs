@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Podway.Edge.Forwarding;
@@ -9,12 +10,15 @@ namespace Podway.Edge.Serving;
 /// <summary>
 /// A request an Ingress routes, with that Ingress's annotations applied in nginx's phase order: the body size against
 /// Content-Length (nginx checks it when it picks the location: 413), the CORS answer to OPTIONS (rewrite phase: 204),
-/// the per-client limits (preaccess phase: 503), the source ranges and basic auth (access phase: 403, 401), then the rewrite, the upstream Host, and the forward with the Ingress's
-/// backend protocol and timeouts (503 when the backend has no usable endpoint).
+/// the per-client limits (preaccess phase: 503), the source ranges and basic auth (access phase: 403, 401), then the
+/// rewrite, the upstream Host, the canary and affinity choice, and the forward with the Ingress's backend protocol and
+/// timeouts (503 when the backend has no usable endpoint). Pooled state machines, as the forwarder's: every Ingress
+/// request passes here.
 /// </summary>
 internal static class IngressForward
 {
-    public static async Task<ForwardOutcome> HandleAsync(HttpContext context, RouteDecision.Forward forward, HttpForwarder forwarder, string clientIp)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<ForwardOutcome> HandleAsync(HttpContext context, RouteDecision.Forward forward, HttpForwarder forwarder, string clientIp)
     {
         var behaviour = forward.Behaviour;
         var request = context.Request;
@@ -36,7 +40,8 @@ internal static class IngressForward
     }
 
     /// <summary>Past the limits: the access checks, then the forward.</summary>
-    static async Task<ForwardOutcome> AdmittedAsync(HttpContext context, RouteDecision.Forward forward, HttpForwarder forwarder, string clientIp)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    static async ValueTask<ForwardOutcome> AdmittedAsync(HttpContext context, RouteDecision.Forward forward, HttpForwarder forwarder, string clientIp)
     {
         var behaviour = forward.Behaviour;
         var request = context.Request;
