@@ -97,7 +97,7 @@ public sealed class EdgeRoutingTests(ClusterFixture cluster)
         var host = EdgeCluster.UniqueHost("habits");
         await cluster.ApplyAsync(ns, EdgeCluster.HostnameBackend("web", 1));
         await cluster.ApplyAsync(ns, EdgeCluster.WebIngress("first", host, className: null)
-            .Replace("metadata: { name: first }", "metadata: { name: first, annotations: { nginx.ingress.kubernetes.io/rewrite-target: /$1 } }"));
+            .Replace("metadata: { name: first }", "metadata: { name: first, annotations: { nginx.ingress.kubernetes.io/auth-url: http://auth.example.com/check } }"));
         await cluster.RolledOutAsync(ns, "web");
         var address = await cluster.AddressAsync(ns, "first");
         Assert.Equal("nginx", (await cluster.KubectlAsync("get", "ingress", "first", "-n", ns, "-o", "jsonpath={.spec.ingressClassName}")).Stdout.Trim());
@@ -108,7 +108,7 @@ public sealed class EdgeRoutingTests(ClusterFixture cluster)
         Assert.Matches(@"(?im)^server: nginx\r?$", served.Stdout);
         await Eventually.ValueAsync(() => cluster.KubectlAsync("get", "events", "-n", ns, "--field-selector", "type=Warning",
                 "-o", "jsonpath={range .items[*]}{.involvedObject.name} {.reason}: {.message}{\"\\n\"}{end}"),
-            r => r.Stdout.Contains("first UnsupportedAnnotation: annotation nginx.ingress.kubernetes.io/rewrite-target is not implemented")
+            r => r.Stdout.Contains("first UnsupportedAnnotation: annotation nginx.ingress.kubernetes.io/auth-url is not implemented")
                  && r.Stdout.Contains($"second PathConflict: host \"{host}\" and path \"/\" is already defined in ingress {ns}/first"),
             "Warning events on both Ingresses");
 

@@ -13,7 +13,8 @@ public class IngressWarningTests
         [
             Ingress("shop", "annotated", 10, [Rule("a.example.com", Path("/", "Prefix", Backend("web", 80)))], annotations: new()
             {
-                ["nginx.ingress.kubernetes.io/rewrite-target"] = "/$2",
+                ["nginx.ingress.kubernetes.io/auth-url"] = "http://auth.example.com/check",
+                ["nginx.ingress.kubernetes.io/rewrite-target"] = "/$2", // implemented: no warning
                 ["nginx.ingress.kubernetes.io/configuration-snippet"] = "more_set_headers \"X: y\";",
                 ["nginx.ingress.kubernetes.io/ssl-redirect"] = "false",
                 ["kubernetes.io/description"] = "not nginx's",
@@ -22,8 +23,8 @@ public class IngressWarningTests
 
         Assert.Equal(
         [
-            "shop/annotated UnsupportedAnnotation: annotation nginx.ingress.kubernetes.io/configuration-snippet is nginx configuration, which podway's edge does not run: ignored",
-            "shop/annotated UnsupportedAnnotation: annotation nginx.ingress.kubernetes.io/rewrite-target is not implemented by podway's edge: it has no effect",
+            "shop/annotated UnsupportedAnnotation: annotation nginx.ingress.kubernetes.io/auth-url is not implemented by podway's edge: it has no effect",
+            "shop/annotated UnsupportedAnnotation: annotation nginx.ingress.kubernetes.io/configuration-snippet is nginx configuration syntax, which podway's edge does not run (it is not nginx): refused and ignored",
         ], Problems(config, UnsupportedAnnotations.Reason));
     }
 

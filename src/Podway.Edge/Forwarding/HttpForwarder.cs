@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Podway.Edge.Forwarding.Http1;
 using Podway.Edge.Routing;
+using Podway.Edge.Routing.Annotations;
 
 namespace Podway.Edge.Forwarding;
 
@@ -24,7 +25,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
     const string H2c = "kubernetes.io/h2c";
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, BackendPool pool, string clientIp)
+    public async ValueTask<ForwardOutcome> ForwardAsync(HttpContext context, BackendPool pool, string clientIp, UpstreamSettings settings = default)
     {
         var usable = pool.Usable;
         var request = context.Request;
@@ -32,24 +33,30 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
         var upgrade = UpgradeKind.Of(context);
         var body = upgrade.IsNone && HasBody(context) ? request.Body : null;
         var canRetryAfterSend = body is null && upgrade.IsNone && IsIdempotent(request.Method);
-        var upstreamHttp2 = upgrade.IsNone && string.Equals(pool.AppProtocol, H2c, StringComparison.Ordinal);
+        var upstreamHttp2 = upgrade.IsNone && (settings.Protocol is BackendProtocol.H2c or BackendProtocol.Grpcs
+            || string.Equals(pool.AppProtocol, H2c, StringComparison.Ordinal));
+        var upstreamTls = settings.Protocol is BackendProtocol.Https or BackendProtocol.Grpcs;
         var target = Target(context);
 
         Upstream? upstream = null;
         var attempts = Math.Min(maxAttempts, usable.Count);
+        // Session affinity: the pinned endpoint first; only it, unless the affinity may change on failure.
+        var pinnedIndex = settings.Pinned is { } pinned ? IndexOf(usable, pinned) : -1;
+        if (pinnedIndex >= 0 && settings.PinnedOnly) attempts = 1;
         int[]? tried = null; // allocated on the first retry only
         for (var attempt = 0; attempt < attempts; attempt++)
         {
-            var index = _picker.Pick(usable, attempt == 0 ? default : tried.AsSpan(0, attempt));
+            var index = attempt == 0 && pinnedIndex >= 0 ? pinnedIndex : _picker.Pick(usable, attempt == 0 ? default : tried.AsSpan(0, attempt));
             if (attempt + 1 < attempts) (tried ??= new int[attempts])[attempt] = index;
             upstream = usable[index];
+            settings.Chosen?.Invoke(upstream);
             var inFlight = _picker.CounterFor(upstream);
             Interlocked.Increment(ref inFlight.Value);
             try
             {
-                if (upgrade.IsNone && !upstreamHttp2)
+                if (upgrade.IsNone && !upstreamHttp2 && !upstreamTls)
                 {
-                    var http1Attempt = await http1.ForwardAsync(context, upstream, target, clientIp, body is not null);
+                    var http1Attempt = await http1.ForwardAsync(context, upstream, target, clientIp, body is not null, settings.Connect, settings.Read);
                     switch (http1Attempt.Kind)
                     {
                         case Http1AttemptKind.Forwarded: return new(upstream, http1Attempt.BodyBytes, ClientAborted: false);
@@ -58,12 +65,13 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
                         case Http1AttemptKind.FailedBeforeResponse when canRetryAfterSend && attempt + 1 < attempts: continue;
                         case Http1AttemptKind.TimedOut: return await Fail(context, StatusCodes.Status504GatewayTimeout, upstream);
                         case Http1AttemptKind.BadRequestBody: return await Fail(context, StatusCodes.Status400BadRequest, upstream);
+                        case Http1AttemptKind.BodyTooLarge: return await Fail(context, StatusCodes.Status413PayloadTooLarge, upstream);
                         default: return await Fail(context, StatusCodes.Status502BadGateway, upstream);
                     }
                 }
                 var content = body is null ? null : new StreamingRequestContent(body);
                 using var message = new HttpRequestMessage(upgrade.IsNone ? HttpMethodOf(request.Method) : HttpMethod.Get,
-                    UpstreamUri(upstream, target))
+                    UpstreamUri(upstream, target, upstreamTls))
                 {
                     Version = upstreamHttp2 ? HttpVersion.Version20 : HttpVersion.Version11,
                     VersionPolicy = HttpVersionPolicy.RequestVersionExact,
@@ -74,7 +82,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
                 upgrade.AddRequestHeaders(context, message);
 
                 using var headerDeadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-                headerDeadline.CancelAfter(responseHeaderTimeout);
+                headerDeadline.CancelAfter(settings.Read ?? responseHeaderTimeout);
                 HttpResponseMessage response;
                 try
                 {
@@ -106,6 +114,13 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
             }
         }
         return await Fail(context, StatusCodes.Status502BadGateway, upstream);
+    }
+
+    static int IndexOf(IReadOnlyList<Upstream> usable, Upstream upstream)
+    {
+        for (var i = 0; i < usable.Count; i++)
+            if (ReferenceEquals(usable[i], upstream)) return i;
+        return -1;
     }
 
     static async Task<ForwardOutcome> StreamResponse(HttpContext context, HttpResponseMessage response, Upstream upstream)
@@ -178,12 +193,13 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
         return (path.Length == 0 ? "/" : path) + request.QueryString.ToUriComponent();
     }
 
-    static Uri UpstreamUri(Upstream upstream, string target)
+    static Uri UpstreamUri(Upstream upstream, string target, bool tls)
     {
         var port = upstream.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var scheme = tls ? "https://" : "http://";
         return new Uri(upstream.Address.Contains(':')
-            ? string.Concat("http://[", upstream.Address, "]:", port + target)
-            : string.Concat("http://", upstream.Address, ":", port + target));
+            ? string.Concat(scheme, "[", upstream.Address, "]:", port + target)
+            : string.Concat(scheme, upstream.Address, ":", port + target));
     }
 
     static HttpMethod HttpMethodOf(string method) => method switch

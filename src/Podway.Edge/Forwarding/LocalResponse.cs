@@ -6,7 +6,7 @@ namespace Podway.Edge.Forwarding;
 /// <summary>The edge's own small answers (404, 405, 502, 503, 504, ...), nginx-style HTML, bodies built once.</summary>
 internal static class LocalResponse
 {
-    static readonly Dictionary<int, byte[]> Bodies = new[] { 400, 404, 405, 500, 502, 503, 504 }
+    static readonly Dictionary<int, byte[]> Bodies = new[] { 400, 401, 403, 404, 405, 413, 429, 500, 502, 503, 504 }
         .ToDictionary(s => s, s => Encoding.ASCII.GetBytes(Html(s)));
 
     static string Html(int status)

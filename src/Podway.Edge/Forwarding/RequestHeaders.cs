@@ -20,7 +20,8 @@ internal static class RequestHeaders
         StringValues forwardedFor = default;
 
         var host = request.Host.Value;
-        if (!string.IsNullOrEmpty(host)) upstream.Add("Host", host);
+        var upstreamHost = context.Features.Get<UpstreamHostFeature>()?.Host ?? host;
+        if (!string.IsNullOrEmpty(upstreamHost)) upstream.Add("Host", upstreamHost);
         foreach (var (name, value) in headers)
         {
             if (name.Length == 0 || name[0] == ':' || HopByHop.Is(name))

@@ -26,6 +26,9 @@ internal static class UpstreamClient
             PooledConnectionIdleTimeout = IdleTimeout,
             EnableMultipleHttp2Connections = true,
             ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, connectTimeout, ct),
+            // backend-protocol HTTPS/GRPCS: like nginx's proxy_ssl_verify off (its default), the backend's certificate
+            // is not checked; the Pod network is the trust boundary, as with cleartext backends.
+            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
         };
         return new HttpMessageInvoker(handler, disposeHandler: true);
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Podway.Edge.Routing.Annotations;
 
 namespace Podway.Edge.Routing;
 
@@ -24,32 +25,57 @@ public static class EdgeConfigBuilder
             .OrderBy(i => i.Age)
             .ToList(); // oldest first: every "first one wins" below is "the oldest Ingress wins"
         var backends = new BackendResolver(inputs.Services, inputs.EndpointSlices);
+        var secretsByKey = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        foreach (var s in inputs.Secrets) secretsByKey[$"{Json.Namespace(s)}/{Json.Name(s)}"] = s;
+        JsonObject? SecretOf(string ns, string name) => secretsByKey.GetValueOrDefault($"{ns}/{name}");
         var hosts = new HostMap<HostRoutes>();
         var anyHost = new HostRoutes();
         PathRoute? catchAll = null;
 
+        var canaries = new List<(JsonObject Ingress, IngressAge Age, AnnotationReader Annotations)>();
         foreach (var (ingress, age) in served)
         {
             var spec = ingress["spec"] as JsonObject;
             var reference = new IngressRef(age.Namespace, age.Name);
+            var annotations = new AnnotationReader(ingress, reference, problems);
+            if (CanaryAnnotations.IsCanary(annotations))
+            {
+                // Attached to the main Ingresses' routes once they are all known (below).
+                problems.AddRange(UnsupportedAnnotations.Of(ingress, reference));
+                problems.AddRange(UnsupportedAnnotations.IgnoredOnCanary(ingress, reference));
+                canaries.Add((ingress, age, annotations));
+                continue;
+            }
             var sslRedirect = Json.Annotation(ingress, SslRedirectAnnotation) != "false";
             var forceSslRedirect = Json.Annotation(ingress, ForceSslRedirectAnnotation) == "true";
             var redirect = RedirectAnnotations.Of(ingress);
             var appRoot = RedirectAnnotations.AppRootOf(ingress);
             problems.AddRange(UnsupportedAnnotations.Of(ingress, reference));
+            var behaviour = IngressBehaviour.Of(annotations, SecretOf);
+            var rewrite = RewriteAnnotations.Of(annotations);
 
-            PathRoute Compile(JsonObject backend, string path, bool exact, string? host = null)
+            PathRoute Compile(JsonObject backend, string? rawPath, bool exact, string? host = null, bool isRule = true)
             {
                 var pool = backends.Resolve(age.Namespace, backend, out var problem);
                 if (problem is not null) problems.Add(new IngressProblem(reference, ProblemReason, problem));
+                var raw = string.IsNullOrEmpty(rawPath) ? "/" : rawPath;
+                var wantsRegex = isRule && rewrite.WantsRegex(raw);
+                if (wantsRegex && !PathRegex.TryCreate(raw, anchored: true, out _))
+                    problems.Add(new IngressProblem(reference, ProblemReason,
+                        $"path \"{raw}\" is not a valid regular expression (use-regex / rewrite-target): it matches nothing"));
                 return new PathRoute
                 {
-                    Host = host, Path = path, Exact = exact, Forward = new RouteDecision.Forward(reference, pool), Age = age,
-                    SslRedirect = sslRedirect, ForceSslRedirect = forceSslRedirect, Redirect = redirect, AppRoot = appRoot,
+                    Host = host, Path = PathRoute.Normalize(rawPath, exact), RawPath = raw, WantsRegex = wantsRegex, Exact = exact,
+                    Forward = new RouteDecision.Forward(reference, pool)
+                    {
+                        Behaviour = behaviour, Rewrite = isRule ? rewrite.For(raw) : null,
+                        Affinity = AffinityAnnotations.ForPath(behaviour.Affinity, raw),
+                    },
+                    Age = age, SslRedirect = sslRedirect, ForceSslRedirect = forceSslRedirect, Redirect = redirect, AppRoot = appRoot,
                 };
             }
 
-            var defaultBackend = spec?["defaultBackend"] is JsonObject db ? Compile(db, "/", false) : null;
+            var defaultBackend = spec?["defaultBackend"] is JsonObject db ? Compile(db, "/", false, isRule: false) : null;
             if (defaultBackend is not null) catchAll ??= defaultBackend;
 
             foreach (var rule in Json.Objects(spec?["rules"]))
@@ -60,11 +86,13 @@ public static class EdgeConfigBuilder
                 {
                     if (path["backend"] is not JsonObject backend) continue;
                     var exact = Json.Text(path["pathType"]) == "Exact"; // Prefix and ImplementationSpecific: Prefix
-                    table.Add(Compile(backend, PathRoute.Normalize(Json.Text(path["path"]), exact), exact, host));
+                    table.Add(Compile(backend, Json.Text(path["path"]), exact, host));
                 }
                 if (defaultBackend is not null && table != anyHost) table.OfferDefault(defaultBackend);
             }
         }
+
+        foreach (var (ingress, age, annotations) in canaries) AttachCanary(ingress, age, annotations, backends, hosts, anyHost, problems);
 
         foreach (var table in hosts.Values.Append(anyHost))
             foreach (var (loser, winner) in table.Seal())
@@ -80,6 +108,29 @@ public static class EdgeConfigBuilder
             Problems = problems.Distinct().ToList(),
             Gateways = Gateway.GatewayBuilder.Build(inputs.Gateway, inputs.Services, inputs.EndpointSlices, inputs.Secrets, backends),
         };
+    }
+
+    /// <summary>ingress-nginx's canary: each path of a `canary: "true"` Ingress becomes the alternative backend of the
+    /// main Ingress's route with the same host and path; the canary Ingress serves nothing of its own.</summary>
+    static void AttachCanary(JsonObject ingress, IngressAge age, AnnotationReader annotations, BackendResolver backends,
+        HostMap<HostRoutes> hosts, HostRoutes anyHost, List<IngressProblem> problems)
+    {
+        var reference = new IngressRef(age.Namespace, age.Name);
+        foreach (var rule in Json.Objects(ingress["spec"]?["rules"]))
+        {
+            var host = Json.Text(rule["host"])?.ToLowerInvariant();
+            var table = string.IsNullOrEmpty(host) ? anyHost : hosts.GetOrAdd(host, () => new HostRoutes());
+            foreach (var path in Json.Objects(rule["http"]?["paths"]))
+            {
+                if (path["backend"] is not JsonObject backend) continue;
+                var pool = backends.Resolve(age.Namespace, backend, out var problem);
+                if (problem is not null) problems.Add(new IngressProblem(reference, ProblemReason, problem));
+                var raw = Json.Text(path["path"]) is { Length: > 0 } p ? p : "/";
+                if (!table.AttachCanary(raw, CanaryAnnotations.Of(annotations, pool)))
+                    problems.Add(new IngressProblem(reference, ProblemReason,
+                        $"canary for host \"{host}\" and path \"{raw}\" has no main Ingress with that host and path: ignored"));
+            }
+        }
     }
 
     /// <summary>SNI host → certificate from the oldest Ingress listing the host, and every TLS host (for redirects).

@@ -14,7 +14,21 @@ internal static class UnsupportedAnnotations
 
     /// <summary>The annotations the edge implements (their behaviour: src/Podway.Edge/README.md).</summary>
     static readonly HashSet<string> Implemented =
-        [EdgeConfigBuilder.SslRedirectAnnotation, EdgeConfigBuilder.ForceSslRedirectAnnotation, .. RedirectAnnotations.Names];
+        [
+            EdgeConfigBuilder.SslRedirectAnnotation, EdgeConfigBuilder.ForceSslRedirectAnnotation, .. RedirectAnnotations.Names,
+            .. Annotations.IngressBehaviour.Names.Select(n => Prefix + n),
+        ];
+
+    /// <summary>On a canary Ingress, the implemented annotations that are not canary ones: ingress-nginx takes those
+    /// from the main Ingress, and so does the edge.</summary>
+    public static IEnumerable<IngressProblem> IgnoredOnCanary(JsonObject ingress, IngressRef reference)
+    {
+        if (ingress["metadata"]?["annotations"] is not JsonObject annotations) yield break;
+        foreach (var (name, _) in annotations.OrderBy(a => a.Key, StringComparer.Ordinal))
+            if (Implemented.Contains(name) && !Annotations.CanaryAnnotations.Names.Any(n => name == Prefix + n))
+                yield return new IngressProblem(reference, Reason,
+                    $"annotation {name} is ignored on a canary Ingress: the main Ingress's settings apply (as with ingress-nginx)");
+    }
 
     public static IEnumerable<IngressProblem> Of(JsonObject ingress, IngressRef reference)
     {
@@ -23,7 +37,7 @@ internal static class UnsupportedAnnotations
         {
             if (!name.StartsWith(Prefix, StringComparison.Ordinal) || Implemented.Contains(name)) continue;
             yield return new IngressProblem(reference, Reason, name.EndsWith("-snippet", StringComparison.Ordinal)
-                ? $"annotation {name} is nginx configuration, which podway's edge does not run: ignored"
+                ? $"annotation {name} is nginx configuration syntax, which podway's edge does not run (it is not nginx): refused and ignored"
                 : $"annotation {name} is not implemented by podway's edge: it has no effect");
         }
     }

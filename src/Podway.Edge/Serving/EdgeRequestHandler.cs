@@ -8,7 +8,8 @@ namespace Podway.Edge.Serving;
 
 /// <summary>
 /// The one request delegate: route by host and path on the current snapshot, then answer 404, redirect (308),
-/// 503 (no usable endpoint), or forward; and log the request.
+/// or hand the request to its Ingress (<see cref="IngressForward"/>: annotations, 503 without endpoint, forward); and
+/// log the request.
 /// </summary>
 internal sealed class EdgeRequestHandler(Func<IEdgeRoutes> routes, HttpForwarder forwarder, AccessLog? log)
 {
@@ -31,10 +32,7 @@ internal sealed class EdgeRequestHandler(Func<IEdgeRoutes> routes, HttpForwarder
             {
                 case RouteDecision.Forward forward:
                     ingress = forward.Ingress;
-                    if (forward.Backend.Usable.Count == 0)
-                        outcome = await Local(context, StatusCodes.Status503ServiceUnavailable);
-                    else
-                        outcome = await forwarder.ForwardAsync(context, forward.Backend, clientIp);
+                    outcome = await IngressForward.HandleAsync(context, forward, forwarder, clientIp);
                     break;
                 case RouteDecision.Redirect redirect:
                     context.Response.StatusCode = redirect.Status;

@@ -31,6 +31,11 @@ internal static class CatalogImages
         new("registry.k8s.io/gateway-api/conformance/echo-basic",
             ["registry.k8s.io/gateway-api/conformance/echo-basic", "gcr.io/k8s-staging-gateway-api/echo-basic"],
             ["/echo-basic"], [], Programs("echo-basic", "/echo-basic", "echo-basic"), CatalogImage.NoWrappers),
+        // The ingress conformance suite's backend (kubernetes-sigs/ingress-controller-conformance, images/echoserver):
+        // the same Go program echo-basic grew from, with the same JSON, env and /health; so echo-basic serves it.
+        new("k8s.gcr.io/ingressconformance/echoserver",
+            ["k8s.gcr.io/ingressconformance/echoserver", "registry.k8s.io/ingressconformance/echoserver", "gcr.io/k8s-staging-ingressconformance/echoserver"],
+            ["/echoserver"], [], Programs("echo-basic", "/echoserver", "echoserver"), CatalogImage.NoWrappers),
         new("hashicorp/http-echo", ["docker.io/hashicorp/http-echo"],
             ["/http-echo"], [], Programs("http-echo", "/http-echo", "http-echo"), CatalogImage.NoWrappers),
         new("podway/echo", ["docker.io/podway/echo"],

@@ -28,13 +28,17 @@ internal sealed class Backend : IAsyncDisposable
     public int Port { get; private set; }
     public int Requests;
 
-    public static async Task<Backend> StartAsync(string name, bool http2Only = false)
+    public static async Task<Backend> StartAsync(string name, bool http2Only = false, bool tls = false)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = null;
-            k.Listen(IPAddress.Loopback, 0, l => l.Protocols = http2Only ? HttpProtocols.Http2 : HttpProtocols.Http1);
+            k.Listen(IPAddress.Loopback, 0, l =>
+            {
+                l.Protocols = http2Only ? HttpProtocols.Http2 : HttpProtocols.Http1;
+                if (tls) l.UseHttps(TestCertificates.For("backend.test"));
+            });
         });
         var app = builder.Build();
         var backend = new Backend(app, name);
@@ -70,6 +74,7 @@ internal sealed class Backend : IAsyncDisposable
                 var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
                 headers[":protocol"] = request.Protocol;
                 headers[":method"] = request.Method;
+                headers[":scheme"] = request.Scheme;
                 headers[":target"] = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget;
                 await context.Response.WriteAsJsonAsync(headers);
                 break;

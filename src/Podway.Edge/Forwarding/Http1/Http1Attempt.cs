@@ -17,6 +17,8 @@ internal enum Http1AttemptKind : byte
     BadResponse,
     /// <summary>The client's body was malformed (a bad chunk size or framing, a short body): 400, as nginx answers.</summary>
     BadRequestBody,
+    /// <summary>The client's chunked body outgrew the route's proxy-body-size: 413, as nginx answers.</summary>
+    BodyTooLarge,
 }
 
 /// <param name="BodyStarted">Some of the client's request body was read and sent: the request cannot be sent again.</param>

@@ -59,6 +59,9 @@ internal sealed class Http1Connection
         _abortReason = Http1AbortReason.None;
     }
 
+    /// <summary>How long the current request may wait for upstream bytes (proxy-read-timeout), in Stopwatch ticks.</summary>
+    public long ReadTimeoutTicks;
+
     /// <summary>Bytes must arrive within <paramref name="ticks"/> (Stopwatch ticks) from now.</summary>
     public void ExpectBytesWithin(long ticks) => Volatile.Write(ref _deadline, Stopwatch.GetTimestamp() + ticks);
 
@@ -140,5 +143,6 @@ internal sealed class Http1Connection
     }
 }
 
-/// <summary>Why a busy connection was closed under its request; BadRequestBody: the client's own body was malformed.</summary>
-internal enum Http1AbortReason : byte { None, TimedOut, ClientGone, BadRequestBody }
+/// <summary>Why a busy connection was closed under its request; BadRequestBody: the client's own body was malformed;
+/// BodyTooLarge: it outgrew the route's proxy-body-size.</summary>
+internal enum Http1AbortReason : byte { None, TimedOut, ClientGone, BadRequestBody, BodyTooLarge }

@@ -36,7 +36,7 @@ internal sealed class Http1ConnectionPool : IDisposable
     /// <paramref name="checkAlive"/> first asks the kernel whether the upstream has closed it while idle: for a request
     /// with a body, which cannot be sent again once it has been read; one without is simply retried on a new
     /// connection when that happens (as nginx does), which spares a syscall per request.</summary>
-    public ValueTask<Http1Connection> RentAsync(Upstream upstream, bool checkAlive)
+    public ValueTask<Http1Connection> RentAsync(Upstream upstream, bool checkAlive, TimeSpan? connectTimeout = null)
     {
         var endpoint = _endpoints.GetOrAdd((upstream.Address, upstream.Port), static key => new EndpointConnections(key.Address, key.Port));
         while (endpoint.TryPop(out var connection))
@@ -46,18 +46,19 @@ internal sealed class Http1ConnectionPool : IDisposable
             if (!checkAlive || !connection.Socket.Poll(0, SelectMode.SelectRead)) return ValueTask.FromResult(connection);
             Release(connection, reusable: false);
         }
-        return ConnectAsync(endpoint);
+        return ConnectAsync(endpoint, connectTimeout ?? _connectTimeout);
     }
 
     /// <summary>A new connection to <paramref name="upstream"/>, never a pooled one.</summary>
-    public ValueTask<Http1Connection> ConnectAsync(Upstream upstream) =>
-        ConnectAsync(_endpoints.GetOrAdd((upstream.Address, upstream.Port), static key => new EndpointConnections(key.Address, key.Port)));
+    public ValueTask<Http1Connection> ConnectAsync(Upstream upstream, TimeSpan? connectTimeout = null) =>
+        ConnectAsync(_endpoints.GetOrAdd((upstream.Address, upstream.Port), static key => new EndpointConnections(key.Address, key.Port)),
+            connectTimeout ?? _connectTimeout);
 
-    async ValueTask<Http1Connection> ConnectAsync(EndpointConnections endpoint)
+    async ValueTask<Http1Connection> ConnectAsync(EndpointConnections endpoint, TimeSpan connectTimeout)
     {
         var target = endpoint.Target ?? throw new UpstreamConnectException($"upstream {endpoint.Address} is not an IP address");
         var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        using var deadline = new CancellationTokenSource(_connectTimeout);
+        using var deadline = new CancellationTokenSource(connectTimeout);
         try
         {
             await socket.ConnectAsync(target, deadline.Token);
@@ -70,7 +71,7 @@ internal sealed class Http1ConnectionPool : IDisposable
         catch (OperationCanceledException)
         {
             socket.Dispose();
-            throw new UpstreamConnectException($"connect to {target} timed out after {_connectTimeout.TotalSeconds:0.###} s");
+            throw new UpstreamConnectException($"connect to {target} timed out after {connectTimeout.TotalSeconds:0.###} s");
         }
         var connection = new Http1Connection(socket, endpoint);
         _live[connection] = 0;

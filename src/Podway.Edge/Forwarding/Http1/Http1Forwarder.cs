@@ -23,28 +23,32 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
     readonly long _timeoutTicks = Http1ConnectionPool.ToTicks(responseTimeout);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<Http1Attempt> ForwardAsync(HttpContext context, Upstream upstream, string target, string clientIp, bool hasBody)
+    public async ValueTask<Http1Attempt> ForwardAsync(HttpContext context, Upstream upstream, string target, string clientIp, bool hasBody,
+        TimeSpan? connectTimeout = null, TimeSpan? readTimeout = null)
     {
         Http1Connection connection;
+        var readTicks = readTimeout is { } read ? Http1ConnectionPool.ToTicks(read) : _timeoutTicks;
         try
         {
-            connection = await pool.RentAsync(upstream, checkAlive: hasBody);
+            connection = await pool.RentAsync(upstream, checkAlive: hasBody, connectTimeout);
         }
         catch (UpstreamConnectException)
         {
             return new(Http1AttemptKind.ConnectFailed);
         }
+        connection.ReadTimeoutTicks = readTicks;
         var attempt = await ExchangeAsync(context, connection, upstream, target, clientIp, hasBody);
         if (attempt is { Kind: Http1AttemptKind.FailedBeforeResponse, BodyStarted: false } && connection.Completed > 0)
         {
             try
             {
-                connection = await pool.ConnectAsync(upstream);
+                connection = await pool.ConnectAsync(upstream, connectTimeout);
             }
             catch (UpstreamConnectException)
             {
                 return new(Http1AttemptKind.ConnectFailed);
             }
+            connection.ReadTimeoutTicks = readTicks;
             attempt = await ExchangeAsync(context, connection, upstream, target, clientIp, hasBody);
         }
         return attempt;
@@ -81,7 +85,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
             }
             if (hasBody) body = SendBodyAsync(request.BodyReader, connection, chunkedBody);
 
-            connection.ExpectBytesWithin(_timeoutTicks);
+            connection.ExpectBytesWithin(connection.ReadTimeoutTicks);
             var (headLength, failure) = await ReadHeadAsync(connection, upstream);
             if (failure is { } kind) return new(kind, BodyStarted: body is not null);
             var parsed = connection.Head;
@@ -97,6 +101,8 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
                 return new(Http1AttemptKind.ClientGone, copied.Sent);
             if (connection.AbortReason == Http1AbortReason.BadRequestBody && !response.HasStarted)
                 return new(Http1AttemptKind.BadRequestBody);
+            if (connection.AbortReason == Http1AbortReason.BodyTooLarge && !response.HasStarted)
+                return new(Http1AttemptKind.BodyTooLarge);
             if (!copied.Complete)
             {
                 // The upstream broke off mid-body (or stalled past the timeout): the client must not take the
@@ -170,6 +176,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
         Http1AbortReason.TimedOut => Http1AttemptKind.TimedOut,
         Http1AbortReason.ClientGone => Http1AttemptKind.ClientGone,
         Http1AbortReason.BadRequestBody => Http1AttemptKind.BadRequestBody,
+        Http1AbortReason.BodyTooLarge => Http1AttemptKind.BodyTooLarge,
         _ => receivedAny ? Http1AttemptKind.BadResponse : Http1AttemptKind.FailedBeforeResponse,
     };
 
@@ -199,7 +206,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
                 catch (Exception e) when (MalformedClientBody.Is(e))
                 {
                     // Kestrel's refusal of the client's framing: the request is the client's fault, not the upstream's.
-                    connection.Abort(Http1AbortReason.BadRequestBody);
+                    connection.Abort(MalformedClientBody.TooLarge(e) ? Http1AbortReason.BodyTooLarge : Http1AbortReason.BadRequestBody);
                     return BodySent.Stopped;
                 }
                 catch (Exception)
@@ -340,7 +347,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     async ValueTask<int> ReceiveAsync(Http1Connection connection, Memory<byte> into)
     {
-        connection.ExpectBytesWithin(_timeoutTicks);
+        connection.ExpectBytesWithin(connection.ReadTimeoutTicks);
         try
         {
             return await connection.Socket.ReceiveAsync(into, SocketFlags.None);
