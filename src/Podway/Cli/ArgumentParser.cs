@@ -14,15 +14,22 @@ internal static class ArgumentParser
                 : $"unknown command \"{args[0]}\" for podway");
         var flags = new Dictionary<string, string?>(StringComparer.Ordinal);
         var help = false;
+        var positionals = new List<string>();
         for (var i = 1; i < args.Count; i++)
         {
             var arg = args[i];
             if (arg is "--help" or "-h") { help = true; continue; }
-            if (!arg.StartsWith("--", StringComparison.Ordinal))
-                throw new UsageException($"unexpected argument \"{arg}\" for podway {spec.Name}");
+            if (!arg.StartsWith("--", StringComparison.Ordinal) && !(arg.Length == 2 && arg[0] == '-' && spec.Find(arg) is not null))
+            {
+                if (spec.Arguments is null || arg.StartsWith('-'))
+                    throw new UsageException(arg.StartsWith('-') ? $"unknown flag {arg} for podway {spec.Name}" : $"unexpected argument \"{arg}\" for podway {spec.Name}");
+                positionals.Add(arg);
+                continue;
+            }
             var eq = arg.IndexOf('=');
             var name = eq < 0 ? arg : arg[..eq];
             var flag = spec.Find(name) ?? throw new UsageException($"unknown flag {name} for podway {spec.Name}");
+            name = flag.Name;
             if (!flag.TakesValue)
             {
                 if (eq >= 0) throw new UsageException($"flag {name} for podway {spec.Name} takes no value");
@@ -35,6 +42,6 @@ internal static class ArgumentParser
             else throw new UsageException($"flag {name} for podway {spec.Name} needs a value ({flag.ValueName})");
             flags[name] = value;
         }
-        return new ParsedCommand(spec, flags, help);
+        return new ParsedCommand(spec, flags, help) { Positionals = positionals };
     }
 }

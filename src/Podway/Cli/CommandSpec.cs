@@ -1,15 +1,19 @@
 namespace Podway.Cli;
 
 /// <summary>One flag of a subcommand: boolean flags take no value.</summary>
-internal sealed record FlagSpec(string Name, string? ValueName, string Help)
+internal sealed record FlagSpec(string Name, string? ValueName, string Help, string? Short = null)
 {
     public bool TakesValue => ValueName is not null;
 }
 
 /// <summary>A subcommand's name, one-line summary and flags; drives both parsing and --help.</summary>
-internal sealed record CommandSpec(string Name, string Summary, IReadOnlyList<FlagSpec> Flags, bool Hidden = false)
+/// <param name="Arguments">the positional arguments it takes, as usage shows them (none: every argument is a flag)</param>
+internal sealed record CommandSpec(string Name, string Summary, IReadOnlyList<FlagSpec> Flags, bool Hidden = false, string? Arguments = null)
 {
-    public FlagSpec? Find(string name) => Flags.FirstOrDefault(f => f.Name == name);
+    public FlagSpec? Find(string name) => Flags.FirstOrDefault(f => f.Name == name || f.Short == name);
+
+    /// <summary>More help after the flags (what the arguments may be).</summary>
+    public string? Extra { get; init; }
 }
 
 internal static class CommandSpecs
@@ -38,5 +42,20 @@ internal static class CommandSpecs
     public static readonly CommandSpec Image = new("image", "run a built-in image's program (used in Pods): podway image PROGRAM [ARGS...]",
         [], Hidden: true);
 
-    public static readonly IReadOnlyList<CommandSpec> All = [Up, Down, Status, Kubeconfig, Server, Supervise, Agent, Image];
+    public static readonly CommandSpec Trace = new("trace", "walk one request through every layer (DNS, Service, EndpointSlices, nftables, NetworkPolicy, edge) and make it for real",
+        [Name, DataDir,
+            new("--namespace", "NS", "namespace of FROM and of a short TO (default \"default\")", "-n"),
+            new("--output", "FORMAT", "\"json\" for scripts (default: one line per layer)", "-o")],
+        Arguments: "FROM TO")
+    {
+        Extra = """
+            FROM: pod/NAME, deploy/NAME (one of its Pods) or host (this machine, as a laptop reaches a cluster).
+            TO:   a URL (http://web, http://web.shop.svc:8080/api, https://shop.example.com/api),
+                  svc/NAME[:port], pod/NAME:port or IP:port.
+            Exit status: 0 when the request got through, 1 when a layer failed (the line marked ✗ says how to fix it).
+
+            """,
+    };
+
+    public static readonly IReadOnlyList<CommandSpec> All = [Up, Down, Status, Kubeconfig, Trace, Server, Supervise, Agent, Image];
 }
