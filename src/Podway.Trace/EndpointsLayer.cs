@@ -46,20 +46,26 @@ internal static class EndpointsLayer
             return ("the Service has no selector, so nothing fills its EndpointSlices", "add a selector matching the Pods' labels, or create the EndpointSlice yourself");
         var pods = (await objects.ListAsync(BuiltinResources.Pod, ns)).Where(p => p.Obj("metadata")?["deletionTimestamp"] is null).ToList();
         var events = await objects.ListAsync(BuiltinResources.CoreEvent, ns);
-        return Diagnose(selector, pods, events);
+        var deployments = await objects.ListAsync(BuiltinResources.Deployment, ns);
+        return Diagnose(selector, pods, events, deployments);
     }
 
     /// <summary>Pure: why no Pod of <paramref name="pods"/> is a ready endpoint of a Service with <paramref name="selector"/>.</summary>
-    public static (string Why, string Fix) Diagnose(JsonObject selector, IReadOnlyList<JsonObject> pods, IReadOnlyList<JsonObject> events)
+    public static (string Why, string Fix) Diagnose(JsonObject selector, IReadOnlyList<JsonObject> pods, IReadOnlyList<JsonObject> events, IReadOnlyList<JsonObject>? deployments = null)
     {
         var wanted = LabelSelector.FromSet(selector);
         var selected = pods.Where(p => wanted.Matches(p.Labels())).ToList();
+        var owner = (deployments ?? []).FirstOrDefault(d => wanted.Matches(d.Obj("spec")?.Obj("template")?.Obj("metadata")?.Obj("labels")));
+        if (selected.Count == 0 && owner is not null)
+            return ($"no Pods: Deployment {owner.Name()} makes Pods with these labels but has {owner.Obj("spec").Long("replicas") ?? 1} replica(s) wanted, {owner.Obj("status").Long("readyReplicas") ?? 0} ready",
+                $"scale it up: kubectl scale deployment {owner.Name()} --replicas=1 (or see kubectl describe deployment {owner.Name()})");
         if (selected.Count == 0)
         {
             var sideBySide = pods.Count == 0 ? "there are no Pods in the namespace"
                 : "Pods have " + string.Join("; ", pods.Take(4).Select(p => $"{p.Name()} {{{Pods.LabelText(p)}}}")) + (pods.Count > 4 ? $"; {pods.Count - 4} more" : "");
-            var closest = pods.Select(p => p.Labels()).FirstOrDefault(l => l is not null && selector.Any(kv => l.ContainsKey(kv.Key)));
-            var suggestion = closest is null ? "" : " (e.g. " + string.Join(",", selector.Where(kv => closest.ContainsKey(kv.Key)).Select(kv => $"{kv.Key}={closest[kv.Key]}")) + ")";
+            // The values the Pods carry for the selector's keys: the likely intended selector is among them.
+            var values = selector.SelectMany(kv => pods.Select(p => p.Labels()?[kv.Key]?.ToString() is { } v ? $"{kv.Key}={v}" : null)).OfType<string>().Distinct().ToList();
+            var suggestion = values.Count == 0 ? "" : $" (the Pods here carry {string.Join(" or ", values)})";
             return ($"selector mismatch: the Service selects {{{wanted}}} but no Pod carries those labels; {sideBySide}",
                 pods.Count == 0 ? "create the Pods (Deployment) the Service is meant to select"
                     : $"make the Service's selector match the Pods' labels{suggestion}, or label the Pods {wanted}");

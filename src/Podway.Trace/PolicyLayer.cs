@@ -41,8 +41,8 @@ internal static class PolicyLayer
                 if (!j.Allowed)
                     return LayerResult.Fail("policy", $"{from} -> {to} {protocol.ToLowerInvariant()}/{port}: {j.Describe(owner)}",
                         j.Direction == "ingress"
-                            ? $"add an ingress rule to {j.Selecting[0]} (or a new policy selecting {to.Pod?.Name}) that admits {Who(from)} on port {port}"
-                            : $"add an egress rule to {j.Selecting[0]} (or a new policy selecting {from.Pod?.Name}) that allows {Who(to)} on port {port}")
+                            ? $"add an ingress rule to {j.Selecting[0]} (or a new policy selecting {to.Pod?.Name}) that admits {Who(from, to.Pod?.Namespace ?? "")} on port {port}"
+                            : $"add an egress rule to {j.Selecting[0]} (or a new policy selecting {from.Pod?.Name}) that allows {Who(to, from.Pod?.Namespace ?? "")} on port {port}")
                         with { Details = new Dictionary<string, object?> { ["direction"] = j.Direction, ["selecting"] = j.Selecting, ["from"] = from.ToString(), ["to"] = to.ToString() } };
                 lines.Add(j.Describe(owner));
             }
@@ -52,7 +52,11 @@ internal static class PolicyLayer
 
     static PolicyPeer Peer(Backend b) => new(b.Ip, b.Pod is { } p ? PodView.From(p) : null);
 
-    static string Who(PolicyPeer p) => p.Pod is null
-        ? $"ipBlock {p.Ip}/32"
-        : $"podSelector {{{string.Join(",", p.Pod.Labels.Where(l => l.Key != "pod-template-hash").Select(l => $"{l.Key}={l.Value}"))}}} in namespace {p.Pod.Namespace}";
+    /// <summary>The peer as a policy would name it: its labels (and its namespace's name when it lives elsewhere), or its address.</summary>
+    static string Who(PolicyPeer p, string policyNamespace)
+    {
+        if (p.Pod is null) return $"ipBlock {p.Ip}/32";
+        var pods = $"podSelector {{{string.Join(",", p.Pod.Labels.Where(l => l.Key != "pod-template-hash").Select(l => $"{l.Key}={l.Value}"))}}}";
+        return p.Pod.Namespace == policyNamespace ? pods : $"namespaceSelector {{kubernetes.io/metadata.name={p.Pod.Namespace}}} with {pods}";
+    }
 }

@@ -125,7 +125,9 @@ public static class Tracer
         st.ViaEdge = true;
         var edgeResults = ingresses.Count > 0 ? IngressRouteLayer.Run(st, edge, u, ingresses) : GatewayRouteLayer.Run(st, edge, u, gateways);
         var kind = ingresses.Count > 0 ? "Ingress" : "Gateway";
-        layers.Add(st.Destination is null
+        layers.Add(st.Destination is null && edgeResults.Any(r => r.Status == LayerStatus.Fail)
+            ? LayerResult.Skip("dns", $"{u.Host} has no edge address: its {kind} is not served (see edge)")
+            : st.Destination is null
             ? LayerResult.Fail("dns", $"{u.Host} is served by the edge ({kind}) but has no address yet", $"wait for the {kind}'s address (kubectl get {kind.ToLowerInvariant()} -A), then trace again")
             : LayerResult.Pass("dns", $"{u.Host} -> {st.Destination.Address} ({kind} address of the edge; " +
                 (dns?.Address is { } seen ? $"the source's resolver answers {seen}" : st.SourcePod is null ? $"as curl --resolve {u.Host}:{u.Port}:{st.Destination.Address}" : "not in the cluster DNS") + ")"));
@@ -195,8 +197,10 @@ public static class Tracer
     {
         if (st.Service is null || st.ServicePort is null) return;
         layers.Add(await EndpointsLayer.RunAsync(st, objects));
+        var noEndpoints = Failed(layers);
         if (!Failed(layers)) layers.Add(PortLayer.Run(st, env));
-        if (!Failed(layers) && st.Destination is { } dest)
+        // Without endpoints the kernel's answer (REJECT) is still worth seeing: it is what the client meets.
+        if ((noEndpoints || !Failed(layers)) && st.Destination is { } dest)
             layers.Add(NftLayer.Run(env, st.NodeNetns, $"{st.Service.Namespace()}/{st.Service.Name()}", dest.Address.ToString(), st.Protocol, dest.Port,
                 [.. st.Backends.Select(b => $"{b.Ip}:{b.Port}")]));
         if (!Failed(layers)) layers.Add(await PolicyLayer.RunAsync(st, env, objects));
