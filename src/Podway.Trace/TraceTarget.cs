@@ -38,6 +38,8 @@ public abstract record TraceTarget
                 throw new TraceUsageException($"TO \"{text}\" is not a valid URL");
             return new Url(uri.Scheme.ToLowerInvariant(), uri.IdnHost.TrimEnd('.').ToLowerInvariant(), uri.Port, uri.PathAndQuery);
         }
+        if (text.Contains("://"))
+            throw new TraceUsageException($"TO \"{text}\" is not a URL podway trace follows (http:// or https://)");
         var slash = text.IndexOf('/');
         if (slash > 0)
         {

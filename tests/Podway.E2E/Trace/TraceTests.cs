@@ -24,7 +24,7 @@ public sealed class TraceTests(ClusterFixture cluster)
     async Task<IReadOnlyList<string>> WebPodIpsAsync(string ns)
     {
         var ips = await cluster.KubectlAsync("get", "pods", "-n", ns, "-l", "app=web", "-o", "jsonpath={.items[*].status.podIP}");
-        return ips.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return ips.Stdout.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
     }
 
     [Fact]
@@ -237,7 +237,7 @@ public sealed class TraceTests(ClusterFixture cluster)
             var gw = await cluster.TraceUntilAsync(ns, "host", $"http://{gwHost}/api", r => r.Succeeded, "a working trace through the Gateway");
             Assert.Contains($"HTTPRoute {ns}/api rule 0", gw.Saw("edge"));
             Assert.Contains($"Service {ns}/web:80", gw.Saw("edge"));
-            Assert.Equal(200, gw.Layer("connect")!["details"]!["status"]!.GetValue<int>());
+            Assert.Equal("pass", gw.Status("connect")); // nginx itself answers (404: it serves no /api), not the edge
             // A path no rule matches fails at the edge (the edge answers 404).
             var miss = await cluster.TraceAsync(ns, "host", $"http://{gwHost}/other");
             Assert.Equal("edge", miss.FailedLayer);
@@ -254,7 +254,7 @@ public sealed class TraceTests(ClusterFixture cluster)
     {
         var bad = await cluster.PodwayAsync("trace", "--name", cluster.Name, "--data-dir", cluster.DataDir, "pod/client", "ftp://x");
         Assert.Equal(2, bad.ExitCode);
-        Assert.Contains("is not a URL, svc/NAME[:port], pod/NAME:port or IP:port", bad.Stderr);
+        Assert.Contains("TO \"ftp://x\" is not a URL", bad.Stderr);
         var noPort = await cluster.PodwayAsync("trace", "--name", cluster.Name, "--data-dir", cluster.DataDir, "host", "pod/web");
         Assert.Equal(2, noPort.ExitCode);
         Assert.Contains("needs a port", noPort.Stderr);
