@@ -7,6 +7,9 @@ namespace Podway.Trace;
 /// <summary>What `podway trace` prints: one line per layer, in the guides' order, and whether the request got through.</summary>
 public sealed record TraceReport(string From, string To, string Namespace, IReadOnlyList<LayerResult> Layers)
 {
+    /// <summary>How long the trace took inside the process (API reads, kernel reads, the request), for the benchmark.</summary>
+    public TimeSpan Elapsed { get; init; }
+
     /// <summary>The request succeeded: a connection answered and no layer failed.</summary>
     public bool Succeeded => Layers.Count > 0 && Layers.All(l => l.Status != LayerStatus.Fail) && Layers.Any(l => l.Layer == "connect" && l.Status == LayerStatus.Pass);
 
@@ -49,6 +52,7 @@ public sealed record TraceReport(string From, string To, string Namespace, IRead
             ["namespace"] = Namespace,
             ["succeeded"] = Succeeded,
             ["failedLayer"] = FirstFailure?.Layer,
+            ["elapsedMs"] = Math.Round(Elapsed.TotalMilliseconds, 1),
             ["layers"] = layers,
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });

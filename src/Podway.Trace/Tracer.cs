@@ -16,10 +16,11 @@ public static class Tracer
 {
     public static async Task<TraceReport> RunAsync(TraceEnvironment env, string ns, TraceSource from, TraceTarget to, CancellationToken ct = default)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var objects = new ClusterObjects(env.Api, ct);
         var st = new TraceState { Namespace = ns, From = from, To = to };
         var layers = new List<LayerResult>();
-        var report = () => new TraceReport(from.ToString(), to.ToString(), ns, layers);
+        var report = () => new TraceReport(from.ToString(), to.ToString(), ns, layers) { Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started) };
 
         layers.Add(await SourceLayer.RunAsync(st, objects, env));
         if (Failed(layers)) return report();
