@@ -31,7 +31,7 @@ internal static class DnsLayer
         var asked = new List<string>();
         foreach (var candidate in conf.Candidates(host))
         {
-            var answer = DnsLookup.Query(st.SourceNetns, server, candidate, TimeSpan.FromSeconds(2));
+            var answer = DnsLookup.Query(st.SourceNetns, server, candidate, TimeSpan.FromSeconds(5));
             asked.Add($"{candidate} {answer.RcodeText}");
             if (answer.Error is not null)
                 return new(LayerResult.Fail("dns", $"{candidate}: {answer.Error} ({conf.Describe()})",

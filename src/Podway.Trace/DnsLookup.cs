@@ -25,15 +25,25 @@ internal static class DnsLookup
         var started = Stopwatch.GetTimestamp();
         try
         {
-            socket.ReceiveTimeout = (int)timeout.TotalMilliseconds;
-            socket.SendTo(Question(id, name), new IPEndPoint(server, 53));
+            var question = Question(id, name);
             var buffer = new byte[4096];
-            while (true)
+            // As a stub resolver does: a lost UDP packet is asked again (after 2 s, then the rest of the timeout).
+            foreach (var wait in new[] { TimeSpan.FromSeconds(2), timeout - TimeSpan.FromSeconds(2) })
             {
-                var n = socket.Receive(buffer);
-                if (n >= 12 && BinaryPrimitives.ReadUInt16BigEndian(buffer) == id)
-                    return Parse(name, buffer.AsSpan(0, n), Stopwatch.GetElapsedTime(started));
+                socket.SendTo(question, new IPEndPoint(server, 53));
+                socket.ReceiveTimeout = (int)Math.Max(100, wait.TotalMilliseconds);
+                try
+                {
+                    while (true)
+                    {
+                        var n = socket.Receive(buffer);
+                        if (n >= 12 && BinaryPrimitives.ReadUInt16BigEndian(buffer) == id)
+                            return Parse(name, buffer.AsSpan(0, n), Stopwatch.GetElapsedTime(started));
+                    }
+                }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut) { }
             }
+            throw new SocketException((int)SocketError.TimedOut);
         }
         catch (SocketException e)
         {

@@ -113,7 +113,8 @@ public sealed class TraceTests(ClusterFixture cluster)
             // A client in another namespace asks for the short name: its search path cannot find it.
             await cluster.ApplyAsync(other, TraceCommands.Client);
             await cluster.RolledOutAsync(other, "client");
-            var shortName = await cluster.TraceAsync(other, "deploy/client", "http://web");
+            // (Until the new Pod's first DNS answer comes back the layer may say the DNS does not answer; wait past that.)
+            var shortName = await cluster.TraceUntilAsync(other, "deploy/client", "http://web", r => r.Saw("dns").Contains("NXDOMAIN"), "NXDOMAIN for the short name");
             Assert.Equal(1, shortName.Process.ExitCode);
             Assert.Equal("dns", shortName.FailedLayer);
             Assert.Contains($"no Service web in namespace {other}", shortName.Saw("dns"));
