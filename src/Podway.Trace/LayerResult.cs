@@ -11,6 +11,9 @@ public sealed record LayerResult(string Layer, LayerStatus Status, string Saw, s
     /// <summary>Facts for scripts (`-o json`): addresses, names, backends.</summary>
     public IReadOnlyDictionary<string, object?> Details { get; init; } = new Dictionary<string, object?>();
 
+    /// <summary>Milliseconds this layer took (stamped by the tracer).</summary>
+    public double? Ms { get; init; }
+
     public static LayerResult Pass(string layer, string saw) => new(layer, LayerStatus.Pass, saw);
     public static LayerResult Fail(string layer, string saw, string fix) => new(layer, LayerStatus.Fail, saw, fix);
     public static LayerResult Skip(string layer, string why) => new(layer, LayerStatus.Skipped, why);

@@ -42,6 +42,7 @@ public sealed record TraceReport(string From, string To, string Namespace, IRead
                 ["saw"] = l.Saw,
             };
             if (l.Fix is not null) o["fix"] = l.Fix;
+            if (l.Ms is { } ms) o["ms"] = ms;
             if (l.Details.Count > 0) o["details"] = JsonSerializer.SerializeToNode(l.Details);
             layers.Add(o);
         }

@@ -19,7 +19,7 @@ public static class Tracer
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var objects = new ClusterObjects(env.Api, ct);
         var st = new TraceState { Namespace = ns, From = from, To = to };
-        var layers = new List<LayerResult>();
+        var layers = new LayerList();
         var report = () => new TraceReport(from.ToString(), to.ToString(), ns, layers) { Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started) };
 
         layers.Add(await SourceLayer.RunAsync(st, objects, env));
@@ -40,10 +40,10 @@ public static class Tracer
         return report();
     }
 
-    static bool Failed(List<LayerResult> layers) => layers.Any(l => l.Status == LayerStatus.Fail);
+    static bool Failed(LayerList layers) => layers.Any(l => l.Status == LayerStatus.Fail);
 
     /// <summary>Which way the request goes: a Service (returns true), the edge (st.ViaEdge), or straight to an address/Pod.</summary>
-    static async Task<bool> ChooseTargetAsync(TraceState st, TraceEnvironment env, ClusterObjects objects, List<LayerResult> layers)
+    static async Task<bool> ChooseTargetAsync(TraceState st, TraceEnvironment env, ClusterObjects objects, LayerList layers)
     {
         switch (st.To)
         {
@@ -86,7 +86,7 @@ public static class Tracer
         return false;
     }
 
-    static async Task<bool> UrlAsync(TraceState st, TraceEnvironment env, ClusterObjects objects, TraceTarget.Url u, List<LayerResult> layers)
+    static async Task<bool> UrlAsync(TraceState st, TraceEnvironment env, ClusterObjects objects, TraceTarget.Url u, LayerList layers)
     {
         st.HttpHost = u.Host;
         st.Https = u.Https;
@@ -147,7 +147,7 @@ public static class Tracer
     }
 
     /// <summary>IP:port: a Service's ClusterIP or LoadBalancer address, a Pod, or anything else (connect only).</summary>
-    static async Task<bool> AddressAsync(TraceState st, ClusterObjects objects, IPAddress ip, int port, List<LayerResult> layers)
+    static async Task<bool> AddressAsync(TraceState st, ClusterObjects objects, IPAddress ip, int port, LayerList layers)
     {
         var text = ip.ToString();
         var svc = (await objects.ListAsync(BuiltinResources.Service)).FirstOrDefault(s =>
@@ -166,7 +166,7 @@ public static class Tracer
         return false;
     }
 
-    static bool SelectService(TraceState st, JsonObject svc, string? port, List<LayerResult> layers)
+    static bool SelectService(TraceState st, JsonObject svc, string? port, LayerList layers)
     {
         var (result, servicePort) = ServiceLayer.Check(svc, port);
         st.Service = svc;
@@ -194,7 +194,7 @@ public static class Tracer
         return true;
     }
 
-    static async Task RunServiceAsync(TraceState st, TraceEnvironment env, ClusterObjects objects, List<LayerResult> layers)
+    static async Task RunServiceAsync(TraceState st, TraceEnvironment env, ClusterObjects objects, LayerList layers)
     {
         if (st.Service is null || st.ServicePort is null) return;
         layers.Add(await EndpointsLayer.RunAsync(st, objects));
@@ -207,7 +207,7 @@ public static class Tracer
         if (!Failed(layers)) layers.Add(await PolicyLayer.RunAsync(st, env, objects));
     }
 
-    static async Task RunEdgeBackendAsync(TraceState st, TraceEnvironment env, ClusterObjects objects, List<LayerResult> layers)
+    static async Task RunEdgeBackendAsync(TraceState st, TraceEnvironment env, ClusterObjects objects, LayerList layers)
     {
         if (st.EdgeBackend is not { } backend) return;
         var svc = await objects.GetAsync(BuiltinResources.Service, backend.Namespace, backend.Name);
