@@ -39,8 +39,9 @@ internal static class SourceLayer
         var deploy = await objects.GetAsync(BuiltinResources.Deployment, st.Namespace, st.From.Name);
         if (deploy is null) return null;
         var selector = LabelSelector.FromJson(deploy.Obj("spec")?.Obj("selector"));
-        var pods = await objects.ListAsync(BuiltinResources.Pod, st.Namespace, selector.ToString());
-        return pods.Where(p => p.Obj("status").Str("phase") == "Running" && p.Obj("metadata")?["deletionTimestamp"] is null)
+        // The namespace's Pods are read anyway (endpoints, policy): filter them rather than ask again.
+        var pods = await objects.ListAsync(BuiltinResources.Pod, st.Namespace);
+        return pods.Where(p => selector.Matches(p.Labels()) && p.Obj("status").Str("phase") == "Running" && p.Obj("metadata")?["deletionTimestamp"] is null)
             .OrderByDescending(Pods.IsReady).ThenBy(p => p.Name(), StringComparer.Ordinal).FirstOrDefault();
     }
 }

@@ -22,6 +22,7 @@ public static class Tracer
         var layers = new LayerList();
         var report = () => new TraceReport(from.ToString(), to.ToString(), ns, layers) { Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started) };
 
+        Prefetch(objects, ns, to);
         layers.Add(await SourceLayer.RunAsync(st, objects, env));
         if (Failed(layers)) return report();
 
@@ -38,6 +39,22 @@ public static class Tracer
         }
         layers.Add(st.Destination is null ? LayerResult.Skip("connect", "nothing to connect to") : await ConnectLayer.RunAsync(st, env, ct));
         return report();
+    }
+
+    /// <summary>
+    /// Starts the reads most traces need at once, so their round trips to the API overlap the source's (the layers
+    /// then find them in <see cref="ClusterObjects"/>). Reads a trace ends up not needing cost one small request each.
+    /// </summary>
+    static void Prefetch(ClusterObjects objects, string ns, TraceTarget to)
+    {
+        _ = objects.ListAsync(BuiltinResources.Pod, ns);
+        _ = objects.ListAsync(BuiltinResources.NetworkPolicy);
+        _ = objects.ListAsync(BuiltinResources.Namespace);
+        if (to is TraceTarget.Service s)
+        {
+            _ = objects.GetAsync(BuiltinResources.Service, ns, s.Name);
+            _ = objects.SlicesOfAsync(ns, s.Name);
+        }
     }
 
     static bool Failed(LayerList layers) => layers.Any(l => l.Status == LayerStatus.Fail);
