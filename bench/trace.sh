@@ -41,23 +41,29 @@ for _ in $(seq 120); do
   sleep 1
 done
 
-measure() { # label, trace arguments...
+measure() { # label, trace arguments...: wall time (process start to exit), the trace's own time inside the process
+  # (elapsedMs: API reads, kernel reads, the request), and CPU time (user+sys, with the ip/nft children)
   local label=$1; shift
-  local times=() start end
+  local rows=() start end out
   for _ in $(seq "$runs"); do
     start=$(date +%s%N)
-    "$podway" trace --name "$name" --data-dir "$data/cluster" -n shop "$@" >/dev/null || { echo "trace $* failed:"; "$podway" trace --name "$name" --data-dir "$data/cluster" -n shop "$@"; exit 1; }
+    out=$( { /usr/bin/time -f 'cpu %U %S' "$podway" trace --name "$name" --data-dir "$data/cluster" -n shop -o json "$@"; } 2>&1 ) ||
+      { echo "trace $* failed:"; echo "$out"; exit 1; }
     end=$(date +%s%N)
-    times+=($(( (end - start) / 1000 )))
+    rows+=("$(( (end - start) / 1000 )) $(echo "$out" | python3 -c 'import sys,json,re; t=sys.stdin.read(); j=json.loads(t[:t.rindex("}")+1]); c=re.search(r"cpu ([0-9.]+) ([0-9.]+)", t); print(j["elapsedMs"], float(c[1]) + float(c[2]))')")
   done
-  printf '%s\n' "${times[@]}" | python3 -c '
-import sys, statistics
+  printf '%s\n' "${rows[@]}" | python3 -c '
+import sys
 label = sys.argv[1]
-t = sorted(int(x) / 1000 for x in sys.stdin)
-p = lambda q: t[min(len(t) - 1, int(round(q * (len(t) - 1))))]
-print(f"{label:42} runs {len(t)}  p50 {p(0.5):6.1f} ms  p99 {p(0.99):6.1f} ms  min {t[0]:6.1f} ms  max {t[-1]:6.1f} ms")
+rows = [l.split() for l in sys.stdin if l.strip()]
+def pct(xs, q):
+    xs = sorted(xs); return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
+wall = [int(r[0]) / 1000 for r in rows]; inside = [float(r[1]) for r in rows]; cpu = [float(r[2]) * 1000 for r in rows]
+print(f"{label:42} runs {len(rows)}  wall p50 {pct(wall, .5):6.0f} p99 {pct(wall, .99):6.0f} ms | in-process p50 {pct(inside, .5):6.0f} p99 {pct(inside, .99):6.0f} ms | cpu p50 {pct(cpu, .5):4.0f} ms")
 ' "$label"
 }
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 measure "deploy/client -> http://web" deploy/client http://web
 measure "deploy/client -> svc/bench-0500" deploy/client svc/bench-0500
 measure "host -> http://trace-bench.example.com/" host http://trace-bench.example.com/
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
