@@ -28,7 +28,10 @@ internal static class UsageText
         sb.AppendLine();
         sb.AppendLine("Flags:");
         foreach (var f in spec.Flags)
-            sb.AppendLine($"  {(f.Short is null ? "" : f.Short + ", ") + (f.ValueName is null ? f.Name : f.Name + " " + f.ValueName),-18}{f.Help}");
+        {
+            var label = (f.Short is null ? "" : f.Short + ", ") + (f.ValueName is null ? f.Name : f.Name + " " + f.ValueName);
+            sb.AppendLine($"  {label,-18}{(label.Length >= 18 ? " " : "")}{f.Help}");
+        }
         sb.AppendLine($"  {"-h, --help",-18}show this help");
         if (spec.Extra is { } extra) { sb.AppendLine(); sb.Append(extra); }
         return sb.ToString();
