@@ -23,9 +23,25 @@ public sealed class CommandLineTests
         new(["status", "--name", "muchtoolongname"], "error: invalid cluster name \"muchtoolongname\""),
         new(["status", "-n", "shop"], "error: unknown flag -n for podway status"),
         new(["flows", "-n"], "error: flag --namespace for podway flows needs a value (NS)"),
-        new(["flows", "--verdict", "lost"], "error: --verdict must be one of forwarded, dropped, rejected (got \"lost\")"),
-        new(["flows", "-o", "yaml"], "error: --output must be json (got \"yaml\")"),
+        new(["flows", "--verdict", "lost"], "error: invalid value \"lost\" for --verdict: use forwarded, dropped or rejected"),
+        new(["flows", "-o", "yaml"], "error: invalid value \"yaml\" for --output: use json"),
+        new(["trace", "host"], "error: podway trace needs FROM and TO (got 1 argument)"),
+        new(["trace", "host", "http://web", "extra"], "error: podway trace needs FROM and TO (got 3 arguments)"),
+        new(["trace", "svc/web", "http://web"], "error: FROM \"svc/web\" is not pod/NAME, deploy/NAME or host"),
+        new(["trace", "host", "web"], "error: TO \"web\" is not a URL, svc/NAME[:port], pod/NAME:port or IP:port"),
+        new(["trace", "-o", "yaml", "host", "http://web"], "error: invalid value \"yaml\" for --output: use json"),
+        new(["trace", "-x", "host", "http://web"], "error: unknown flag -x for podway trace"),
     ];
+
+    [Fact]
+    public void Parse_Trace_PositionalsAndShortFlags()
+    {
+        var cmd = ArgumentParser.Parse(["trace", "-n", "shop", "deploy/client", "-o", "json", "http://web", "--name", "c1"])!;
+        Assert.Equal(["deploy/client", "http://web"], cmd.Positionals);
+        Assert.Equal("shop", cmd.Value("--namespace"));
+        Assert.Equal("json", cmd.Value("--output"));
+        Assert.Equal("c1", cmd.Value("--name"));
+    }
 
     [Theory]
     [MemberData(nameof(BadInvocations))]

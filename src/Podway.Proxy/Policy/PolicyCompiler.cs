@@ -200,18 +200,10 @@ public static class PolicyCompiler
                select $"{peer} {port}".Trim();
     }
 
-    /// <summary>Whether a peer's selectors pick the Pod: podSelector alone means the policy's namespace; with a
-    /// namespaceSelector both must match (one peer is an AND); a namespaceSelector alone means every Pod there.</summary>
-    static bool Selects(string policyNamespace, PeerView peer, PodView pod, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> nsLabels)
-    {
-        if (peer.NamespaceSelector is null)
-            return pod.Namespace == policyNamespace && peer.PodSelector is not null && Matches(peer.PodSelector, pod.Labels);
-        var labels = nsLabels.GetValueOrDefault(pod.Namespace) ?? new Dictionary<string, string>();
-        return Matches(peer.NamespaceSelector, labels) && (peer.PodSelector is null || Matches(peer.PodSelector, pod.Labels));
-    }
+    static bool Selects(string policyNamespace, PeerView peer, PodView pod, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> nsLabels) =>
+        PolicyPeers.Selects(policyNamespace, peer, pod, nsLabels);
 
-    static bool Matches(JsonObject selector, IReadOnlyDictionary<string, string> labels) =>
-        LabelSelectorRules.Matches(selector, [.. labels]) == true;
+    static bool Matches(JsonObject selector, IReadOnlyDictionary<string, string> labels) => PolicyPeers.Matches(selector, labels);
 
     static string Proto(string protocol) => protocol.ToLowerInvariant();
 

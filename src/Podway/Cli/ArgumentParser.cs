@@ -1,6 +1,6 @@
 namespace Podway.Cli;
 
-/// <summary>Hand-rolled parser: `podway CMD [--flag value | --flag=value | -f value | --bool]...`, errors worded for humans.</summary>
+/// <summary>Hand-rolled parser: `podway CMD [--flag value | --flag=value | --bool]...`, errors worded for humans.</summary>
 internal static class ArgumentParser
 {
     /// <summary>Returns null when no subcommand was given or top-level help was asked for.</summary>
@@ -14,16 +14,22 @@ internal static class ArgumentParser
                 : $"unknown command \"{args[0]}\" for podway");
         var flags = new Dictionary<string, string?>(StringComparer.Ordinal);
         var help = false;
+        var positionals = new List<string>();
         for (var i = 1; i < args.Count; i++)
         {
             var arg = args[i];
             if (arg is "--help" or "-h") { help = true; continue; }
-            var shortFlag = arg.Length == 2 && arg[0] == '-' && arg[1] != '-' ? spec.Flags.FirstOrDefault(f => f.Short == arg) : null;
-            if (!arg.StartsWith("--", StringComparison.Ordinal) && shortFlag is null)
-                throw new UsageException(arg.StartsWith('-') ? $"unknown flag {arg} for podway {spec.Name}" : $"unexpected argument \"{arg}\" for podway {spec.Name}");
-            var eq = shortFlag is null ? arg.IndexOf('=') : -1;
-            var name = shortFlag?.Name ?? (eq < 0 ? arg : arg[..eq]);
+            if (!arg.StartsWith("--", StringComparison.Ordinal) && !(arg.Length == 2 && arg[0] == '-' && spec.Find(arg) is not null))
+            {
+                if (spec.Arguments is null || arg.StartsWith('-'))
+                    throw new UsageException(arg.StartsWith('-') ? $"unknown flag {arg} for podway {spec.Name}" : $"unexpected argument \"{arg}\" for podway {spec.Name}");
+                positionals.Add(arg);
+                continue;
+            }
+            var eq = arg.IndexOf('=');
+            var name = eq < 0 ? arg : arg[..eq];
             var flag = spec.Find(name) ?? throw new UsageException($"unknown flag {name} for podway {spec.Name}");
+            name = flag.Name;
             if (!flag.TakesValue)
             {
                 if (eq >= 0) throw new UsageException($"flag {name} for podway {spec.Name} takes no value");
@@ -32,10 +38,10 @@ internal static class ArgumentParser
             }
             string value;
             if (eq >= 0) value = arg[(eq + 1)..];
-            else if (i + 1 < args.Count && !args[i + 1].StartsWith('-')) value = args[++i];
+            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) value = args[++i];
             else throw new UsageException($"flag {name} for podway {spec.Name} needs a value ({flag.ValueName})");
             flags[name] = value;
         }
-        return new ParsedCommand(spec, flags, help);
+        return new ParsedCommand(spec, flags, help) { Positionals = positionals };
     }
 }

@@ -28,6 +28,7 @@ internal static class CommandDispatcher
                 "down" => await DownCommand.RunAsync(cmd, ctx),
                 "status" => await StatusCommand.RunAsync(cmd, ctx),
                 "kubeconfig" => KubeconfigCommand.Run(cmd, ctx),
+                "trace" => await TraceCommand.RunAsync(cmd, ctx),
                 "flows" => await FlowsCommand.RunAsync(cmd, ctx),
                 "server" => await ServerCommand.RunAsync(cmd, ctx),
                 "supervise" => await ServerCommand.SuperviseAsync(cmd, ctx),

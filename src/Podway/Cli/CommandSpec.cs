@@ -7,9 +7,13 @@ internal sealed record FlagSpec(string Name, string? ValueName, string Help, str
 }
 
 /// <summary>A subcommand's name, one-line summary and flags; drives both parsing and --help.</summary>
-internal sealed record CommandSpec(string Name, string Summary, IReadOnlyList<FlagSpec> Flags, bool Hidden = false)
+/// <param name="Arguments">the positional arguments it takes, as usage shows them (none: every argument is a flag)</param>
+internal sealed record CommandSpec(string Name, string Summary, IReadOnlyList<FlagSpec> Flags, bool Hidden = false, string? Arguments = null)
 {
-    public FlagSpec? Find(string name) => Flags.FirstOrDefault(f => f.Name == name);
+    public FlagSpec? Find(string name) => Flags.FirstOrDefault(f => f.Name == name || f.Short == name);
+
+    /// <summary>More help after the flags (what the arguments may be).</summary>
+    public string? Extra { get; init; }
 }
 
 internal static class CommandSpecs
@@ -38,6 +42,21 @@ internal static class CommandSpecs
     public static readonly CommandSpec Image = new("image", "run a built-in image's program (used in Pods): podway image PROGRAM [ARGS...]",
         [], Hidden: true);
 
+    public static readonly CommandSpec Trace = new("trace", "walk one request through every layer (DNS, Service, EndpointSlices, nftables, NetworkPolicy, edge) and make it for real",
+        [Name, DataDir,
+            new("--namespace", "NS", "namespace of FROM and of a short TO (default \"default\")", "-n"),
+            new("--output", "FORMAT", "\"json\" for scripts (default: one line per layer)", "-o")],
+        Arguments: "FROM TO")
+    {
+        Extra = """
+            FROM: pod/NAME, deploy/NAME (one of its Pods) or host (this machine, as a laptop reaches a cluster).
+            TO:   a URL (http://web, http://web.shop.svc:8080/api, https://shop.example.com/api),
+                  svc/NAME[:port], pod/NAME:port or IP:port.
+            Exit status: 0 when the request got through, 1 when a layer failed (the line marked ✗ says how to fix it).
+
+            """,
+    };
+
     public static readonly CommandSpec Flows = new("flows", "list the cluster's recent connections with the kernel's verdict (forwarded, dropped by policy, rejected)",
         [Name, DataDir,
             new("--namespace", "NS", "only flows from or to Pods of this namespace", Short: "-n"),
@@ -46,5 +65,5 @@ internal static class CommandSpecs
             new("--follow", null, "keep printing new flows until Ctrl-C", Short: "-f"),
             new("--output", "FORMAT", "json: one JSON object per flow", Short: "-o")]);
 
-    public static readonly IReadOnlyList<CommandSpec> All = [Up, Down, Status, Kubeconfig, Flows, Server, Supervise, Agent, Image];
+    public static readonly IReadOnlyList<CommandSpec> All = [Up, Down, Status, Kubeconfig, Trace, Flows, Server, Supervise, Agent, Image];
 }

@@ -24,12 +24,12 @@ internal static class FlowsCommand
         var paths = ClusterTarget.Resolve(cmd, ctx.DataRoot);
         var filter = new FlowFilter(cmd.Value("--namespace"), cmd.Value("--pod"), cmd.Value("--verdict"));
         if (filter.Verdict is { } v && !Verdicts.Contains(v))
-            throw new UsageException($"--verdict must be one of {string.Join(", ", Verdicts)} (got \"{v}\")");
+            throw new UsageException($"invalid value \"{v}\" for --verdict: use forwarded, dropped or rejected");
         var json = cmd.Value("--output") switch
         {
             null => false,
             "json" => true,
-            var o => throw new UsageException($"--output must be json (got \"{o}\")"),
+            var o => throw new UsageException($"invalid value \"{o}\" for --output: use json"),
         };
         using var client = ClusterKubeconfig.Client(paths);
 

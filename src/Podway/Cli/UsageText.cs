@@ -24,12 +24,16 @@ internal static class UsageText
         var sb = new StringBuilder();
         sb.AppendLine($"podway {spec.Name}: {spec.Summary}");
         sb.AppendLine();
-        sb.AppendLine($"Usage: podway {spec.Name} [flags]");
+        sb.AppendLine($"Usage: podway {spec.Name} [flags]{(spec.Arguments is null ? "" : " " + spec.Arguments)}");
         sb.AppendLine();
         sb.AppendLine("Flags:");
         foreach (var f in spec.Flags)
-            sb.AppendLine($"  {(f.Short is null ? "" : f.Short + ", ") + (f.ValueName is null ? f.Name : f.Name + " " + f.ValueName),-18}{f.Help}");
+        {
+            var label = (f.Short is null ? "" : f.Short + ", ") + (f.ValueName is null ? f.Name : f.Name + " " + f.ValueName);
+            sb.AppendLine($"  {label,-18}{(label.Length >= 18 ? " " : "")}{f.Help}");
+        }
         sb.AppendLine($"  {"-h, --help",-18}show this help");
+        if (spec.Extra is { } extra) { sb.AppendLine(); sb.Append(extra); }
         return sb.ToString();
     }
 }

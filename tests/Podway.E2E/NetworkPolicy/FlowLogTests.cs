@@ -72,7 +72,7 @@ public sealed class FlowLogTests(NetpolCluster netpol)
 
             var bad = await FlowsAsync("--verdict", "lost");
             Assert.Equal(2, bad.ExitCode);
-            Assert.Contains("--verdict must be one of forwarded, dropped, rejected", bad.Stderr);
+            Assert.Contains("invalid value \"lost\" for --verdict: use forwarded, dropped or rejected", bad.Stderr);
         }
         finally
         {

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Starts a throwaway podway cluster with the guides' demo, a client Pod and 1,000 more Services (each selecting the
+# web Pods, so 1,000 EndpointSlices and ~1,000 verdict map elements), then times `podway trace` end to end (process
+# start to exit, the built binary without the ./podway wrapper's source check) for three paths: Pod -> Service by
+# name, Pod -> svc/NAME, host -> Ingress URL. Prints p50/p99 per path; removes the cluster (even on failure).
+# Needs: root. Usage: sudo bench/trace.sh [runs=50] [services=1000]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=${1:-50}
+services=${2:-1000}
+name=bt$$
+name=${name:0:10}
+data=$(mktemp -d /tmp/podway-bench.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cleanup() { KUBECONFIG="$data/user-kubeconfig" "$root/podway" down --name "$name" --data-dir "$data/cluster" --purge >/dev/null 2>&1 || true; rm -rf "$data"; }
+trap cleanup EXIT
+KUBECONFIG="$data/user-kubeconfig" "$root/podway" up --name "$name" --data-dir "$data/cluster" --api-port "$port" >/dev/null
+k() { KUBECONFIG="$data/cluster/kubeconfig" kubectl "$@"; }
+podway="$root/.build/podway/podway"
+
+k create namespace shop >/dev/null
+sed 's/demo.local/trace-bench.example.com/' "$root/../shared/manifests/000-web-all.yaml" | k apply -n shop -f - >/dev/null
+k create deployment client -n shop --image=nicolaka/netshoot -- sleep infinity >/dev/null
+python3 - "$services" > "$data/services.yaml" <<'PY'
+import sys
+for i in range(int(sys.argv[1])):
+    print(f"""---
+apiVersion: v1
+kind: Service
+metadata: {{name: bench-{i:04d}, namespace: shop}}
+spec: {{selector: {{app: web}}, ports: [{{port: 80, targetPort: 80}}]}}""")
+PY
+k apply -f "$data/services.yaml" >/dev/null
+k rollout status -n shop deploy/web --timeout=120s >/dev/null
+k rollout status -n shop deploy/client --timeout=120s >/dev/null
+echo "services in the cluster: $(k get svc -A --no-headers | wc -l), EndpointSlices: $(k get endpointslices -A --no-headers | wc -l)"
+# Wait until the Ingress has its address and the last Service is in the kernel (the first traces would otherwise fail).
+for _ in $(seq 120); do
+  "$podway" trace --name "$name" --data-dir "$data/cluster" -n shop deploy/client "svc/bench-$(printf %04d $((services - 1)))" >/dev/null 2>&1 &&
+    "$podway" trace --name "$name" --data-dir "$data/cluster" -n shop host http://trace-bench.example.com/ >/dev/null 2>&1 && break
+  sleep 1
+done
+
+measure() { # label, trace arguments...: wall time (process start to exit), the trace's own time inside the process
+  # (elapsedMs: API reads, kernel reads, the request), and CPU time (user+sys, with the ip/nft children)
+  local label=$1; shift
+  local rows=() start end out
+  for _ in $(seq "$runs"); do
+    start=$(date +%s%N)
+    out=$( { /usr/bin/time -f 'cpu %U %S' "$podway" trace --name "$name" --data-dir "$data/cluster" -n shop -o json "$@"; } 2>&1 ) ||
+      { echo "trace $* failed:"; echo "$out"; exit 1; }
+    end=$(date +%s%N)
+    rows+=("$(( (end - start) / 1000 )) $(echo "$out" | python3 -c 'import sys,json,re; t=sys.stdin.read(); j=json.loads(t[:t.rindex("}")+1]); c=re.search(r"cpu ([0-9.]+) ([0-9.]+)", t); print(j["elapsedMs"], float(c[1]) + float(c[2]))')")
+  done
+  printf '%s\n' "${rows[@]}" | python3 -c '
+import sys
+label = sys.argv[1]
+rows = [l.split() for l in sys.stdin if l.strip()]
+def pct(xs, q):
+    xs = sorted(xs); return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
+wall = [int(r[0]) / 1000 for r in rows]; inside = [float(r[1]) for r in rows]; cpu = [float(r[2]) * 1000 for r in rows]
+print(f"{label:42} runs {len(rows)}  wall p50 {pct(wall, .5):6.0f} p99 {pct(wall, .99):6.0f} ms | in-process p50 {pct(inside, .5):6.0f} p99 {pct(inside, .99):6.0f} ms | cpu p50 {pct(cpu, .5):4.0f} ms")
+' "$label"
+}
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+measure "deploy/client -> http://web" deploy/client http://web
+measure "deploy/client -> svc/bench-0500" deploy/client svc/bench-0500
+measure "host -> http://trace-bench.example.com/" host http://trace-bench.example.com/
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

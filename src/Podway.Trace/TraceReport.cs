@@ -1,0 +1,61 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Podway.Trace;
+
+/// <summary>What `podway trace` prints: one line per layer, in the guides' order, and whether the request got through.</summary>
+public sealed record TraceReport(string From, string To, string Namespace, IReadOnlyList<LayerResult> Layers)
+{
+    /// <summary>How long the trace took inside the process (API reads, kernel reads, the request), for the benchmark.</summary>
+    public TimeSpan Elapsed { get; init; }
+
+    /// <summary>The request succeeded: a connection answered and no layer failed.</summary>
+    public bool Succeeded => Layers.Count > 0 && Layers.All(l => l.Status != LayerStatus.Fail) && Layers.Any(l => l.Layer == "connect" && l.Status == LayerStatus.Pass);
+
+    public LayerResult? FirstFailure => Layers.FirstOrDefault(l => l.Status == LayerStatus.Fail);
+
+    public string ToText()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"trace {From} -> {To} (namespace {Namespace})");
+        var width = Layers.Count == 0 ? 8 : Layers.Max(l => l.Layer.Length) + 1;
+        foreach (var l in Layers)
+        {
+            var mark = l.Status switch { LayerStatus.Pass => "✓", LayerStatus.Fail => "✗", _ => "-" };
+            sb.AppendLine($"{mark} {l.Layer.PadRight(width)} {l.Saw}");
+            if (l.Fix is not null) sb.AppendLine($"  {new string(' ', width)} fix: {l.Fix}");
+        }
+        sb.AppendLine(Succeeded ? "result: the request got through" : $"result: FAILED at {FirstFailure?.Layer ?? "connect"}");
+        return sb.ToString();
+    }
+
+    public string ToJson()
+    {
+        var layers = new JsonArray();
+        foreach (var l in Layers)
+        {
+            var o = new JsonObject
+            {
+                ["layer"] = l.Layer,
+                ["status"] = l.Status switch { LayerStatus.Pass => "pass", LayerStatus.Fail => "fail", _ => "skipped" },
+                ["saw"] = l.Saw,
+            };
+            if (l.Fix is not null) o["fix"] = l.Fix;
+            if (l.Ms is { } ms) o["ms"] = ms;
+            if (l.Details.Count > 0) o["details"] = JsonSerializer.SerializeToNode(l.Details);
+            layers.Add(o);
+        }
+        var root = new JsonObject
+        {
+            ["from"] = From,
+            ["to"] = To,
+            ["namespace"] = Namespace,
+            ["succeeded"] = Succeeded,
+            ["failedLayer"] = FirstFailure?.Layer,
+            ["elapsedMs"] = Math.Round(Elapsed.TotalMilliseconds, 1),
+            ["layers"] = layers,
+        };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    }
+}
