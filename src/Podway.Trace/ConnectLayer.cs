@@ -1,3 +1,4 @@
+using Podway.Proxy;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Security;

@@ -1,3 +1,4 @@
+using Podway.Proxy;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;

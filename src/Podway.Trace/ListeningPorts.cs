@@ -1,3 +1,4 @@
+using Podway.Proxy;
 using System.Globalization;
 
 namespace Podway.Trace;

@@ -73,7 +73,7 @@ public sealed class FlowRecorder(FlowRecorderOptions options, INftables? nftable
     {
         NflogSocket socket;
         // A netlink socket belongs to the namespace its thread was in when it was made; this thread is our own.
-        try { if (options.Netns is { } netns) NetnsThread.Enter(netns); socket = new NflogSocket(NflogGroup); }
+        try { if (options.Netns is { } netns) Podway.Proxy.NetnsThread.Enter(netns); socket = new NflogSocket(NflogGroup); }
         catch (IOException e) { options.Log?.Invoke($"flows: no drops or DNS questions in the flow log: {e.Message}"); return; }
         using (socket)
             while (!ct.IsCancellationRequested)
