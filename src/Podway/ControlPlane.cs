@@ -55,7 +55,7 @@ public static class ControlPlane
             KubeletClientCertificate = Pki.KubeletPki.LoadOrIssueApiServerClient(pkiDir, DateTimeOffset.UtcNow),
             Tokens = new HashSet<string>(options.Api.Tokens) { controllerToken, agentToken, dnsToken, edgeToken },
             ListenAddresses = options.Api.ListenAddresses.Append(hostIp).Distinct().ToList(),
-            ExtraHandler = new Topology.TopologyPage(new Topology.TopologyWatch(new Uri($"https://127.0.0.1:{options.Api.Port}"), options.Api.CertificateAuthority)).TryServeAsync,
+            ExtraHandler = TopologyPageFor(options, network),
         };
 
         await using var relay = StartDnsRelay(options, nodes[0], hostIp);
@@ -138,5 +138,15 @@ public static class ControlPlane
                 await Task.Delay(100, ct);
             }
         }
+    }
+
+    /// <summary>The topology page with its watch stream and trace, reading this API server with each caller's token.</summary>
+    static Func<Microsoft.AspNetCore.Http.HttpContext, string, Task<bool>> TopologyPageFor(ControlPlaneOptions options, ClusterNetwork network)
+    {
+        var self = new Uri($"https://127.0.0.1:{options.Api.Port}");
+        var ca = options.Api.CertificateAuthority;
+        var trace = new Topology.TopologyTrace(self, ca, api =>
+            ClusterTraceEnvironment.For(api, options.Api.ClusterName, options.Api.DataDir, network.Nodes, options.Api.AdvertiseAddress.ToString()));
+        return new Topology.TopologyPage(new Topology.TopologyWatch(self, ca), trace).TryServeAsync;
     }
 }

@@ -31,18 +31,9 @@ internal static class TraceCommand
             throw new CliException($"cluster {paths.Name} is not running; start it with sudo ./podway up{UpCommand.NameFlag(paths)}", StatusCommand.StoppedExitCode);
 
         var network = ClusterHealth.NetworkOf(paths, config);
-        var nodes = network.Nodes.ToDictionary(n => n.NodeName, StringComparer.Ordinal);
         using var api = new ApiClient(new Uri($"https://127.0.0.1:{config.ApiPort}"), File.ReadAllText(paths.AdminToken).Trim(),
             System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(paths.CaCert)));
-        var env = new TraceEnvironment
-        {
-            Api = api,
-            ClusterName = config.Name,
-            NodeNetns = node => nodes.TryGetValue(node, out var n) ? n.NodeNetns : null,
-            PodResolvConf = (node, uid) => Path.Combine(nodes.TryGetValue(node, out var n) ? n.StateDir : Path.Combine(paths.DataDir, "nodes", node), "pods", uid, "etc", "resolv.conf"),
-            FirstNodeNetns = network.Nodes[0].NodeNetns,
-            HostAddress = config.AdvertiseAddress,
-        };
+        var env = ClusterTraceEnvironment.For(api, config.Name, paths.DataDir, network.Nodes, config.AdvertiseAddress);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         TraceReport report;
         try { report = await Tracer.RunAsync(env, ns, from, to, timeout.Token); }

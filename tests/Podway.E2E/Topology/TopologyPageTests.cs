@@ -5,8 +5,8 @@ namespace Podway.E2E.Topology;
 
 /// <summary>
 /// The topology page in a real headless browser, opened as a user opens it (`kubectl proxy`, then the page): it draws
-/// the demo's graph, follows a Deployment's scaling without a reload, draws a recent flow, and a screenshot of it is
-/// kept in .build/test-logs.
+/// the demo's graph, follows a Deployment's scaling without a reload, draws a recent flow, traces it on a click, and a
+/// screenshot of it is kept in .build/test-logs.
 /// </summary>
 [Collection("cluster")]
 public sealed class TopologyPageTests(ClusterFixture cluster)
@@ -55,7 +55,7 @@ public sealed class TopologyPageTests(ClusterFixture cluster)
             await using var proxy = await KubectlProxy.StartAsync(cluster);
             await using var browser = await HeadlessChromium.OpenAsync($"{proxy.Url}/podway/topology/?namespace={ns}");
             // What the page drew, and its status line (live, or why it reconnects) for a failure's message.
-            const string read = "({ ...window.topology, status: document.getElementById('status').textContent })";
+            const string read = "({ ...window.topology, status: document.getElementById('status')?.textContent, url: location.href })";
 
             var drawn = await Eventually.ValueAsync(() => browser.EvaluateAsync(read),
                 t => Count(t, "Pod", "ready") == 3 && Count(t, "Deployment") == 1 && Count(t, "NetworkPolicy") == 1
@@ -82,6 +82,21 @@ public sealed class TopologyPageTests(ClusterFixture cluster)
             await Eventually.ValueAsync(() => browser.EvaluateAsync(read),
                 t => HasEdge(t, e => (string?)e["from"] == "Pod/client" && (string?)e["to"] == "Service/web" && (string?)e["cls"] == "flow forwarded"),
                 "the client's connection drawn as a forwarded flow", 30);
+
+            // A click on that flow asks the cluster to trace the path: every layer passes, the request is made.
+            await browser.EvaluateAsync("""
+                (() => {
+                  const i = window.topology.edges.findIndex(e => e.from === 'Pod/client' && e.to === 'Service/web' && e.cls === 'flow forwarded');
+                  document.querySelector(`[data-edge="${i}"]`).dispatchEvent(new MouseEvent('click', { bubbles: true }));
+                })()
+                """);
+            var panel = await Eventually.ValueAsync(() => browser.EvaluateAsync("document.querySelector('#panel').innerText"),
+                t => ((string?)t)?.Contains("connect") == true, "the trace's layers beside the graph", 60);
+            var text = (string)panel!;
+            Assert.Contains($"podway trace -n {ns} pod/client svc/web", text);
+            Assert.Contains("✓ connect", text);
+            Assert.Contains("✓ policy", text);
+            Assert.DoesNotContain("✗", text);
 
             var shot = await browser.ScreenshotAsync();
             Assert.True(shot.Length > 10_000, $"a screenshot of {shot.Length} bytes");
