@@ -2,7 +2,8 @@
 # Starts a throwaway podway cluster with the guides' demo, a client Pod and 1,000 more Services (each selecting the
 # web Pods, so 1,000 EndpointSlices and ~1,000 verdict map elements), then times `podway trace` end to end (process
 # start to exit, the built binary without the ./podway wrapper's source check) for three paths: Pod -> Service by
-# name, Pod -> svc/NAME, host -> Ingress URL. Prints p50/p99 per path; removes the cluster (even on failure).
+# name, Pod -> svc/NAME, host -> Ingress URL; and the server's own answer to GET /podway/trace (what the command
+# asks; curl, no .NET process start). Prints p50/p99 per path; removes the cluster (even on failure).
 # Needs: root. Usage: sudo bench/trace.sh [runs=50] [services=1000]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -62,7 +63,27 @@ wall = [int(r[0]) / 1000 for r in rows]; inside = [float(r[1]) for r in rows]; c
 print(f"{label:42} runs {len(rows)}  wall p50 {pct(wall, .5):6.0f} p99 {pct(wall, .99):6.0f} ms | in-process p50 {pct(inside, .5):6.0f} p99 {pct(inside, .99):6.0f} ms | cpu p50 {pct(cpu, .5):4.0f} ms")
 ' "$label"
 }
+measure_server() { # label, from, to: the cluster's own answer (GET /podway/trace, what `podway trace` asks), with curl
+  local label=$1 from=$2 to=$3 rows=() start end
+  local token; token=$(cat "$data/cluster/pki/admin.token")
+  for _ in $(seq "$runs"); do
+    start=$(date +%s%N)
+    curl -sf --cacert "$data/cluster/pki/ca.crt" -H "Authorization: Bearer $token" -G "https://127.0.0.1:$port/podway/trace" \
+      --data-urlencode namespace=shop --data-urlencode "from=$from" --data-urlencode "to=$to" >/dev/null || { echo "server trace $from $to failed"; exit 1; }
+    end=$(date +%s%N)
+    rows+=("$(( (end - start) / 1000 ))")
+  done
+  printf '%s\n' "${rows[@]}" | python3 -c '
+import sys
+xs = sorted(int(l) / 1000 for l in sys.stdin if l.strip())
+pct = lambda q: xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
+print(f"{sys.argv[1]:42} runs {len(xs)}  curl -> server p50 {pct(.5):6.0f} p99 {pct(.99):6.0f} ms")
+' "$label"
+}
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+measure_server "server: deploy/client -> http://web" deploy/client http://web
+measure_server "server: deploy/client -> svc/bench-0500" deploy/client svc/bench-0500
+measure_server "server: host -> http://trace-bench..." host http://trace-bench.example.com/
 measure "deploy/client -> http://web" deploy/client http://web
 measure "deploy/client -> svc/bench-0500" deploy/client svc/bench-0500
 measure "host -> http://trace-bench.example.com/" host http://trace-bench.example.com/

@@ -30,6 +30,22 @@ public sealed record TraceReport(string From, string To, string Namespace, IRead
         return sb.ToString();
     }
 
+    /// <summary>How <see cref="ToJson"/> writes: indented, ✓/✗ and quotes as they are.</summary>
+    public static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>A report as <see cref="ToJson"/> wrote it (a server's answer): layers, their status, what they saw and the fix.</summary>
+    public static TraceReport FromJson(JsonObject json)
+    {
+        var layers = (json["layers"] as JsonArray ?? []).OfType<JsonObject>().Select(l => new LayerResult(
+            (string?)l["layer"] ?? "?",
+            (string?)l["status"] switch { "pass" => LayerStatus.Pass, "fail" => LayerStatus.Fail, _ => LayerStatus.Skipped },
+            (string?)l["saw"] ?? "", (string?)l["fix"]) { Ms = (double?)l["ms"] }).ToList();
+        return new TraceReport((string?)json["from"] ?? "", (string?)json["to"] ?? "", (string?)json["namespace"] ?? "", layers)
+        {
+            Elapsed = TimeSpan.FromMilliseconds((double?)json["elapsedMs"] ?? 0),
+        };
+    }
+
     public string ToJson()
     {
         var layers = new JsonArray();
@@ -56,6 +72,6 @@ public sealed record TraceReport(string From, string To, string Namespace, IRead
             ["elapsedMs"] = Math.Round(Elapsed.TotalMilliseconds, 1),
             ["layers"] = layers,
         };
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        return root.ToJsonString(JsonOptions);
     }
 }

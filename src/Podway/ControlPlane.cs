@@ -55,7 +55,7 @@ public static class ControlPlane
             KubeletClientCertificate = Pki.KubeletPki.LoadOrIssueApiServerClient(pkiDir, DateTimeOffset.UtcNow),
             Tokens = new HashSet<string>(options.Api.Tokens) { controllerToken, agentToken, dnsToken, edgeToken },
             ListenAddresses = options.Api.ListenAddresses.Append(hostIp).Distinct().ToList(),
-            ExtraHandler = TopologyPageFor(options, network),
+            ExtraHandler = ExtraEndpoints(options, network),
         };
 
         await using var relay = StartDnsRelay(options, nodes[0], hostIp);
@@ -140,13 +140,17 @@ public static class ControlPlane
         }
     }
 
-    /// <summary>The topology page with its watch stream and trace, reading this API server with each caller's token.</summary>
-    static Func<Microsoft.AspNetCore.Http.HttpContext, string, Task<bool>> TopologyPageFor(ControlPlaneOptions options, ClusterNetwork network)
+    /// <summary>
+    /// What the API server serves beside the API: `podway trace` (<see cref="Topology.TraceEndpoint"/>) and the topology
+    /// page, each reading this API server with the caller's own token.
+    /// </summary>
+    static Func<Microsoft.AspNetCore.Http.HttpContext, string, Task<bool>> ExtraEndpoints(ControlPlaneOptions options, ClusterNetwork network)
     {
         var self = new Uri($"https://127.0.0.1:{options.Api.Port}");
         var ca = options.Api.CertificateAuthority;
-        var trace = new Topology.TopologyTrace(self, ca, api =>
+        var trace = new Topology.TraceEndpoint(self, ca, api =>
             ClusterTraceEnvironment.For(api, options.Api.ClusterName, options.Api.DataDir, network.Nodes, options.Api.AdvertiseAddress.ToString()));
-        return new Topology.TopologyPage(new Topology.TopologyWatch(self, ca), trace).TryServeAsync;
+        var page = new Topology.TopologyPage(new Topology.TopologyWatch(self, ca));
+        return async (ctx, path) => await trace.TryServeAsync(ctx, path) || await page.TryServeAsync(ctx, path);
     }
 }

@@ -4,11 +4,11 @@ using Microsoft.AspNetCore.Http;
 namespace Podway.Topology;
 
 /// <summary>
-/// The topology page's files (HTML, script, style: embedded, nothing from the internet), its one watch stream
-/// (<see cref="TopologyWatch"/>) and its trace (<see cref="TopologyTrace"/>), served by the API server under /podway/topology/ to authenticated users. Opened through `kubectl proxy`, so the page's own API calls (lists,
+/// The topology page's files (HTML, script, style: embedded, nothing from the internet) and its one watch stream
+/// (<see cref="TopologyWatch"/>), served by the API server under /podway/topology/ to authenticated users. Opened through `kubectl proxy`, so the page's own API calls (lists,
 /// watches, nodes/NAME/proxy/flows) carry the user's credentials.
 /// </summary>
-internal sealed class TopologyPage(TopologyWatch watch, TopologyTrace trace)
+internal sealed class TopologyPage(TopologyWatch watch)
 {
     public const string Prefix = "/podway/topology/";
 
@@ -25,11 +25,6 @@ internal sealed class TopologyPage(TopologyWatch watch, TopologyTrace trace)
         if (path == Prefix + "watch" && ctx.Request.Method == "GET")
         {
             await watch.ServeAsync(ctx);
-            return true;
-        }
-        if (path == Prefix + "trace" && ctx.Request.Method == "GET")
-        {
-            await trace.ServeAsync(ctx);
             return true;
         }
         if (path == Prefix.TrimEnd('/'))

@@ -272,7 +272,7 @@ async function runTrace(t) {
   const panel = document.getElementById('panel');
   const command = `podway trace -n ${state.ns} ${t.from} ${t.to}`;
   panel.innerHTML = `<h3>${esc(command)}</h3><p>tracing…</p>`;
-  const r = await fetch(`trace?namespace=${encodeURIComponent(state.ns)}&from=${encodeURIComponent(t.from)}&to=${encodeURIComponent(t.to)}`);
+  const r = await fetch(`/podway/trace?namespace=${encodeURIComponent(state.ns)}&from=${encodeURIComponent(t.from)}&to=${encodeURIComponent(t.to)}`);
   if (!r.ok) {
     panel.innerHTML = `<h3>${esc(command)}</h3><p>The cluster could not trace it (${r.status}): ${esc(await r.text())}</p>`;
     return;
