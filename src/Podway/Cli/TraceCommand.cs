@@ -8,7 +8,8 @@ namespace Podway.Cli;
 
 /// <summary>
 /// `podway trace [--name N] [-n NS] [-o json] FROM TO`: finds the cluster as `status` does and asks its server to
-/// trace (<see cref="TraceEndpoint"/>: the server is warm, a new process is not), then prints the report. Exit 0 when the request got through, 1 when a layer failed, 2 for bad arguments.
+/// trace (<see cref="TraceEndpoint"/>: the server is warm, a new process is not), then prints the report. Exit 0
+/// when the request got through, 1 when a layer failed, 2 for bad arguments.
 /// </summary>
 internal static class TraceCommand
 {
