@@ -60,12 +60,16 @@ internal static class DnsLayer
         var named = ServiceName.Parse(host, env.ClusterDomain);
         var wantedNs = named?.Namespace ?? st.Namespace;
         var sameName = await objects.ListAsync(BuiltinResources.Service, null, fieldSelector: $"metadata.name={service}");
-        var elsewhere = sameName.Select(s => s.Namespace()).Where(ns => ns != wantedNs).Distinct().ToList();
+        var elsewhere = sameName.Select(s => s.Namespace()).Where(ns => ns != wantedNs).Distinct().Order(StringComparer.Ordinal).ToList();
         if (elsewhere.Count > 0)
         {
+            var instead = named?.Namespace is null ? "" : $" instead of {host}";
             var ns = elsewhere[0];
+            // Several namespaces may have one (every team's "web"): name them all, trace cannot know which was meant.
             return ($"no Service {service} in namespace {wantedNs}; a Service {service} exists in namespace {string.Join(", ", elsewhere)}",
-                $"use the name {service}.{ns} (or {service}.{ns}.svc.{env.ClusterDomain}){(named?.Namespace is null ? "" : $" instead of {host}")}");
+                elsewhere.Count == 1
+                    ? $"use the name {service}.{ns} (or {service}.{ns}.svc.{env.ClusterDomain}){instead}"
+                    : $"use the name of the one you mean{instead}: {string.Join(", ", elsewhere.Select(n => $"{service}.{n}"))} (or NAME.svc.{env.ClusterDomain})");
         }
         return named is null && labels.Length > 1
             ? ($"the name does not exist (NXDOMAIN) and no Ingress or HTTPRoute serves it", "check the host name, or add an Ingress/HTTPRoute rule for it")

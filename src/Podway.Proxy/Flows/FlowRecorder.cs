@@ -24,7 +24,7 @@ public sealed record FlowRecorderOptions
 }
 
 /// <summary>
-/// The node's flow log (Hubble's observe, from the kernel): forwarded connections from conntrack's NEW events (so
+/// The node's flow log (Hubble's observe, from the kernel): forwarded connections from ctnetlink's NEW events (so
 /// with the Service asked for and the endpoint chosen), drops from the NFLOG statements of the policy table's drop
 /// rules (the prefix names the policy), rejections from the proxy's reject chain, and DNS questions from the flows
 /// table's own NFLOG rule on UDP port 53. Kept in a ring (<see cref="FlowRing"/>); counted per verdict for /metrics.
@@ -51,8 +51,10 @@ public sealed class FlowRecorder(FlowRecorderOptions options, INftables? nftable
     {
         try { await InstallTableAsync(ct); }
         catch (NftException e) { options.Log?.Invoke($"flows: no DNS questions in the flow log: {e.Message}"); }
-        var nflog = Task.Factory.StartNew(() => ReadNflog(ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        var conntrack = new ConntrackEvents(options.Netns, options.Log).RunAsync(OnConnection, ct);
+        var nflog = Task.Factory.StartNew(() => Read("drops, rejections and DNS questions", () => new NflogSocket(NflogGroup), s => s.Receive(500), OnLogged, ct),
+            ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var conntrack = Task.Factory.StartNew(() => Read("forwarded connections", () => new ConntrackEvents(), s => s.Receive(500), OnConnection, ct),
+            ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try { await Task.WhenAll(nflog, conntrack); }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
     }
@@ -69,17 +71,18 @@ public sealed class FlowRecorder(FlowRecorderOptions options, INftables? nftable
         await _nft.RunAsync(tx, ct);
     }
 
-    void ReadNflog(CancellationToken ct)
+    /// <summary>One netlink socket read on a thread of its own until the end (a socket belongs to the namespace its thread was in when it was made).</summary>
+    void Read<TSocket, TItem>(string what, Func<TSocket> open, Func<TSocket, IReadOnlyList<TItem>> receive, Action<TItem> handle, CancellationToken ct)
+        where TSocket : IDisposable
     {
-        NflogSocket socket;
-        // A netlink socket belongs to the namespace its thread was in when it was made; this thread is our own.
-        try { if (options.Netns is { } netns) Podway.Proxy.NetnsThread.Enter(netns); socket = new NflogSocket(NflogGroup); }
-        catch (IOException e) { options.Log?.Invoke($"flows: no drops or DNS questions in the flow log: {e.Message}"); return; }
+        TSocket socket;
+        try { if (options.Netns is { } netns) NetnsThread.Enter(netns); socket = open(); }
+        catch (IOException e) { options.Log?.Invoke($"flows: no {what} in the flow log: {e.Message}"); return; }
         using (socket)
             while (!ct.IsCancellationRequested)
             {
-                try { foreach (var p in socket.Receive(500)) OnLogged(p); }
-                catch (IOException e) { options.Log?.Invoke($"flows: reading NFLOG failed: {e.Message}"); Thread.Sleep(1000); }
+                try { foreach (var item in receive(socket)) handle(item); }
+                catch (IOException e) { options.Log?.Invoke($"flows: reading {what} failed: {e.Message}"); Thread.Sleep(1000); }
             }
     }
 

@@ -138,7 +138,7 @@ public sealed class NflogSocket : IDisposable
         return b;
     }
 
-    static int Align(int len) => (len + 3) & ~3;
+    internal static int Align(int len) => (len + 3) & ~3;
 
     public void Dispose() => close(_fd);
 

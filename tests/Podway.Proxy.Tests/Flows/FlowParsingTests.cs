@@ -81,27 +81,50 @@ public sealed class FlowParsingTests
         Assert.Null(PacketHeaders.DnsQuestion(Ipv4(6, "10.0.0.1", "10.0.0.2", Ports(1, 53, 40))));
     }
 
+    static byte[] Tuple(string src, string dst, byte proto, int sport, int dport)
+    {
+        byte[] Port(int p) { var b = new byte[2]; BinaryPrimitives.WriteUInt16BigEndian(b, (ushort)p); return b; }
+        byte[] ip = [.. Attr(1, System.Net.IPAddress.Parse(src).GetAddressBytes()), .. Attr(2, System.Net.IPAddress.Parse(dst).GetAddressBytes())];
+        byte[] l4 = proto is 6 or 17 or 132 ? [.. Attr(1, [proto]), .. Attr(2, Port(sport)), .. Attr(3, Port(dport))] : Attr(1, [proto]);
+        return [.. Attr(1 | 0x8000, ip), .. Attr(2 | 0x8000, l4)];
+    }
+
+    /// <summary>A ctnetlink IPCTNL_MSG_CT_NEW event as the kernel sends it: nlmsghdr, nfgenmsg, CTA_TUPLE_ORIG/REPLY.</summary>
+    static byte[] CtNew(byte[] orig, byte[] reply, ushort type = (1 << 8) | 0)
+    {
+        byte[] attrs = [.. Attr(1 | 0x8000, orig), .. Attr(2 | 0x8000, reply), .. Attr(12, [0, 0, 0, 5])];
+        var msg = new byte[20 + attrs.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(msg, (uint)msg.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(msg.AsSpan(4), type);
+        attrs.CopyTo(msg, 20);
+        return msg;
+    }
+
     [Fact]
     public void Conntrack_NewTcpThroughDnat_OriginalAndReplySource()
     {
-        var c = ConntrackNew.Parse("    [NEW] tcp      6 120 SYN_SENT src=10.201.0.8 dst=10.96.12.7 sport=44118 dport=80 [UNREPLIED] src=10.201.0.6 dst=10.201.0.8 sport=8080 dport=44118");
-        Assert.Equal(new ConntrackNew("tcp", "10.201.0.8", 44118, "10.96.12.7", 80, "10.201.0.6", 8080), c);
+        var events = ConntrackEvents.Parse(CtNew(Tuple("10.201.0.8", "10.96.12.7", 6, 44118, 80), Tuple("10.201.0.6", "10.201.0.8", 6, 8080, 44118)));
+        Assert.Equal([new ConntrackNew("tcp", "10.201.0.8", 44118, "10.96.12.7", 80, "10.201.0.6", 8080)], events);
     }
 
     [Fact]
-    public void Conntrack_UdpAndIcmp()
+    public void Conntrack_UdpAndIcmp_TwoInOneDatagram()
     {
-        Assert.Equal(new ConntrackNew("udp", "10.0.0.1", 5, "10.0.0.2", 53, "10.0.0.2", 53),
-            ConntrackNew.Parse("[NEW] udp      17 30 src=10.0.0.1 dst=10.0.0.2 sport=5 dport=53 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 sport=53 dport=5"));
-        Assert.Equal(new ConntrackNew("icmp", "10.0.0.1", 0, "10.0.0.2", 0, "10.0.0.2", 0),
-            ConntrackNew.Parse("[NEW] icmp     1 30 src=10.0.0.1 dst=10.0.0.2 type=8 code=0 id=7 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 type=0 code=0 id=7"));
+        var events = ConntrackEvents.Parse([
+            .. CtNew(Tuple("10.0.0.1", "10.0.0.2", 17, 5, 53), Tuple("10.0.0.2", "10.0.0.1", 17, 53, 5)),
+            .. CtNew(Tuple("10.0.0.1", "10.0.0.2", 1, 0, 0), Tuple("10.0.0.2", "10.0.0.1", 1, 0, 0))]);
+        Assert.Equal([new ConntrackNew("udp", "10.0.0.1", 5, "10.0.0.2", 53, "10.0.0.2", 53), new ConntrackNew("icmp", "10.0.0.1", 0, "10.0.0.2", 0, "10.0.0.2", 0)], events);
     }
 
-    [Theory]
-    [InlineData("")]
-    [InlineData("conntrack v1.4.7 (conntrack-tools): 2 flow events have been shown.")]
-    [InlineData("[NEW] tcp 6 120 SYN_SENT src=10.0.0.1")]
-    public void Conntrack_NotAnEvent_Null(string line) => Assert.Null(ConntrackNew.Parse(line));
+    [Fact]
+    public void Conntrack_OtherMessagesTruncatedOrTupleless_Skipped()
+    {
+        var good = CtNew(Tuple("10.0.0.1", "10.0.0.2", 6, 1, 2), Tuple("10.0.0.2", "10.0.0.1", 6, 2, 1));
+        Assert.Empty(ConntrackEvents.Parse(CtNew(Tuple("10.0.0.1", "10.0.0.2", 6, 1, 2), Tuple("10.0.0.2", "10.0.0.1", 6, 2, 1), type: (1 << 8) | 2)));
+        Assert.Empty(ConntrackEvents.Parse(good[..(good.Length - 30)]));
+        Assert.Empty(ConntrackEvents.Parse(CtNew([], Tuple("10.0.0.2", "10.0.0.1", 6, 2, 1))));
+        Assert.Empty(ConntrackEvents.Parse([]));
+    }
 
     static byte[] Attr(ushort type, byte[] value)
     {
