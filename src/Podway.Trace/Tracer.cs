@@ -69,9 +69,16 @@ public static class Tracer
                 var svc = await objects.GetAsync(BuiltinResources.Service, st.Namespace, s.Name);
                 if (svc is null)
                 {
-                    var elsewhere = (await objects.ListAsync(BuiltinResources.Service, null, fieldSelector: $"metadata.name={s.Name}")).Select(x => x.Namespace()).ToList();
+                    var elsewhere = (await objects.ListAsync(BuiltinResources.Service, null, fieldSelector: $"metadata.name={s.Name}"))
+                        .Select(x => x.Namespace()).Distinct().Order(StringComparer.Ordinal).ToList();
+                    // Several namespaces may have one: name each, trace cannot know which was meant.
                     layers.Add(LayerResult.Fail("service", $"no Service {s.Name} in namespace {st.Namespace}" + (elsewhere.Count > 0 ? $"; it exists in namespace {string.Join(", ", elsewhere)}" : ""),
-                        elsewhere.Count > 0 ? $"trace with -n {elsewhere[0]} (from a Pod: the name {s.Name}.{elsewhere[0]})" : $"create the Service, or check kubectl get svc -A"));
+                        elsewhere.Count switch
+                        {
+                            0 => "create the Service, or check kubectl get svc -A",
+                            1 => $"trace with -n {elsewhere[0]} (from a Pod: the name {s.Name}.{elsewhere[0]})",
+                            _ => $"trace with the namespace you mean: {string.Join(", ", elsewhere.Select(n => $"-n {n}"))} (from a Pod: the name {s.Name}.NAMESPACE)",
+                        }));
                     return true;
                 }
                 return SelectService(st, svc, s.Port, layers);
