@@ -25,7 +25,10 @@ public sealed class IngressPolicyTests(NetpolCluster netpol)
             await EdgeCluster.CurlUntilAsync(r => r.Stdout.EndsWith("\n200"), "the Ingress serves before any policy", curl);
 
             await Cluster.ApplyAsync(ns, "{apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: default-deny-ingress}, spec: {podSelector: {}, policyTypes: [Ingress]}}");
-            await EdgeCluster.CurlUntilAsync(r => !r.Stdout.EndsWith("\n200"), "default deny cuts the Ingress off", curl);
+            // New connections are judged, established ones continue (as Calico and Cilium): the edge's pooled keep-alive
+            // connections to the Pod (2 min lifetime, EdgeServerOptions.PooledConnectionLifetime) may carry requests
+            // until they retire, so the cut can take that long.
+            await Eventually.ValueAsync(() => EdgeCluster.CurlAsync(curl), r => !r.Stdout.EndsWith("\n200"), "default deny cuts the Ingress off", seconds: 200);
 
             await Cluster.ApplyAsync(ns, """
                 apiVersion: networking.k8s.io/v1
