@@ -47,7 +47,14 @@ internal static class FlowsCommand
                 foreach (var node in (nodes["items"] as JsonArray ?? []).OfType<JsonObject>())
                 {
                     var name = ObjectMeta.Name(node);
-                    var answer = await client.GetRawAsync($"/api/v1/nodes/{Uri.EscapeDataString(name)}/proxy/flows?since={cursors.GetValueOrDefault(name)}", cts.Token);
+                    JsonObject answer;
+                    try { answer = await client.GetRawAsync($"/api/v1/nodes/{Uri.EscapeDataString(name)}/proxy/flows?since={cursors.GetValueOrDefault(name)}", cts.Token); }
+                    catch (Podway.Api.Errors.ApiException e)
+                    {
+                        // One node out of reach (its agent restarting) leaves the others' flows to show.
+                        ctx.Err.WriteLine($"warning: no flows from node {name}: {e.Message}");
+                        continue;
+                    }
                     cursors[name] = answer["last"]?.GetValue<long>() ?? 0;
                     batch.AddRange(answer["flows"].Deserialize<List<FlowRecord>>(Json) ?? []);
                 }
@@ -58,6 +65,10 @@ internal static class FlowsCommand
             } while (cmd.Has("--follow"));
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested) { }
+        catch (Exception e) when (e is HttpRequestException or Podway.Api.Errors.ApiException)
+        {
+            throw new CliException($"cannot read cluster {paths.Name}'s flows through its API: {e.Message}");
+        }
         return 0;
     }
 }
