@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Runtime.InteropServices;
 
 namespace Podway.Proxy.Flows;
 
@@ -47,7 +46,7 @@ public sealed record ConntrackNew(string Protocol, string Source, int SourcePort
             var t = (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(attrs[2..]) & 0x3fff);
             if (len < 4 || len > attrs.Length) return [];
             if (t == type) return attrs[4..len];
-            attrs = attrs[Math.Min(attrs.Length, NflogSocket.Align(len))..];
+            attrs = attrs[Math.Min(attrs.Length, NetfilterSocket.Align(len))..];
         }
         return [];
     }
@@ -60,45 +59,14 @@ public sealed record ConntrackNew(string Protocol, string Source, int SourcePort
 /// </summary>
 public sealed class ConntrackEvents : IDisposable
 {
-    const int AfNetlink = 16, SockRaw = 3, SockCloexec = 0x80000, NetlinkNetfilter = 12;
     const uint GroupConntrackNew = 1; // NFNLGRP_CONNTRACK_NEW
     const ushort MsgCtNew = (1 << 8) | 0; // NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_NEW
-    const short PollIn = 1;
 
-    readonly int _fd;
+    readonly NetfilterSocket _socket = new(GroupConntrackNew, "ctnetlink events");
     readonly byte[] _buffer = new byte[256 * 1024];
 
-    public ConntrackEvents()
-    {
-        _fd = socket(AfNetlink, SockRaw | SockCloexec, NetlinkNetfilter);
-        if (_fd < 0) throw new IOException($"netlink socket: {Marshal.GetLastPInvokeErrorMessage()}");
-        var addr = new byte[12];
-        BinaryPrimitives.WriteUInt16LittleEndian(addr, AfNetlink);
-        BinaryPrimitives.WriteUInt32LittleEndian(addr.AsSpan(8), GroupConntrackNew);
-        var rcvbuf = 4 << 20;
-        setsockopt(_fd, 1 /* SOL_SOCKET */, 8 /* SO_RCVBUF */, ref rcvbuf, sizeof(int));
-        if (bind(_fd, addr, addr.Length) < 0)
-        {
-            var error = Marshal.GetLastPInvokeErrorMessage();
-            close(_fd);
-            throw new IOException($"ctnetlink events: {error}");
-        }
-    }
-
     /// <summary>Waits up to <paramref name="timeoutMs"/> and returns the connections confirmed meanwhile (maybe none). One reader only.</summary>
-    public IReadOnlyList<ConntrackNew> Receive(int timeoutMs)
-    {
-        var fds = new PollFd { Fd = _fd, Events = PollIn };
-        if (poll(ref fds, 1, timeoutMs) <= 0) return [];
-        var n = (int)recv(_fd, _buffer, _buffer.Length, 0x40 /* MSG_DONTWAIT */);
-        if (n < 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno is 11 or 4 or 105) return []; // EAGAIN, EINTR, ENOBUFS (events lost while we were slow: go on)
-            throw new IOException($"ctnetlink recv: {Marshal.GetLastPInvokeErrorMessage()}");
-        }
-        return Parse(_buffer.AsSpan(0, n));
-    }
+    public IReadOnlyList<ConntrackNew> Receive(int timeoutMs) => Parse(_buffer.AsSpan(0, _socket.Receive(_buffer, timeoutMs)));
 
     internal static List<ConntrackNew> Parse(ReadOnlySpan<byte> data)
     {
@@ -109,20 +77,10 @@ public sealed class ConntrackEvents : IDisposable
             if (len < 16 || len > data.Length) break;
             if (BinaryPrimitives.ReadUInt16LittleEndian(data[4..]) == MsgCtNew && len >= 20 && ConntrackNew.Parse(data[20..len]) is { } c)
                 events.Add(c);
-            data = data[Math.Min(data.Length, NflogSocket.Align(len))..];
+            data = data[Math.Min(data.Length, NetfilterSocket.Align(len))..];
         }
         return events;
     }
 
-    public void Dispose() => close(_fd);
-
-    [StructLayout(LayoutKind.Sequential)]
-    struct PollFd { public int Fd; public short Events; public short Revents; }
-
-    [DllImport("libc", SetLastError = true)] static extern int socket(int domain, int type, int protocol);
-    [DllImport("libc", SetLastError = true)] static extern int bind(int fd, byte[] addr, int len);
-    [DllImport("libc", SetLastError = true)] static extern int setsockopt(int fd, int level, int name, ref int value, int len);
-    [DllImport("libc", SetLastError = true)] static extern nint recv(int fd, byte[] buf, nint len, int flags);
-    [DllImport("libc", SetLastError = true)] static extern int poll(ref PollFd fds, nuint n, int timeout);
-    [DllImport("libc", SetLastError = true)] static extern int close(int fd);
+    public void Dispose() => _socket.Dispose();
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Podway.Proxy.Flows;
@@ -15,30 +14,22 @@ public sealed record NflogPacket(string Prefix, byte[] Payload);
 /// </summary>
 public sealed class NflogSocket : IDisposable
 {
-    const int AfNetlink = 16, SockRaw = 3, SockCloexec = 0x80000, NetlinkNetfilter = 12;
     const ushort MsgConfig = (4 << 8) | 1, MsgPacket = (4 << 8) | 0, NlmsgError = 2;
     const ushort FlagRequest = 1, FlagAck = 4;
     const ushort CfgCmd = 1, CfgMode = 2, CfgTimeout = 4, CfgQthresh = 5;
     const byte CmdBind = 1, CopyPacket = 2;
     const ushort AttrPayload = 9, AttrPrefix = 10;
-    const short PollIn = 1;
 
-    readonly int _fd;
+    readonly NetfilterSocket _socket;
     readonly byte[] _buffer = new byte[256 * 1024];
     int _seq;
 
     /// <param name="copyBytes">How much of each packet to copy (headers, and a DNS question for port 53).</param>
     public NflogSocket(ushort group, int copyBytes = 512)
     {
-        _fd = socket(AfNetlink, SockRaw | SockCloexec, NetlinkNetfilter);
-        if (_fd < 0) throw new IOException($"netlink socket: {Marshal.GetLastPInvokeErrorMessage()}");
+        _socket = new NetfilterSocket(0, "NFLOG");
         try
         {
-            var addr = new byte[12];
-            BinaryPrimitives.WriteUInt16LittleEndian(addr, AfNetlink);
-            if (bind(_fd, addr, addr.Length) < 0) throw new IOException($"netlink bind: {Marshal.GetLastPInvokeErrorMessage()}");
-            var rcvbuf = 4 << 20;
-            setsockopt(_fd, 1 /* SOL_SOCKET */, 8 /* SO_RCVBUF */, ref rcvbuf, sizeof(int));
             Configure(group, Attr(CfgCmd, [CmdBind]));
             var mode = new byte[6];
             BinaryPrimitives.WriteInt32BigEndian(mode, copyBytes);
@@ -48,24 +39,11 @@ public sealed class NflogSocket : IDisposable
             Configure(group, Attr(CfgQthresh, BigEndian(1)));
             Configure(group, Attr(CfgTimeout, BigEndian(1)));
         }
-        catch { close(_fd); throw; }
+        catch { _socket.Dispose(); throw; }
     }
 
     /// <summary>Waits up to <paramref name="timeoutMs"/> for packets and returns those that arrived (maybe none). One reader only.</summary>
-    public IReadOnlyList<NflogPacket> Receive(int timeoutMs)
-    {
-        var fds = new PollFd { Fd = _fd, Events = PollIn };
-        if (poll(ref fds, 1, timeoutMs) <= 0) return [];
-        var n = (int)recv(_fd, _buffer, _buffer.Length, 0x40 /* MSG_DONTWAIT */);
-        if (n < 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno is 11 or 4) return []; // EAGAIN, EINTR
-            if (errno == 105) return []; // ENOBUFS: the kernel dropped messages we were too slow for; go on
-            throw new IOException($"netlink recv: {Marshal.GetLastPInvokeErrorMessage()}");
-        }
-        return Parse(_buffer.AsSpan(0, n));
-    }
+    public IReadOnlyList<NflogPacket> Receive(int timeoutMs) => Parse(_buffer.AsSpan(0, _socket.Receive(_buffer, timeoutMs)));
 
     /// <summary>The NFLOG packet messages in one netlink datagram.</summary>
     internal static List<NflogPacket> Parse(ReadOnlySpan<byte> data)
@@ -89,11 +67,11 @@ public sealed class NflogSocket : IDisposable
                     var value = attrs[4..alen];
                     if (atype == AttrPrefix) prefix = Encoding.ASCII.GetString(value.TrimEnd((byte)0));
                     else if (atype == AttrPayload) payload = value.ToArray();
-                    attrs = attrs[Math.Min(attrs.Length, Align(alen))..];
+                    attrs = attrs[Math.Min(attrs.Length, NetfilterSocket.Align(alen))..];
                 }
                 packets.Add(new NflogPacket(prefix, payload));
             }
-            data = data[Math.Min(data.Length, Align(len))..];
+            data = data[Math.Min(data.Length, NetfilterSocket.Align(len))..];
         }
         return packets;
     }
@@ -109,11 +87,10 @@ public sealed class NflogSocket : IDisposable
         msg[17] = 0; // NFNETLINK_V0
         BinaryPrimitives.WriteUInt16BigEndian(msg.AsSpan(18), group);
         attrs.CopyTo(msg, 20);
-        if (send(_fd, msg, msg.Length, 0) < 0) throw new IOException($"netlink send: {Marshal.GetLastPInvokeErrorMessage()}");
+        _socket.Send(msg);
         var reply = new byte[4096];
-        var fds = new PollFd { Fd = _fd, Events = PollIn };
-        if (poll(ref fds, 1, 2000) <= 0) throw new IOException("netlink: no answer to an NFLOG configuration request");
-        var n = (int)recv(_fd, reply, reply.Length, 0);
+        var n = _socket.Receive(reply, 2000);
+        if (n == 0) throw new IOException("netlink: no answer to an NFLOG configuration request");
         if (n >= 20 && BinaryPrimitives.ReadUInt16LittleEndian(reply.AsSpan(4)) == NlmsgError)
         {
             var error = BinaryPrimitives.ReadInt32LittleEndian(reply.AsSpan(16));
@@ -124,7 +101,7 @@ public sealed class NflogSocket : IDisposable
 
     static byte[] Attr(ushort type, byte[] value)
     {
-        var attr = new byte[Align(4 + value.Length)];
+        var attr = new byte[NetfilterSocket.Align(4 + value.Length)];
         BinaryPrimitives.WriteUInt16LittleEndian(attr, (ushort)(4 + value.Length));
         BinaryPrimitives.WriteUInt16LittleEndian(attr.AsSpan(2), type);
         value.CopyTo(attr, 4);
@@ -138,18 +115,5 @@ public sealed class NflogSocket : IDisposable
         return b;
     }
 
-    internal static int Align(int len) => (len + 3) & ~3;
-
-    public void Dispose() => close(_fd);
-
-    [StructLayout(LayoutKind.Sequential)]
-    struct PollFd { public int Fd; public short Events; public short Revents; }
-
-    [DllImport("libc", SetLastError = true)] static extern int socket(int domain, int type, int protocol);
-    [DllImport("libc", SetLastError = true)] static extern int bind(int fd, byte[] addr, int len);
-    [DllImport("libc", SetLastError = true)] static extern int setsockopt(int fd, int level, int name, ref int value, int len);
-    [DllImport("libc", SetLastError = true)] static extern nint send(int fd, byte[] buf, nint len, int flags);
-    [DllImport("libc", SetLastError = true)] static extern nint recv(int fd, byte[] buf, nint len, int flags);
-    [DllImport("libc", SetLastError = true)] static extern int poll(ref PollFd fds, nuint n, int timeout);
-    [DllImport("libc", SetLastError = true)] static extern int close(int fd);
+    public void Dispose() => _socket.Dispose();
 }
