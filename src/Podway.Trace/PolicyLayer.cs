@@ -47,7 +47,10 @@ internal static class PolicyLayer
                 lines.Add(j.Describe(owner));
             }
         }
-        return LayerResult.Pass("policy", string.Join("; ", lines.Distinct()));
+        // Admin policies are enforced but not judged here: say so rather than pass in silence.
+        var admin = (await objects.ListAsync(BuiltinResources.AdminNetworkPolicy)).Count + (await objects.ListAsync(BuiltinResources.BaselineAdminNetworkPolicy)).Count;
+        var unjudged = admin == 0 ? "" : $"; {admin} (Baseline)AdminNetworkPolicies exist and are not judged by trace (their drops show in podway flows --verdict dropped)";
+        return LayerResult.Pass("policy", string.Join("; ", lines.Distinct()) + unjudged);
     }
 
     static PolicyPeer Peer(Backend b) => new(b.Ip, b.Pod is { } p ? PodView.From(p) : null);
