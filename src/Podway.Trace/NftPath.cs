@@ -11,10 +11,12 @@ internal sealed record NftPath(string Table, string Map, string Element, IReadOn
     public bool Rejects => Final is "reject";
     public bool Drops => Final is "drop";
 
-    /// <summary>Pure: the verdict of the element "ip . proto . port" in a `nft -j list map` answer, null when absent.</summary>
-    public static string? FindVerdict(JsonArray listing, string ip, string proto, int port)
+    /// <summary>Pure: the verdict of the element "ip . proto . port" in a `nft -j list map|table` answer (in the map
+    /// named <paramref name="mapName"/>, or any), null when absent.</summary>
+    public static string? FindVerdict(JsonArray listing, string ip, string proto, int port, string? mapName = null)
     {
-        foreach (var map in listing.OfType<JsonObject>().Select(o => o["map"]).OfType<JsonObject>())
+        foreach (var map in listing.OfType<JsonObject>().Select(o => o["map"]).OfType<JsonObject>()
+                     .Where(m => mapName is null || (string?)m["name"] == mapName))
             foreach (var elem in (map["elem"] as JsonArray ?? []).OfType<JsonArray>())
             {
                 // An element is [key, verdict]; a key with options (timeout, counter) is wrapped in {"elem": {"val": ...}}.
@@ -35,13 +37,14 @@ internal sealed record NftPath(string Table, string Map, string Element, IReadOn
         _ => verdict?.ToString(),
     };
 
-    /// <summary>Pure: one chain's rules (a `nft -j list chain` answer) as what they do: chains jumped to, DNAT
-    /// targets, and a final reject/drop/accept.</summary>
-    public static (List<string> Next, List<string> Dnat, string? Final) ReadChain(JsonArray listing)
+    /// <summary>Pure: one chain's rules (a `nft -j list chain` answer, or the chain's rules in a `list table` answer)
+    /// as what they do: chains jumped to, DNAT targets, and a final reject/drop/accept.</summary>
+    public static (List<string> Next, List<string> Dnat, string? Final) ReadChain(JsonArray listing, string? chain = null)
     {
         List<string> next = [], dnat = [];
         string? final = null;
-        foreach (var rule in listing.OfType<JsonObject>().Select(o => o["rule"]).OfType<JsonObject>())
+        foreach (var rule in listing.OfType<JsonObject>().Select(o => o["rule"]).OfType<JsonObject>()
+                     .Where(r => chain is null || (string?)r["chain"] == chain))
             foreach (var expr in (rule["expr"] as JsonArray ?? []).OfType<JsonObject>())
             {
                 if (expr["dnat"] is JsonObject d) dnat.Add($"{d["addr"]}:{d["port"]}");
@@ -53,13 +56,14 @@ internal sealed record NftPath(string Table, string Map, string Element, IReadOn
     }
 
     /// <summary>Reads the path from the kernel of <paramref name="netns"/>: the Service's shard map, else the main
-    /// table's no-endpoint map, then every chain the verdict leads to (a few levels: external → service → endpoint).</summary>
+    /// table's no-endpoint map, then every chain the verdict leads to (a few levels: external → service → endpoint).
+    /// One `nft list table` each: a shard holds ~1/16 of the Services, and one process is most of the cost.</summary>
     public static NftPath? Read(string netns, string mainTable, string shardTable, string ip, string proto, int port)
     {
         foreach (var (table, map) in new[] { (shardTable, "service-ips"), (mainTable, "no-endpoint-services") })
         {
-            var listing = NftReader.List(netns, "map", table, map);
-            if (listing is null || FindVerdict(listing, ip, proto, port) is not { } verdict) continue;
+            var listing = NftReader.ListTable(netns, table);
+            if (listing is null || FindVerdict(listing, ip, proto, port, map) is not { } verdict) continue;
             var chains = new List<string>();
             var dnat = new List<string>();
             string? final = verdict.Contains(':') ? null : verdict;
@@ -68,8 +72,7 @@ internal sealed record NftPath(string Table, string Map, string Element, IReadOn
             {
                 var chain = queue.Dequeue();
                 chains.Add(chain);
-                if (NftReader.List(netns, "chain", table, chain) is not { } rules) continue;
-                var (next, targets, end) = ReadChain(rules);
+                var (next, targets, end) = ReadChain(listing, chain);
                 dnat.AddRange(targets.Where(t => !dnat.Contains(t)));
                 final ??= end;
                 foreach (var n in next) if (!chains.Contains(n)) queue.Enqueue(n);

@@ -11,12 +11,14 @@ internal static class PortLayer
     public static LayerResult Run(TraceState st, TraceEnvironment env)
     {
         var checkedPods = new List<string>();
-        foreach (var b in st.Backends)
+        var backends = st.Backends.Select(b => (Backend: b, Netns: b.Pod?.Uid() is { } uid ? env.PodNetns(uid) : null))
+            .Where(b => b.Netns is not null && File.Exists(Path.Combine("/run/netns", b.Netns))).ToList();
+        // Each namespace is read from a thread of its own: all at once, since a busy machine makes each thread wait.
+        var read = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlySet<int>>();
+        Parallel.ForEach(backends.Select(b => b.Netns!).Distinct(), netns => read[netns] = ListeningPorts.In(netns));
+        foreach (var (b, netns) in backends)
         {
-            if (b.Pod?.Uid() is not { } uid) continue;
-            var netns = env.PodNetns(uid);
-            if (!File.Exists(Path.Combine("/run/netns", netns))) continue;
-            var listening = ListeningPorts.In(netns);
+            var listening = read[netns!];
             if (!listening.Contains(b.Port))
             {
                 var target = st.ServicePort?["targetPort"]?.ToString() ?? b.Port.ToString();

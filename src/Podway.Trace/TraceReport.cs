@@ -59,8 +59,8 @@ public sealed record TraceReport(string From, string To, string Namespace, IRead
             };
             if (l.Fix is not null) o["fix"] = l.Fix;
             if (l.Ms is { } ms) o["ms"] = ms;
-            if (l.Details.Count > 0) o["details"] = JsonSerializer.SerializeToNode(l.Details);
-            layers.Add(o);
+            if (l.Details.Count > 0) o["details"] = DetailsJson.ToNode(l.Details);
+            layers.Add((JsonNode)o);
         }
         var root = new JsonObject
         {

@@ -42,6 +42,42 @@ public sealed class KernelReadingTests
     }
 
     [Fact]
+    public void TableListing_VerdictFromTheNamedMap_RulesOfTheNamedChain()
+    {
+        // `nft -j list table`: every map and every chain's rules in one answer, each rule naming its chain.
+        var table = JsonNode.Parse("""
+            {"nftables": [{"metainfo": {"version": "1.0.6"}},
+             {"map": {"name": "other", "elem": [[{"concat": ["10.96.0.9", "tcp", 80]}, {"goto": {"target": "wrong"}}]]}},
+             {"map": {"name": "service-ips", "elem": [[{"concat": ["10.96.0.9", "tcp", 80]}, {"goto": {"target": "service-A"}}]]}},
+             {"chain": {"name": "service-A"}}, {"chain": {"name": "endpoint-B"}},
+             {"rule": {"chain": "service-A", "expr": [{"goto": {"target": "endpoint-B"}}]}},
+             {"rule": {"chain": "endpoint-B", "expr": [{"dnat": {"addr": "10.244.0.6", "port": 8080}}]}},
+             {"rule": {"chain": "service-Z", "expr": [{"reject": {"type": "tcp reset"}}]}}]}
+            """)!["nftables"]!.AsArray();
+        Assert.Equal("goto:service-A", NftPath.FindVerdict(table, "10.96.0.9", "tcp", 80, "service-ips"));
+        Assert.Null(NftPath.FindVerdict(table, "10.96.0.9", "tcp", 80, "no-endpoint-services"));
+        var service = NftPath.ReadChain(table, "service-A");
+        Assert.Equal(["endpoint-B"], service.Next);
+        Assert.Empty(service.Dnat);
+        Assert.Null(service.Final);
+        Assert.Equal(["10.244.0.6:8080"], NftPath.ReadChain(table, "endpoint-B").Dnat);
+    }
+
+    [Fact]
+    public void DetailsJson_NestedListsAndMaps_WithoutReflection()
+    {
+        var node = DetailsJson.ToNode(new Dictionary<string, object?>
+        {
+            ["status"] = 200, ["ms"] = 1.5, ["ok"] = true, ["none"] = null, ["dnat"] = new List<string> { "10.244.0.6:80" },
+            ["ports"] = new SortedSet<int> { 80, 8080 },
+            ["endpoints"] = new List<Dictionary<string, object?>> { new() { ["address"] = "10.244.0.6", ["ready"] = false } },
+            ["other"] = new Version(1, 2),
+        })!;
+        Assert.Equal("""{"status":200,"ms":1.5,"ok":true,"none":null,"dnat":["10.244.0.6:80"],"ports":[80,8080],"endpoints":[{"address":"10.244.0.6","ready":false}],"other":"1.2"}""",
+            node.ToJsonString());
+    }
+
+    [Fact]
     public void ListeningPorts_OnlyListenState()
     {
         const string tcp = """

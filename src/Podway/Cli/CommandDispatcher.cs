@@ -3,13 +3,16 @@ namespace Podway.Cli;
 /// <summary>Entry point: parses the arguments, runs the subcommand, turns failures into messages and exit codes.</summary>
 internal static class CommandDispatcher
 {
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext ctx)
+    public static Task<int> RunAsync(IReadOnlyList<string> args, CliContext ctx) => RunAsync(args, ctx, AllCommands.Instance);
+
+    /// <summary>Runs one of <paramref name="commands"/> (the native client build links only the client commands).</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext ctx, ICommandSet commands)
     {
         ParsedCommand? cmd = null;
         try
         {
-            if (args.Count > 0 && args[0] == CommandSpecs.Image.Name)
-                return await ImageCommand.RunAsync(args, ctx); // the program's own flags, not podway's
+            if (args.Count > 0 && commands.RunWithOwnArguments(args, ctx) is { } own)
+                return await own;
             cmd = ArgumentParser.Parse(args);
             if (cmd is null)
             {
@@ -22,19 +25,7 @@ internal static class CommandDispatcher
                 ctx.Out.Write(UsageText.For(cmd.Spec));
                 return 0;
             }
-            return cmd.Spec.Name switch
-            {
-                "up" => await UpCommand.RunAsync(cmd, ctx),
-                "down" => await DownCommand.RunAsync(cmd, ctx),
-                "status" => await StatusCommand.RunAsync(cmd, ctx),
-                "kubeconfig" => KubeconfigCommand.Run(cmd, ctx),
-                "trace" => await TraceCommand.RunAsync(cmd, ctx),
-                "flows" => await FlowsCommand.RunAsync(cmd, ctx),
-                "server" => await ServerCommand.RunAsync(cmd, ctx),
-                "supervise" => await ServerCommand.SuperviseAsync(cmd, ctx),
-                "agent" => await AgentCommand.RunAsync(cmd, ctx),
-                _ => throw new UsageException($"unknown command \"{cmd.Spec.Name}\" for podway"),
-            };
+            return await commands.RunAsync(cmd, ctx);
         }
         catch (UsageException e)
         {

@@ -14,10 +14,6 @@ namespace Podway.Cli;
 internal static class FlowsCommand
 {
     static readonly string[] Verdicts = [FlowRecord.Forwarded, FlowRecord.Dropped, FlowRecord.Rejected];
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault,
-    };
 
     public static async Task<int> RunAsync(ParsedCommand cmd, CliContext ctx)
     {
@@ -56,10 +52,10 @@ internal static class FlowsCommand
                         continue;
                     }
                     cursors[name] = answer["last"]?.GetValue<long>() ?? 0;
-                    batch.AddRange(answer["flows"].Deserialize<List<FlowRecord>>(Json) ?? []);
+                    batch.AddRange(answer["flows"].Deserialize(FlowJson.Default.ListFlowRecord) ?? []);
                 }
                 foreach (var flow in batch.Where(filter.Matches).OrderBy(f => f.Time))
-                    ctx.Out.WriteLine(json ? JsonSerializer.Serialize(flow, Json) : FlowText.Line(flow));
+                    ctx.Out.WriteLine(json ? JsonSerializer.Serialize(flow, FlowJson.Default.FlowRecord) : FlowText.Line(flow));
                 ctx.Out.Flush();
                 if (cmd.Has("--follow")) await Task.Delay(250, cts.Token);
             } while (cmd.Has("--follow"));
@@ -103,3 +99,9 @@ internal static class FlowText
     static string Endpoint(string? pod, string ip, int port) =>
         (pod is null ? ip : $"{pod} ({ip}") + (port > 0 ? $":{port}" : "") + (pod is null ? "" : ")");
 }
+
+/// <summary>Flows as the kubelet's /flows writes them (web names, defaults left out), generated at compile time.</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<FlowRecord>))]
+internal sealed partial class FlowJson : System.Text.Json.Serialization.JsonSerializerContext;

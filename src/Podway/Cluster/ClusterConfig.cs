@@ -25,18 +25,12 @@ internal sealed record ClusterConfig
 
     [JsonIgnore] public IPAddress Advertise => IPAddress.Parse(AdvertiseAddress);
 
-    static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-    };
-
     public static ClusterConfig? Load(string file)
     {
         if (!File.Exists(file)) return null;
         try
         {
-            return JsonSerializer.Deserialize<ClusterConfig>(File.ReadAllText(file), Json)
+            return JsonSerializer.Deserialize(File.ReadAllText(file), ClusterConfigJson.Default.ClusterConfig)
                 ?? throw new JsonException("empty document");
         }
         catch (JsonException e)
@@ -48,7 +42,12 @@ internal sealed record ClusterConfig
     public void Save(string file)
     {
         var tmp = file + ".tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(this, Json) + "\n");
+        File.WriteAllText(tmp, JsonSerializer.Serialize(this, ClusterConfigJson.Default.ClusterConfig) + "\n");
         File.Move(tmp, file, overwrite: true);
     }
 }
+
+/// <summary>cluster.json's (de)serializer, generated at compile time (the native client has no reflection).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(ClusterConfig))]
+internal sealed partial class ClusterConfigJson : JsonSerializerContext;

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Podway.Nodes;
 
 namespace Podway.Cluster;
 
@@ -9,21 +11,21 @@ namespace Podway.Cluster;
 /// </summary>
 internal static class StateFile
 {
-    static readonly JsonSerializerOptions Json = new()
+    public static void Save<T>(string file, T state, JsonTypeInfo<T> json)
     {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    public static void Save<T>(string file, T state)
-    {
-        File.WriteAllText(file + ".tmp", JsonSerializer.Serialize(state, Json));
+        File.WriteAllText(file + ".tmp", JsonSerializer.Serialize(state, json));
         File.Move(file + ".tmp", file, overwrite: true);
     }
 
-    public static T? Load<T>(string file) where T : class
+    public static T? Load<T>(string file, JsonTypeInfo<T> json) where T : class
     {
-        try { return JsonSerializer.Deserialize<T>(File.ReadAllText(file), Json); }
+        try { return JsonSerializer.Deserialize(File.ReadAllText(file), json); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return null; }
     }
 }
+
+/// <summary>The state files' (de)serializers, generated at compile time (the native client has no reflection).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ServerState))]
+[JsonSerializable(typeof(AgentState))]
+internal sealed partial class StateFileJson : JsonSerializerContext;

@@ -22,9 +22,9 @@ internal sealed record AgentState
 
     public static string FileIn(string nodeStateDir) => Path.Combine(nodeStateDir, "agent.state");
 
-    public void Save(string nodeStateDir) => StateFile.Save(FileIn(nodeStateDir), this);
+    public void Save(string nodeStateDir) => StateFile.Save(FileIn(nodeStateDir), this, StateFileJson.Default.AgentState);
 
-    public static AgentState? Load(string nodeStateDir) => StateFile.Load<AgentState>(FileIn(nodeStateDir));
+    public static AgentState? Load(string nodeStateDir) => StateFile.Load(FileIn(nodeStateDir), StateFileJson.Default.AgentState);
 
     public static void Delete(string nodeStateDir)
     {

@@ -1,0 +1,22 @@
+namespace Podway.Cli;
+
+/// <summary>
+/// The commands a user waits on that only read a running cluster (trace, flows, status): what the native build of
+/// podway links (see NativeClientProgram), so they answer without a JIT's start-up.
+/// </summary>
+internal sealed class ClientCommands : ICommandSet
+{
+    public static readonly ClientCommands Instance = new();
+    /// <summary>The same three the ./podway launcher sends here.</summary>
+    public static readonly string[] Names = ["trace", "flows", "status"];
+
+    public Task<int>? RunWithOwnArguments(IReadOnlyList<string> args, CliContext ctx) => null;
+
+    public Task<int> RunAsync(ParsedCommand cmd, CliContext ctx) => cmd.Spec.Name switch
+    {
+        "status" => StatusCommand.RunAsync(cmd, ctx),
+        "trace" => TraceCommand.RunAsync(cmd, ctx),
+        "flows" => FlowsCommand.RunAsync(cmd, ctx),
+        _ => throw new UsageException($"podway's native client runs {string.Join(", ", Names)}, not \"{cmd.Spec.Name}\"; run it through ./podway"),
+    };
+}
