@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a throwaway podway cluster with the guides' demo, a client Pod and 1,000 more Services (each selecting the
 # web Pods, so 1,000 EndpointSlices and ~1,000 verdict map elements), then times `podway trace` end to end (process
-# start to exit, the built binary without the ./podway wrapper's source check) for three paths: Pod -> Service by
+# start to exit: `./podway trace` as a user runs it, which runs the native client, and the JIT build's) for three paths: Pod -> Service by
 # name, Pod -> svc/NAME, host -> Ingress URL; and the server's own answer to GET /podway/trace (what the command
 # asks; curl, no .NET process start). Prints p50/p99 per path; removes the cluster (even on failure).
 # Needs: root. Usage: sudo bench/trace.sh [runs=50] [services=1000]
@@ -42,13 +42,13 @@ for _ in $(seq 120); do
   sleep 1
 done
 
-measure() { # label, trace arguments...: wall time (process start to exit), the trace's own time inside the process
-  # (elapsedMs: API reads, kernel reads, the request), and CPU time (user+sys, with the ip/nft children)
-  local label=$1; shift
+measure() { # label, program, trace arguments...: wall time (process start to exit), the trace's own time inside the
+  # server (elapsedMs: API reads, kernel reads, the request), and the command's CPU time (user+sys)
+  local label=$1 program=$2; shift 2
   local rows=() start end out
   for _ in $(seq "$runs"); do
     start=$(date +%s%N)
-    out=$( { /usr/bin/time -f 'cpu %U %S' "$podway" trace --name "$name" --data-dir "$data/cluster" -n shop -o json "$@"; } 2>&1 ) ||
+    out=$( { /usr/bin/time -f 'cpu %U %S' $program trace --name "$name" --data-dir "$data/cluster" -n shop -o json "$@"; } 2>&1 ) ||
       { echo "trace $* failed:"; echo "$out"; exit 1; }
     end=$(date +%s%N)
     rows+=("$(( (end - start) / 1000 )) $(echo "$out" | python3 -c 'import sys,json,re; t=sys.stdin.read(); j=json.loads(t[:t.rindex("}")+1]); c=re.search(r"cpu ([0-9.]+) ([0-9.]+)", t); print(j["elapsedMs"], float(c[1]) + float(c[2]))')")
@@ -60,7 +60,7 @@ rows = [l.split() for l in sys.stdin if l.strip()]
 def pct(xs, q):
     xs = sorted(xs); return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
 wall = [int(r[0]) / 1000 for r in rows]; inside = [float(r[1]) for r in rows]; cpu = [float(r[2]) * 1000 for r in rows]
-print(f"{label:42} runs {len(rows)}  wall p50 {pct(wall, .5):6.0f} p99 {pct(wall, .99):6.0f} ms | in-process p50 {pct(inside, .5):6.0f} p99 {pct(inside, .99):6.0f} ms | cpu p50 {pct(cpu, .5):4.0f} ms")
+print(f"{label:46} runs {len(rows)}  wall p50 {pct(wall, .5):6.0f} p99 {pct(wall, .99):6.0f} ms | in-server p50 {pct(inside, .5):6.0f} p99 {pct(inside, .99):6.0f} ms | cpu p50 {pct(cpu, .5):4.0f} ms")
 ' "$label"
 }
 measure_server() { # label, from, to: the cluster's own answer (GET /podway/trace, what `podway trace` asks), with curl
@@ -77,14 +77,18 @@ measure_server() { # label, from, to: the cluster's own answer (GET /podway/trac
 import sys
 xs = sorted(int(l) / 1000 for l in sys.stdin if l.strip())
 pct = lambda q: xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
-print(f"{sys.argv[1]:42} runs {len(xs)}  curl -> server p50 {pct(.5):6.0f} p99 {pct(.99):6.0f} ms")
+print(f"{sys.argv[1]:46} runs {len(xs)}  curl -> server p50 {pct(.5):6.0f} p99 {pct(.99):6.0f} ms")
 ' "$label"
 }
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 measure_server "server: deploy/client -> http://web" deploy/client http://web
 measure_server "server: deploy/client -> svc/bench-0500" deploy/client svc/bench-0500
 measure_server "server: host -> http://trace-bench..." host http://trace-bench.example.com/
-measure "deploy/client -> http://web" deploy/client http://web
-measure "deploy/client -> svc/bench-0500" deploy/client svc/bench-0500
-measure "host -> http://trace-bench.example.com/" host http://trace-bench.example.com/
+# What a user runs: ./podway (its source check, then the native client); and the JIT build's same command.
+for program in "$root/podway" "$podway"; do
+  kind=$([[ $program == "$podway" ]] && echo "JIT build" || echo "./podway")
+  measure "$kind: deploy/client -> http://web" "$program" deploy/client http://web
+  measure "$kind: deploy/client -> svc/bench-0500" "$program" deploy/client svc/bench-0500
+  measure "$kind: host -> http://trace-bench..." "$program" host http://trace-bench.example.com/
+done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

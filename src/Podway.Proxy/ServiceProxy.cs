@@ -44,7 +44,19 @@ public sealed class ServiceProxy
 
     /// <summary>"namespace/name:port" of the Service a client reaches at ip:port, for the flow log.</summary>
     public string? ServiceAt(string ip, int port, string protocol) =>
-        _services.At(ip, port, protocol) is { } s ? $"{s.ServiceKey}:{(s.PortName.Length > 0 ? s.PortName : s.Port.ToString())}" : null;
+        _services.At(ip, port, protocol) is { } s ? Describe(s) : null;
+
+    /// <summary>"namespace/name:port" of the Service port whose chain marks packets with <paramref name="mark"/> and
+    /// has <paramref name="endpointIp"/>:<paramref name="endpointPort"/> among its endpoints, for the flow log's drops.</summary>
+    public string? ServiceMarked(uint mark, string endpointIp, int endpointPort, string protocol)
+    {
+        return _services.All().FirstOrDefault(s => ProxyNames.ServiceMark(s.Id) == mark &&
+                string.Equals(s.Protocol, protocol, StringComparison.OrdinalIgnoreCase) &&
+                _endpoints.Current(s.ServiceKey, s.PortName, s.Protocol).Any(e => e.Ip == endpointIp && e.Port == endpointPort))
+            is { } sp ? Describe(sp) : null;
+    }
+
+    static string Describe(ServicePortInfo s) => $"{s.ServiceKey}:{(s.PortName.Length > 0 ? s.PortName : s.Port.ToString())}";
 
     /// <summary>Ready endpoint addresses as of the last sync that reached the kernel.</summary>
     volatile HashSet<string> _programmedReady = [];

@@ -15,6 +15,9 @@ public sealed record FlowRecorderOptions
     public required IReadOnlySet<string> NodeAddresses { get; init; }
     public Func<string, string?> PodAt { get; init; } = _ => null;
     public Func<string, int, string, string?> ServiceAt { get; init; } = (_, _, _) => null;
+    /// <summary>The Service port whose chain set this packet mark (<see cref="Rules.ProxyNames.ServiceMark"/>) and that
+    /// has the endpoint ip:port: the Service a connection dropped after DNAT was addressed to.</summary>
+    public Func<uint, string, int, string, string?> ServiceMarked { get; init; } = (_, _, _, _) => null;
     /// <summary>Who dropped a packet, from the NFLOG prefix of the policy rule that did (its counter's name).</summary>
     public Func<string, string?> DropReason { get; init; } = _ => null;
     public int Capacity { get; init; } = 4096;
@@ -103,7 +106,9 @@ public sealed class FlowRecorder(FlowRecorderOptions options, INftables? nftable
         var reason = rejected
             ? "no endpoints: the Service has no ready endpoint for this port (or does not serve it)"
             : options.DropReason(packet.Prefix) ?? $"a policy since changed ({packet.Prefix})";
-        Record(verdict, reason, h, now);
+        var service = packet.Mark & Rules.ProxyNames.ServiceMarkMask;
+        Record(verdict, reason, h, now,
+            addressed: service == 0 ? null : options.ServiceMarked(service, h.Destination, h.DestinationPort, h.Protocol));
     }
 
     internal void OnConnection(ConntrackNew c)
@@ -122,7 +127,8 @@ public sealed class FlowRecorder(FlowRecorderOptions options, INftables? nftable
         });
     }
 
-    void Record(string verdict, string? reason, PacketHeaders h, DateTimeOffset now, string? dnsQuery = null)
+    /// <param name="addressed">The Service the packet was addressed to before DNAT (its destination is the endpoint).</param>
+    void Record(string verdict, string? reason, PacketHeaders h, DateTimeOffset now, string? dnsQuery = null, string? addressed = null)
     {
         Count(dnsQuery is null ? verdict : "dns");
         Ring.Add(seq => new FlowRecord
@@ -130,7 +136,7 @@ public sealed class FlowRecorder(FlowRecorderOptions options, INftables? nftable
             Seq = seq, Time = now, Node = options.NodeName, Verdict = verdict, Reason = reason, Protocol = h.Protocol,
             SourceIp = h.Source, SourcePort = h.SourcePort, SourcePod = options.PodAt(h.Source),
             DestinationIp = h.Destination, DestinationPort = h.DestinationPort,
-            Service = options.ServiceAt(h.Destination, h.DestinationPort, h.Protocol),
+            Service = addressed ?? options.ServiceAt(h.Destination, h.DestinationPort, h.Protocol),
             DestinationPod = options.PodAt(h.Destination), DnsQuery = dnsQuery,
         });
     }

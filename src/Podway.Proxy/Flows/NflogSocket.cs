@@ -3,8 +3,8 @@ using System.Text;
 
 namespace Podway.Proxy.Flows;
 
-/// <summary>A packet the kernel handed to an NFLOG group: the rule's `log prefix`, and the packet's first bytes.</summary>
-public sealed record NflogPacket(string Prefix, byte[] Payload);
+/// <summary>A packet the kernel handed to an NFLOG group: the rule's `log prefix`, the packet's first bytes and its mark.</summary>
+public sealed record NflogPacket(string Prefix, byte[] Payload, uint Mark = 0);
 
 /// <summary>
 /// One NFLOG group of the current network namespace (nfnetlink_log, what `log group N` in an nft rule feeds), read
@@ -18,7 +18,7 @@ public sealed class NflogSocket : IDisposable
     const ushort FlagRequest = 1, FlagAck = 4;
     const ushort CfgCmd = 1, CfgMode = 2, CfgTimeout = 4, CfgQthresh = 5;
     const byte CmdBind = 1, CopyPacket = 2;
-    const ushort AttrPayload = 9, AttrPrefix = 10;
+    const ushort AttrMark = 2, AttrPayload = 9, AttrPrefix = 10;
 
     readonly NetfilterSocket _socket;
     readonly byte[] _buffer = new byte[256 * 1024];
@@ -58,6 +58,7 @@ public sealed class NflogSocket : IDisposable
             {
                 string prefix = "";
                 byte[] payload = [];
+                uint mark = 0;
                 var attrs = data[20..len];
                 while (attrs.Length >= 4)
                 {
@@ -67,9 +68,10 @@ public sealed class NflogSocket : IDisposable
                     var value = attrs[4..alen];
                     if (atype == AttrPrefix) prefix = Encoding.ASCII.GetString(value.TrimEnd((byte)0));
                     else if (atype == AttrPayload) payload = value.ToArray();
+                    else if (atype == AttrMark && value.Length >= 4) mark = BinaryPrimitives.ReadUInt32BigEndian(value);
                     attrs = attrs[Math.Min(attrs.Length, NetfilterSocket.Align(alen))..];
                 }
-                packets.Add(new NflogPacket(prefix, payload));
+                packets.Add(new NflogPacket(prefix, payload, mark));
             }
             data = data[Math.Min(data.Length, NetfilterSocket.Align(len))..];
         }

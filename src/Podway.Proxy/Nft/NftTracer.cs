@@ -112,6 +112,9 @@ public sealed class NftTracer(IEnumerable<FakeTable> tables, IEnumerable<string>
                 case "meta" when t[i + 1] == "mark" && t[i + 2] == "&": // meta mark & M == V
                     if ((p.Mark & Hex(t[i + 3])) != Hex(t[i + 5])) return Outcome.Continue;
                     i += 6; continue;
+                case "meta" when t[i + 1] == "mark" && t[i + 2] == "set" && t[i + 5] == "&": // meta mark set meta mark & K | V
+                    p.Mark = (p.Mark & Hex(t[i + 6])) | Hex(t[i + 8]);
+                    i += 9; continue;
                 case "meta" when t[i + 1] == "mark" && t[i + 2] == "set": // meta mark set meta mark (|,^) M
                     p.Mark = t[i + 5] == "|" ? p.Mark | Hex(t[i + 6]) : p.Mark ^ Hex(t[i + 6]);
                     i += 7; continue;

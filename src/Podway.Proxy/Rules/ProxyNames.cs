@@ -43,6 +43,23 @@ internal static class ProxyNames
     /// <summary>kube-proxy's masquerade mark (--masquerade-bit 14).</summary>
     public const string MasqueradeMark = "0x4000";
 
+    /// <summary>
+    /// The upper 16 bits of the packet mark a Service port's chain sets before it DNATs (the lower 16, with the
+    /// masquerade bit, are kept): an NFLOG message carries the mark, so a policy drop after DNAT still names the Service
+    /// the client asked for (the flow log), where the packet itself only shows the endpoint. 16 bits of the port's
+    /// SHA-256, never 0; the recorder tells rare collisions apart by the endpoint the packet went to.
+    /// </summary>
+    public static uint ServiceMark(string portId)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(portId));
+        var tag = (uint)(hash[0] << 8 | hash[1]);
+        return (tag == 0 ? 1u : tag) << 16;
+    }
+
+    public const uint ServiceMarkMask = 0xffff0000;
+
+    public static string SetServiceMark(string portId) => $"meta mark set meta mark & 0x0000ffff | 0x{ServiceMark(portId):x8}";
+
     public static string ServiceChain(string portId) => "service-" + HashAndTruncate(portId);
     public static string LocalChain(string portId) => "local-" + HashAndTruncate(portId);
     public static string ExternalChain(string portId) => "external-" + HashAndTruncate(portId);

@@ -51,13 +51,13 @@ internal sealed class ServiceRenderer(string nodeName, string podCidr)
 
         if (usesCluster)
         {
-            var rules = new List<string> { $"ip daddr {sp.ClusterIp} {proto} dport {sp.Port} ip saddr != {podCidr} jump {MarkForMasquerade}" };
+            var rules = new List<string> { SetServiceMark(sp.Id), $"ip daddr {sp.ClusterIp} {proto} dport {sp.Port} ip saddr != {podCidr} jump {MarkForMasquerade}" };
             AddBalancing(rules, sp, cluster);
             r.Chains[clusterChain] = rules;
         }
         if (usesLocal)
         {
-            var rules = new List<string>();
+            var rules = new List<string> { SetServiceMark(sp.Id) };
             AddBalancing(rules, sp, local);
             r.Chains[localChain] = rules;
         }

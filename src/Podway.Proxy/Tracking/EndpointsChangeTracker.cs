@@ -61,6 +61,15 @@ internal sealed class EndpointsChangeTracker(DateTimeOffset startTime)
         }
     }
 
+    /// <summary>The endpoints of one Service port now (not waiting for a sync; the flow log asks).</summary>
+    public IReadOnlyList<EndpointInfo> Current(string serviceKey, string portName, string protocol)
+    {
+        lock (_gate)
+            return _slices.TryGetValue(serviceKey, out var slices)
+                ? new EndpointsView(new Dictionary<string, IReadOnlyList<SliceInfo>> { [serviceKey] = [.. slices.Values] }).For(serviceKey, portName, protocol)
+                : [];
+    }
+
     static SliceInfo Parse(JsonObject slice)
     {
         var ports = (slice["ports"] as JsonArray ?? []).OfType<JsonObject>()

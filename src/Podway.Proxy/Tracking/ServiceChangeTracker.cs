@@ -39,6 +39,12 @@ internal sealed class ServiceChangeTracker
                 ((s.Port == port && (s.ClusterIp == ip || s.ExternalIps.Contains(ip) || s.LoadBalancerIps.Contains(ip))) || (s.NodePort > 0 && s.NodePort == port)));
     }
 
+    /// <summary>Every Service port now (a copy).</summary>
+    public List<ServicePortInfo> All()
+    {
+        lock (_gate) return _services.Values.SelectMany(p => p).ToList();
+    }
+
     /// <summary>The Services whose ports changed since the last call, and a snapshot of every Service.</summary>
     public (HashSet<string> Changed, Dictionary<string, IReadOnlyList<ServicePortInfo>> Services) TakeChanges()
     {

@@ -65,7 +65,7 @@ internal static class AgentCommand
         {
             NodeName = node.NodeName, ProxyTable = ProxyNodeInfo.TableFor(config.Name),
             NodeAddresses = new HashSet<string> { node.NodeIp.ToString(), PolicyNodeAddresses.PodGateway(node.PodCidr) },
-            PodAt = policy.PodAt, ServiceAt = proxy.ServiceAt, DropReason = policy.DropReason,
+            PodAt = policy.PodAt, ServiceAt = proxy.ServiceAt, ServiceMarked = proxy.ServiceMarked, DropReason = policy.DropReason,
             Log = message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}"),
         });
         proxy.Metrics.Extra = sb => { policy.WriteMetrics(sb); flows.WriteMetrics(sb); };

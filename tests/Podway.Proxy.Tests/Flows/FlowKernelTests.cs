@@ -63,6 +63,58 @@ public sealed class FlowKernelTests(KernelLab lab) : IClassFixture<KernelLab>
         }
     }
 
+    [Fact]
+    public async Task DropAfterServiceDnat_NamesTheServiceAskedFor()
+    {
+        // A Service's chain as the proxy renders it (mark, then DNAT), in a nat table of the lab node's own.
+        const string portId = "shop/web/tcp/";
+        var nat = $"{lab.Table}-svc";
+        var script = $$"""
+            table ip {{nat}} {
+              chain prerouting {
+                type nat hook prerouting priority dstnat;
+                ip daddr 10.96.0.77 tcp dport 80 {{Rules.ProxyNames.SetServiceMark(portId)}} dnat to 10.244.0.5:8080
+              }
+            }
+            """;
+        var file = Path.Combine(Path.GetTempPath(), nat + ".nft");
+        File.WriteAllText(file, script);
+        try { Assert.Equal(0, KernelLab.Run("ip", "netns", "exec", lab.NodeNs, "nft", "-f", file).Code); }
+        finally { File.Delete(file); }
+
+        var deny = NetPol("shop", "deny-p1", """{"podSelector":{"matchLabels":{"app":"p1"}}}""");
+        var ruleset = PolicyCompiler.Compile([deny],
+            [Pod("shop", "p1", "10.244.0.5", "app=p1"), Pod("shop", "p2", "10.244.0.6", "app=p2"), Pod("other", "c", "10.244.0.9")],
+            [Ns("shop"), Ns("other")], ["10.244.0.1", KernelLab.NodeIp]);
+        await new PolicySyncer(new RealNftables(lab.NodeNs), PolicyNames.TableFor(lab.Table)).SyncAsync(ruleset, default);
+        var recorder = new FlowRecorder(new FlowRecorderOptions
+        {
+            NodeName = "lab", ProxyTable = lab.Table, Netns = lab.NodeNs,
+            NodeAddresses = new HashSet<string> { "10.244.0.1", KernelLab.NodeIp },
+            PodAt = ip => Pods.GetValueOrDefault(ip),
+            ServiceMarked = (mark, ip, port, proto) =>
+                mark == Rules.ProxyNames.ServiceMark(portId) && (ip, port, proto) == ("10.244.0.5", 8080, "tcp") ? "shop/web:80" : null,
+            DropReason = counter => ruleset.DropOwners.FirstOrDefault(o => o.Counter == counter)?.PolicyKey,
+        });
+        using var stop = new CancellationTokenSource();
+        var running = recorder.RunAsync(stop.Token);
+        try
+        {
+            await Task.Delay(1000);
+            Assert.Equal("TIMEOUT", (await lab.ConnectAsync("c", "10.96.0.77", 80)).Output);
+            var flows = await WaitForAsync(recorder, fs => fs.Any(f => f.Verdict == FlowRecord.Dropped));
+            var dropped = Assert.Single(flows, f => f.Verdict == FlowRecord.Dropped);
+            Assert.Equal(("shop/web:80", "shop/p1", "10.244.0.5", 8080), (dropped.Service, dropped.DestinationPod, dropped.DestinationIp, dropped.DestinationPort));
+            Assert.Equal("shop/deny-p1", dropped.Reason);
+        }
+        finally
+        {
+            stop.Cancel();
+            try { await running; } catch (OperationCanceledException) { }
+            KernelLab.Run("ip", "netns", "exec", lab.NodeNs, "nft", "delete", "table", "ip", nat);
+        }
+    }
+
     static async Task<IReadOnlyList<FlowRecord>> WaitForAsync(FlowRecorder recorder, Func<IReadOnlyList<FlowRecord>, bool> done)
     {
         for (var i = 0; i < 50; i++)
