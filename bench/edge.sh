@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a throwaway podway cluster and measures the edge (podway's Ingress controller):
-#  1. wrk at 1, 16 and 64 connections through the edge (the Ingress ADDRESS; and one edge Pod's IP, without the
-#     LoadBalancer hop), through Debian's nginx as a reverse proxy to the same Pod IPs (as a Pod behind a
+#  1. wrk at 1, 16 and 64 connections through the edge (the Ingress ADDRESS; one edge Pod's IP, without the
+#     LoadBalancer hop; and a Gateway's address with an HTTPRoute to the same backend, the Gateway API path), through Debian's nginx as a reverse proxy to the same Pod IPs (as a Pod behind a
 #     LoadBalancer Service logging every request, as ingress-nginx runs; and on a loopback port without log; configs
 #     generated under a temp dir), and straight to one Pod; prints requests/s, p50/p99 and the edge/nginx ratios;
 #  2. `kubectl rollout restart deploy/web` under steady wrk load through the Ingress, counting every non-2xx answer
@@ -53,6 +53,13 @@ for _ in $(seq 1 60); do
   curl -fsS -o /dev/null -H 'Host: bench.local' "http://$edge/" && break
   sleep 1
 done
+# The Gateway's own address (its LoadBalancer Service beside the edge's; the same edge processes serve it).
+for _ in $(seq 1 120); do
+  gateway=$(k get gateway bench -o 'jsonpath={.status.addresses[0].value}')
+  [ -n "$gateway" ] && curl -fsS -o /dev/null -H 'Host: bench.local' "http://$gateway/" && break
+  sleep 1
+done
+curl -fsS -o /dev/null -H 'Host: bench.local' "http://$gateway/" || { echo "the Gateway at '$gateway' does not serve the HTTPRoute" >&2; exit 1; }
 
 # nginx from the distribution, as a reverse proxy to the same Pods (upstream keepalive): on the host's loopback in the
 # foreground (by pid), and as a Pod behind a LoadBalancer Service (the ingress-nginx layout).
@@ -131,9 +138,9 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (
 edge_procs=$(edge_pids)
 nginx_pod_procs=$(tree $(pgrep -f "$data/nginx-pod/nginx.conf"))
 nginx_procs=$(tree "$nginx_pid")
-targets=(edge "edge Pod" "nginx Pod" nginx "one Pod")
-urls=("http://$edge/" "http://$edge_pod/" "http://$nginx_pod/" "http://127.0.0.1:$nginx_port/" "http://$pod/")
-procs=("$edge_procs" "$edge_procs" "$nginx_pod_procs" "$nginx_procs" "")
+targets=(edge "edge Pod" "nginx Pod" nginx "one Pod" gateway)
+urls=("http://$edge/" "http://$edge_pod/" "http://$nginx_pod/" "http://127.0.0.1:$nginx_port/" "http://$pod/" "http://$gateway/")
+procs=("$edge_procs" "$edge_procs" "$nginx_pod_procs" "$nginx_procs" "" "$edge_procs")
 # Warm-up, not counted: every target serves a few seconds of load first, so the edge's JIT tiering (and nginx's and the
 # Pods' first connections) happen before any measured round; ingress controllers are long-running processes.
 for url in "${urls[@]}"; do wrk -t "$cores" -c 16 -d 3s -H 'Host: bench.local' "$url" >/dev/null; done
@@ -155,6 +162,10 @@ for c in 1 16 64; do
   er=${m_rps[0]} ep50=${m_p50[0]} ep99=${m_p99[0]} ecpu=${m_cpu[0]}
   ratios "nginx Pod" "${m_rps[2]}" "${m_p50[2]}" "${m_p99[2]}" "${m_cpu[2]}"
   ratios "nginx" "${m_rps[3]}" "${m_p50[3]}" "${m_p99[3]}" "${m_cpu[3]}"
+  # The Gateway path against the Ingress path (same edge, same backend) and against nginx.
+  er=${m_rps[5]} ep50=${m_p50[5]} ep99=${m_p99[5]} ecpu=${m_cpu[5]}
+  ratios "Ingress" "${m_rps[0]}" "${m_p50[0]}" "${m_p99[0]}" "${m_cpu[0]}" | sed 's/edge\/Ingress/Gateway\/Ingress/'
+  ratios "nginx Pod" "${m_rps[2]}" "${m_p50[2]}" "${m_p99[2]}" "${m_cpu[2]}" | sed 's/edge\/nginx Pod/Gateway\/nginx Pod/'
 done
 fi
 k delete deploy/nginx-proxy service/nginx-proxy --wait=false >/dev/null

@@ -4,7 +4,8 @@
 #     host, p50/p99 over SAMPLES new routes, with 1, 100 and 1,000 routes attached to the Gateway (the others are
 #     background routes for hosts of their own);
 #  2. attachedRoutes: 1,000 HTTPRoutes applied in one `kubectl apply`, time until the Gateway's listener shows
-#     attachedRoutes = 1000 (from the apply's start, and from its return).
+#     attachedRoutes = 1000 (from the apply's start, and from its return);
+#  3. the edge's memory (resident, its processes summed) with one route and with those 1,000 routes served.
 # Prints podway's numbers and ratios against the issue's anchors for other implementations (1-3 s per route for Kong
 # and Traefik; attachedRoutes for 1,000 routes in 1 s for Cilium/Kong, 23 s for Envoy Gateway): published figures,
 # not measured here, since no other Gateway implementation runs on this machine.
@@ -74,6 +75,21 @@ warm_up() {
   for _ in $(seq 1 200); do curl -fsS -o /dev/null -H "Host: warm.bench.example" "http://$gw/"; done
   k delete httproute warm >/dev/null
 }
+# This cluster's edge processes (`podway image edge` with this cluster's API port in their environment), and their
+# resident memory in MiB, summed (the edge runs as two Pods).
+edge_pids() {
+  for p in $(pgrep -f 'image edge'); do
+    tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -q "^PODWAY_API_SERVER=.*:$port/\?$" && echo "$p"
+  done | tr '\n' ' '
+}
+edge_rss() { # -> "total-MiB (per process ...)"
+  local total=0 each=()
+  for p in $(edge_pids); do
+    local kb; kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null) || continue
+    total=$((total + kb)); each+=("$((kb / 1024))")
+  done
+  echo "$((total / 1024)) MiB (per edge process: ${each[*]} MiB)"
+}
 percentiles() { sort -n | awk '{ a[NR] = $1 } END { p50 = a[int((NR - 1) * 0.5) + 1]; p99 = a[int((NR - 1) * 0.99) + 1]; printf "%.3f %.3f", p50, p99 }'; }
 
 # Background routes up to (attached - 1), then SAMPLES new routes each timed to its first 200.
@@ -94,6 +110,7 @@ propagation() { # attached
 }
 
 warm_up
+rss_before=$(edge_rss)
 echo "route propagation: HTTPRoute created -> first 200 ($samples samples each), seconds"
 for attached in 1 100 1000; do
   read -r p50 p99 <<<"$(propagation "$attached")"
@@ -112,3 +129,9 @@ done_at=$(now)
 total=$(echo "$done_at - $start" | bc); after=$(echo "$done_at - $applied" | bc)
 echo "  from apply start: $total s (kubectl apply itself took $(echo "$applied - $start" | bc) s); after apply returned: $after s"
 echo "  after-apply / Cilium-Kong 1 s: $(echo "scale=2; $after / 1" | bc); / Envoy Gateway 23 s: $(echo "scale=3; $after / 23" | bc)"
+
+# Memory of the edge with 1,000 routes: every route served (the last one answers), after a collection settles.
+until curl -fsS -o /dev/null --max-time 1 -H "Host: many-999.bench.example" "http://$gw/" 2>/dev/null; do sleep 0.1; done
+for i in 0 250 500 750 999; do curl -fsS -o /dev/null -H "Host: many-$i.bench.example" "http://$gw/"; done
+sleep 5
+echo "edge memory (RSS): one route $rss_before; 1,000 routes $(edge_rss)"
