@@ -151,6 +151,7 @@ public sealed class L4RouteTests(ClusterFixture cluster)
                   selector: { app: {{name}} }
                   ports: [{ port: 443, targetPort: 8443 }]
                 ---
+
                 """;
             await cluster.ApplyAsync(ns, Backend("exact") + Backend("wild") + """
                 apiVersion: gateway.networking.k8s.io/v1
