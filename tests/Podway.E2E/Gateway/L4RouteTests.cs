@@ -47,16 +47,32 @@ public sealed class L4RouteTests(ClusterFixture cluster)
         return cert;
     }
 
-    /// <summary>The tls-backend Deployments of the upstream base manifests, with their Secrets.</summary>
+    static readonly SemaphoreSlim TlsBackendGate = new(1, 1);
+    static readonly Dictionary<string, string> TlsBackendCerts = [];
+
+    /// <summary>The tls-backend Deployments of the upstream base manifests with their Secrets, once per cluster (as the
+    /// base manifests are: echo-basic reads its certificate at start, so a replaced Secret would not be served);
+    /// returns the path of the certificate (PEM) in <paramref name="dir"/>.</summary>
     async Task<string> TlsBackendsAsync(DirectoryInfo dir)
     {
-        await GatewayConformance.EnsureBaseAsync(cluster);
-        var cert = await TlsSecretAsync(dir, "tls-checks-certificate", [GatewayConformance.Infra], "abc.example.com");
-        await TlsSecretAsync(dir, "tls-passthrough-checks-certificate", [AppBackend], "abc.example.com");
-        var apply = await cluster.KubectlAsync("apply", "-f", GatewayConformance.Manifest("tls-backend"));
-        Assert.True(apply.ExitCode == 0, apply.ToString());
-        await Task.WhenAll(cluster.RolledOutAsync(GatewayConformance.Infra, "tls-backend"), cluster.RolledOutAsync(AppBackend, "tls-backend"));
-        return cert;
+        var path = Path.Combine(dir.FullName, "tls-backend.crt");
+        await TlsBackendGate.WaitAsync();
+        try
+        {
+            if (!TlsBackendCerts.TryGetValue(cluster.Name, out var pem))
+            {
+                await GatewayConformance.EnsureBaseAsync(cluster);
+                var cert = await TlsSecretAsync(dir, "tls-checks-certificate", [GatewayConformance.Infra], "abc.example.com");
+                await TlsSecretAsync(dir, "tls-passthrough-checks-certificate", [AppBackend], "abc.example.com");
+                var apply = await cluster.KubectlAsync("apply", "-f", GatewayConformance.Manifest("tls-backend"));
+                Assert.True(apply.ExitCode == 0, apply.ToString());
+                await Task.WhenAll(cluster.RolledOutAsync(GatewayConformance.Infra, "tls-backend"), cluster.RolledOutAsync(AppBackend, "tls-backend"));
+                TlsBackendCerts[cluster.Name] = pem = await File.ReadAllTextAsync(cert);
+            }
+            await File.WriteAllTextAsync(path, pem);
+            return path;
+        }
+        finally { TlsBackendGate.Release(); }
     }
 
     /// <summary>echo-basic's answer over TLS through the Gateway: curl verifies the certificate against
