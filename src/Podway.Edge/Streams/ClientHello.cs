@@ -32,7 +32,15 @@ internal static class ClientHello
     public static ClientHelloResult TryRead(ReadOnlySpan<byte> data, out string? serverName)
     {
         serverName = null;
-        // Gather the handshake bytes from consecutive handshake records until the message is whole.
+        // The usual case: the whole ClientHello in the first record; parsed where it lies, nothing copied.
+        if (data.Length >= 9 && data[0] == HandshakeRecord && data[1] == 3 && data[5] == ClientHelloType)
+        {
+            int recordLength = BinaryPrimitives.ReadUInt16BigEndian(data[3..]);
+            var length = (data[6] << 16) | (data[7] << 8) | data[8];
+            if (length + 4 <= recordLength && data.Length >= 5 + recordLength)
+                return recordLength > 16384 + 2048 ? ClientHelloResult.Invalid : Parse(data.Slice(9, length), out serverName);
+        }
+        // Otherwise gather the handshake bytes from consecutive handshake records until the message is whole.
         var handshake = new byte[Math.Min(data.Length, MaxBytes)];
         var have = 0;
         var offset = 0;

@@ -20,6 +20,10 @@ internal sealed class TcpPortServer : IAsyncDisposable
     /// <summary>How long a client may take to send its ClientHello (and, terminating, to finish the handshake).</summary>
     public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>Reads allowed before the ClientHello is complete. Clients send it in one to a few segments; a client
+    /// trickling it byte by byte would make every read re-parse what came before, so it is cut off instead.</summary>
+    public const int MaxClientHelloReads = 32;
+
     readonly int _port;
     readonly Func<GatewayRoutes> _routes;
     readonly Action<string> _log;
@@ -88,10 +92,11 @@ internal sealed class TcpPortServer : IAsyncDisposable
         {
             var buffer = new byte[ClientHello.MaxBytes];
             var read = 0;
-            while (true)
+            for (var reads = 1; ; reads++)
             {
                 var n = await client.ReceiveAsync(buffer.AsMemory(read), handshake.Token);
                 if (n == 0) return "closed before the ClientHello";
+                if (reads > MaxClientHelloReads) return $"ClientHello not complete after {MaxClientHelloReads} reads ({read} bytes)";
                 read += n;
                 var result = ClientHello.TryRead(buffer.AsSpan(0, read), out sni);
                 if (result == ClientHelloResult.Complete) break;

@@ -179,8 +179,29 @@ public sealed class StreamServerTests : IAsyncDisposable
             truncated.Client.Shutdown(SocketShutdown.Send);
             Assert.Equal(0, await stream.ReadAsync(new byte[16]).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
         }
+        // A ClientHello trickled a byte at a time is cut off after a bounded number of reads.
+        var hello = await ClientHelloTests.CaptureAsync("abc.example.com");
+        using (var trickle = new TcpClient { NoDelay = true })
+        {
+            await trickle.ConnectAsync(IPAddress.Loopback, port);
+            var stream = trickle.GetStream();
+            try
+            {
+                foreach (var b in hello)
+                {
+                    await stream.WriteAsync(new[] { b });
+                    await Task.Delay(2);
+                }
+            }
+            catch (IOException) { } // closed by the edge mid-way
+            Assert.Equal(0, await stream.ReadAsync(new byte[16]).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        }
         Assert.Equal("backend saw SNI=abc.example.com\n", (await TlsRequestAsync(port, "abc.example.com")).Answer);
-        lock (_log) Assert.Contains(_log, l => l.Contains("not a TLS ClientHello"));
+        lock (_log)
+        {
+            Assert.Contains(_log, l => l.Contains("not a TLS ClientHello"));
+            Assert.Contains(_log, l => l.Contains($"not complete after {TcpPortServer.MaxClientHelloReads} reads"));
+        }
     }
 
     [Fact]
