@@ -48,29 +48,30 @@ public sealed class L4RouteTests(ClusterFixture cluster)
     }
 
     static readonly SemaphoreSlim TlsBackendGate = new(1, 1);
-    static readonly Dictionary<string, string> TlsBackendCerts = [];
+    static readonly Dictionary<string, (string Infra, string AppBackend)> TlsBackendCerts = [];
 
     /// <summary>The tls-backend Deployments of the upstream base manifests with their Secrets, once per cluster (as the
     /// base manifests are: echo-basic reads its certificate at start, so a replaced Secret would not be served);
-    /// returns the path of the certificate (PEM) in <paramref name="dir"/>.</summary>
-    async Task<string> TlsBackendsAsync(DirectoryInfo dir)
+    /// returns the paths of the infra and app-backend tls-backends' certificates (PEM) in <paramref name="dir"/>.</summary>
+    async Task<(string Infra, string AppBackend)> TlsBackendsAsync(DirectoryInfo dir)
     {
-        var path = Path.Combine(dir.FullName, "tls-backend.crt");
+        var paths = (Path.Combine(dir.FullName, "tls-backend-infra.crt"), Path.Combine(dir.FullName, "tls-backend-app.crt"));
         await TlsBackendGate.WaitAsync();
         try
         {
-            if (!TlsBackendCerts.TryGetValue(cluster.Name, out var pem))
+            if (!TlsBackendCerts.TryGetValue(cluster.Name, out var pems))
             {
                 await GatewayConformance.EnsureBaseAsync(cluster);
-                var cert = await TlsSecretAsync(dir, "tls-checks-certificate", [GatewayConformance.Infra], "abc.example.com");
-                await TlsSecretAsync(dir, "tls-passthrough-checks-certificate", [AppBackend], "abc.example.com");
+                var infra = await TlsSecretAsync(dir, "tls-checks-certificate", [GatewayConformance.Infra], "abc.example.com");
+                var app = await TlsSecretAsync(dir, "tls-passthrough-checks-certificate", [AppBackend], "abc.example.com");
                 var apply = await cluster.KubectlAsync("apply", "-f", GatewayConformance.Manifest("tls-backend"));
                 Assert.True(apply.ExitCode == 0, apply.ToString());
                 await Task.WhenAll(cluster.RolledOutAsync(GatewayConformance.Infra, "tls-backend"), cluster.RolledOutAsync(AppBackend, "tls-backend"));
-                TlsBackendCerts[cluster.Name] = pem = await File.ReadAllTextAsync(cert);
+                TlsBackendCerts[cluster.Name] = pems = (await File.ReadAllTextAsync(infra), await File.ReadAllTextAsync(app));
             }
-            await File.WriteAllTextAsync(path, pem);
-            return path;
+            await File.WriteAllTextAsync(paths.Item1, pems.Infra);
+            await File.WriteAllTextAsync(paths.Item2, pems.AppBackend);
+            return paths;
         }
         finally { TlsBackendGate.Release(); }
     }
@@ -90,7 +91,7 @@ public sealed class L4RouteTests(ClusterFixture cluster)
         var dir = Directory.CreateTempSubdirectory("podway-tlsroute-");
         try
         {
-            var cert = await TlsBackendsAsync(dir);
+            var (cert, _) = await TlsBackendsAsync(dir);
             await using var _ = await GatewayConformance.ApplyTestAsync(cluster, "tlsroute-simple-same-namespace");
             var address = await GatewayConformance.AddressAsync(cluster, "gateway-tlsroute");
             await RouteConditionAsync("tlsroute", "gateway-conformance-infra-test", GatewayConformance.Infra, "gateway-tlsroute", "Accepted", "True Accepted");
@@ -130,6 +131,54 @@ public sealed class L4RouteTests(ClusterFixture cluster)
             Assert.NotEqual(0, refused.ExitCode);
         }
         finally { dir.Delete(recursive: true); }
+    }
+
+    [Fact]
+    public async Task TlsRouteCrossNamespace_WithAReferenceGrant_ReachesTheOtherNamespacesBackend()
+    {
+        var dir = Directory.CreateTempSubdirectory("podway-tlsroute-");
+        try
+        {
+            var (_, appCert) = await TlsBackendsAsync(dir);
+            await cluster.ApplyAsync(GatewayConformance.Infra, """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: { name: gateway-tlsroute-crossns }
+                spec:
+                  gatewayClassName: podway
+                  listeners:
+                    - { name: https, port: 443, protocol: TLS, hostname: "*.example.com", tls: { mode: Passthrough } }
+                ---
+                apiVersion: gateway.networking.k8s.io/v1alpha2
+                kind: TLSRoute
+                metadata: { name: crossns }
+                spec:
+                  parentRefs: [{ name: gateway-tlsroute-crossns }]
+                  hostnames: [abc.example.com]
+                  rules: [{ backendRefs: [{ name: tls-backend, namespace: gateway-conformance-app-backend, port: 443 }] }]
+                """);
+            var address = await GatewayConformance.AddressAsync(cluster, "gateway-tlsroute-crossns");
+            await RouteConditionAsync("tlsroute", "crossns", GatewayConformance.Infra, "gateway-tlsroute-crossns", "ResolvedRefs", "False RefNotPermitted");
+            await cluster.ApplyAsync(AppBackend, """
+                apiVersion: gateway.networking.k8s.io/v1beta1
+                kind: ReferenceGrant
+                metadata: { name: tlsroutes-from-infra }
+                spec:
+                  from: [{ group: gateway.networking.k8s.io, kind: TLSRoute, namespace: gateway-conformance-infra }]
+                  to: [{ group: "", kind: Service, name: tls-backend }]
+                """);
+            await RouteConditionAsync("tlsroute", "crossns", GatewayConformance.Infra, "gateway-tlsroute-crossns", "ResolvedRefs", "True ResolvedRefs");
+            // The app-backend tls-backend's own certificate (another Secret than the infra one) verifies.
+            var echo = await TlsEchoAsync("abc.example.com", address, appCert, "tls-backend");
+            Assert.Equal(AppBackend, echo.GetProperty("namespace").GetString());
+        }
+        finally
+        {
+            await cluster.KubectlAsync("delete", "gateway", "gateway-tlsroute-crossns", "-n", GatewayConformance.Infra, "--ignore-not-found");
+            await cluster.KubectlAsync("delete", "tlsroute", "crossns", "-n", GatewayConformance.Infra, "--ignore-not-found");
+            await cluster.KubectlAsync("delete", "referencegrant", "tlsroutes-from-infra", "-n", AppBackend, "--ignore-not-found");
+            dir.Delete(recursive: true);
+        }
     }
 
     [Fact]
