@@ -36,6 +36,9 @@ public static class Defaulters
         [BuiltinResources.Gateway.StorageKey] = GatewayDefaults.Gateway,
         [BuiltinResources.HttpRoute.StorageKey] = GatewayDefaults.HttpRoute,
         [BuiltinResources.GrpcRoute.StorageKey] = GatewayDefaults.GrpcRoute,
+        [BuiltinResources.TlsRoute.StorageKey] = GatewayDefaults.L4Route,
+        [BuiltinResources.TcpRoute.StorageKey] = GatewayDefaults.L4Route,
+        [BuiltinResources.UdpRoute.StorageKey] = GatewayDefaults.L4Route,
         [BuiltinResources.AdminNetworkPolicy.StorageKey] = AdminNetworkPolicyDefaults.Policy,
         [BuiltinResources.BaselineAdminNetworkPolicy.StorageKey] = AdminNetworkPolicyDefaults.Policy,
         // ConfigMap, ServiceAccount, Lease and ReferenceGrant have no defaults in Kubernetes.

@@ -65,6 +65,14 @@ internal static class GatewayDefaults
         }
     }
 
+    /// <summary>TLSRoute, TCPRoute and UDPRoute (v1alpha2): parentRef and backendRef group/kind, backend weight 1.</summary>
+    public static void L4Route(JsonObject route)
+    {
+        var spec = EnsureObject(route, "spec");
+        ParentRefs(spec);
+        foreach (var rule in Objects(spec, "rules")) BackendRefs(rule);
+    }
+
     static void ParentRefs(JsonObject spec)
     {
         foreach (var parent in Objects(spec, "parentRefs"))

@@ -45,6 +45,10 @@ public static class TablePrinters
         ]),
         [BuiltinResources.HttpRoute] = new CustomColumnsPrinter([new("Hostnames", "string", ".spec.hostnames"), new("Age", "date", ".metadata.creationTimestamp")]),
         [BuiltinResources.GrpcRoute] = new CustomColumnsPrinter([new("Hostnames", "string", ".spec.hostnames"), new("Age", "date", ".metadata.creationTimestamp")]),
+        // The experimental CRDs print Age only.
+        [BuiltinResources.TlsRoute] = new CustomColumnsPrinter([new("Age", "date", ".metadata.creationTimestamp")]),
+        [BuiltinResources.TcpRoute] = new CustomColumnsPrinter([new("Age", "date", ".metadata.creationTimestamp")]),
+        [BuiltinResources.UdpRoute] = new CustomColumnsPrinter([new("Age", "date", ".metadata.creationTimestamp")]),
         [BuiltinResources.ReferenceGrant] = new CustomColumnsPrinter([new("Age", "date", ".metadata.creationTimestamp")]),
         // network-policy-api v0.1.7 CRDs (Priority is a "string" column there).
         [BuiltinResources.AdminNetworkPolicy] = new CustomColumnsPrinter([new("Priority", "string", ".spec.priority"), new("Age", "date", ".metadata.creationTimestamp")]),

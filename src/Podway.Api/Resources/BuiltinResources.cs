@@ -35,6 +35,11 @@ public static class BuiltinResources
     public static readonly ResourceType Gateway = new("gateway.networking.k8s.io", "v1", "Gateway", "gateways", "gateway", true, ["gtw"], None, Status);
     public static readonly ResourceType HttpRoute = new("gateway.networking.k8s.io", "v1", "HTTPRoute", "httproutes", "httproute", true, None, None, Status);
     public static readonly ResourceType GrpcRoute = new("gateway.networking.k8s.io", "v1", "GRPCRoute", "grpcroutes", "grpcroute", true, None, None, Status);
+    // The experimental channel's L4 route kinds at v1alpha2, the version every release podway mirrors (v1.1-v1.4) serves
+    // and the upstream conformance manifests use.
+    public static readonly ResourceType TlsRoute = new("gateway.networking.k8s.io", "v1alpha2", "TLSRoute", "tlsroutes", "tlsroute", true, None, None, Status);
+    public static readonly ResourceType TcpRoute = new("gateway.networking.k8s.io", "v1alpha2", "TCPRoute", "tcproutes", "tcproute", true, None, None, Status);
+    public static readonly ResourceType UdpRoute = new("gateway.networking.k8s.io", "v1alpha2", "UDPRoute", "udproutes", "udproute", true, None, None, Status);
     public static readonly ResourceType ReferenceGrant = new("gateway.networking.k8s.io", "v1beta1", "ReferenceGrant", "referencegrants", "referencegrant", true, ["refgrant"], None, None);
 
     // kubernetes-sigs/network-policy-api v0.1.7, standard channel (the last release with the v1alpha1 kinds).
@@ -48,7 +53,7 @@ public static class BuiltinResources
         EndpointSlice,
         Ingress, IngressClass, NetworkPolicy,
         Lease, EventsEvent,
-        GatewayClass, Gateway, HttpRoute, GrpcRoute, ReferenceGrant,
+        GatewayClass, Gateway, HttpRoute, GrpcRoute, ReferenceGrant, TlsRoute, TcpRoute, UdpRoute,
         AdminNetworkPolicy, BaselineAdminNetworkPolicy,
     ];
 

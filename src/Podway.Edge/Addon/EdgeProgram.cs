@@ -71,12 +71,16 @@ public static class EdgeProgram
         // Gateway listeners: one server per edge target port of the current Gateways (README "Gateway API").
         await using var gatewayPorts = new GatewayPortServers(() => feed.Current, options, Log);
         feed.Changed += _ => gatewayPorts.Changed();
-        Task gatewayServing = Task.CompletedTask;
+        // TLS, TCP and UDP listeners: their own socket servers (Streams/).
+        await using var streamPorts = new Streams.GatewayStreamServers(() => feed.Current.Gateways, Log);
+        feed.Changed += _ => streamPorts.Changed();
+        Task gatewayServing = Task.CompletedTask, streamServing = Task.CompletedTask;
         try
         {
             await feed.Synced.WaitAsync(stop.Token);
             await edge.StartAsync(stop.Token);
             gatewayServing = gatewayPorts.RunAsync(run.Token);
+            streamServing = streamPorts.RunAsync(run.Token);
             Volatile.Write(ref ready, true);
             Log($"ready: {feed.Current.ServedIngresses.Count} ingresses, http {http}, https {https}, syncing with {client.Server}");
             await Task.Delay(Timeout.Infinite, stop.Token);
@@ -93,6 +97,7 @@ public static class EdgeProgram
         await edge.DisposeAsync();
         run.Cancel();
         await gatewayServing;
+        await streamServing;
         try { await feeding; } catch (OperationCanceledException) { }
         await probes;
         return 0;

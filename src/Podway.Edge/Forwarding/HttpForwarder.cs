@@ -56,7 +56,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client, Http1Forwarder ht
             {
                 if (upgrade.IsNone && !upstreamHttp2 && !upstreamTls)
                 {
-                    var http1Attempt = await http1.ForwardAsync(context, upstream, target, clientIp, body is not null, settings.Connect, settings.Read);
+                    var http1Attempt = await http1.ForwardAsync(context, upstream, target, clientIp, body is not null, settings.Connect, settings.Read, settings.Send);
                     switch (http1Attempt.Kind)
                     {
                         case Http1AttemptKind.Forwarded: return new(upstream, http1Attempt.BodyBytes, ClientAborted: false);

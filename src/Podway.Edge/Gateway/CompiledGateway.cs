@@ -41,7 +41,10 @@ internal sealed class CompiledGateway
             ["listeners"] = new JsonArray([.. Listeners.Select(l => (JsonNode)l.Status(Generation, Address is not null && EdgeReady))]),
         };
         var ports = Listeners.Where(l => l.Serving).Select(l => l.Port).Distinct().Order().ToList();
-        return new GatewayState(Namespace, Name, status, ports, RequestedAddress);
+        return new GatewayState(Namespace, Name, status, ports, RequestedAddress)
+        {
+            UdpPorts = Listeners.Where(l => l.Serving && l.Protocol == "UDP").Select(l => l.Port).ToHashSet(),
+        };
     }
 }
 
@@ -62,12 +65,14 @@ internal sealed class ListenerState
     public int AttachedRoutes { get; set; }
     readonly Dictionary<string, List<HttpRouteRule>> _rules = new();
     readonly List<HttpRouteRule> _anyHostRules = [];
+    /// <summary>TLSRoutes, TCPRoutes and UDPRoutes attached (L4 listeners).</summary>
+    public List<StreamRoute> StreamRoutes { get; } = [];
 
     /// <summary>Routes may attach (protocol supported, no conflict).</summary>
     public bool Usable => Unsupported is null && Conflict is null;
 
-    /// <summary>The edge serves it: usable, and HTTPS has its certificate.</summary>
-    public bool Serving => Usable && (Protocol != "HTTPS" || Certificate is not null);
+    /// <summary>The edge serves it: usable, and HTTPS (or TLS Terminate) has its certificate.</summary>
+    public bool Serving => Usable && (Protocol != "HTTPS" && !StreamListeners.Terminates(this) || Certificate is not null);
 
     public List<HttpRouteRule> RulesFor(string? hostname) =>
         hostname is null ? _anyHostRules : _rules.TryGetValue(hostname, out var list) ? list : _rules[hostname] = [];

@@ -20,6 +20,7 @@ public static class GatewayApi
         "HTTPRouteParentRefPort", "HTTPRoutePathRedirect", "HTTPRoutePathRewrite", "HTTPRoutePortRedirect",
         "HTTPRouteQueryParamMatching", "HTTPRouteRequestMirror", "HTTPRouteRequestTimeout", "HTTPRouteResponseHeaderModification",
         "HTTPRouteSchemeRedirect", "ReferenceGrant",
+        "TCPRoute", "TLSRoute", "UDPRoute",
     ];
 
     /// <summary>A condition as the API writes it; lastTransitionTime is set by the status writer.</summary>

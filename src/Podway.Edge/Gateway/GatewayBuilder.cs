@@ -51,17 +51,20 @@ internal static class GatewayBuilder
             var parents = AttachRoute(route, age, gateways, namespaces, grants, backends);
             if (parents.Count > 0) routeParents[$"{age.Namespace}/{age.Name}"] = parents;
         }
+        var streamParents = StreamRouteAttachment.AttachAll(inputs, gateways, namespaces, grants, backends);
 
         var ports = new Dictionary<int, GatewayPort>();
+        var streamPorts = new Dictionary<int, StreamPort>();
         var states = new Dictionary<string, GatewayState>();
         foreach (var (key, gw) in gateways)
         {
             states[key] = gw.State();
             foreach (var (listenerPort, listeners) in gw.Listeners.Where(l => l.Serving).GroupBy(l => l.Port).Select(g => (g.Key, g.ToList())))
-                if (gw.TargetPorts.TryGetValue(listenerPort, out var target))
-                    ports[target] = new GatewayPort(listeners[0].Protocol == "HTTPS", [.. listeners.Select(l => l.Compile())], listenerPort);
+                if (!gw.TargetPorts.TryGetValue(listenerPort, out var target)) continue;
+                else if (StreamListeners.IsStream(listeners[0].Protocol)) streamPorts[target] = StreamListeners.Compile(listeners, listenerPort);
+                else ports[target] = new GatewayPort(listeners[0].Protocol == "HTTPS", [.. listeners.Select(l => l.Compile())], listenerPort);
         }
-        return new GatewayRoutes(ports) { ClassStatus = classStatus, Gateways = states, RouteParents = routeParents };
+        return new GatewayRoutes(ports) { ClassStatus = classStatus, Gateways = states, RouteParents = routeParents, StreamPorts = streamPorts, StreamRouteParents = streamParents };
     }
 
     static long Generation(JsonObject o) => o["metadata"]?["generation"] is JsonValue v && v.TryGetValue<long>(out var g) ? g : 1;
@@ -84,13 +87,14 @@ internal static class GatewayBuilder
         {
             // Kinds: HTTPRoute is the only route kind an HTTP/HTTPS listener takes here.
             var kinds = Json.Objects(l.Spec["allowedRoutes"]?["kinds"]).ToList();
-            l.Kinds = kinds.Count == 0 ? [.. HttpKinds]
-                : [.. kinds.Where(k => (Json.Text(k["group"]) ?? GatewayApi.Group) == GatewayApi.Group && HttpKinds.Contains(Json.Text(k["kind"]))).Select(k => Json.Text(k["kind"])!)];
+            var supported = StreamListeners.Kinds(l) ?? HttpKinds;
+            l.Kinds = kinds.Count == 0 ? [.. supported]
+                : [.. kinds.Where(k => (Json.Text(k["group"]) ?? GatewayApi.Group) == GatewayApi.Group && supported.Contains(Json.Text(k["kind"]))).Select(k => Json.Text(k["kind"])!)];
             if (kinds.Count > 0 && l.Kinds.Count < kinds.Count)
                 l.RefProblem = ("InvalidRouteKinds", "Some of allowedRoutes.kinds are not supported on this listener");
-            if (l.Protocol is not ("HTTP" or "HTTPS"))
-                l.Unsupported = $"Protocol {l.Protocol} is not supported by podway's edge (HTTP and HTTPS are)";
-            if (l.Protocol == "HTTPS") ResolveCertificate(l, ns, secrets, grants);
+            if (l.Protocol is not ("HTTP" or "HTTPS") && !StreamListeners.IsStream(l.Protocol))
+                l.Unsupported = $"Protocol {l.Protocol} is not supported by podway's edge (HTTP, HTTPS, TLS, TCP and UDP are)";
+            if (l.Protocol == "HTTPS" || StreamListeners.Terminates(l)) ResolveCertificate(l, ns, secrets, grants);
         }
         // Conflicts on one port: another protocol (ProtocolConflict), or the same hostname (HostnameConflict).
         foreach (var l in listeners)
@@ -209,7 +213,7 @@ internal static class GatewayBuilder
         return parents;
     }
 
-    static bool NamespaceAllowed(ListenerState l, string gatewayNs, string routeNs, Dictionary<string, JsonObject?> namespaces)
+    internal static bool NamespaceAllowed(ListenerState l, string gatewayNs, string routeNs, Dictionary<string, JsonObject?> namespaces)
     {
         var from = l.Spec["allowedRoutes"]?["namespaces"];
         return (Json.Text(from?["from"]) ?? "Same") switch

@@ -12,4 +12,9 @@ public sealed record GatewayInputs(
     IReadOnlyList<JsonObject> Namespaces)
 {
     public static readonly GatewayInputs None = new([], [], [], [], []);
+
+    /// <summary>The experimental channel's L4 routes (v1alpha2), attached by <see cref="StreamRouteAttachment"/>.</summary>
+    public IReadOnlyList<JsonObject> TlsRoutes { get; init; } = [];
+    public IReadOnlyList<JsonObject> TcpRoutes { get; init; } = [];
+    public IReadOnlyList<JsonObject> UdpRoutes { get; init; } = [];
 }

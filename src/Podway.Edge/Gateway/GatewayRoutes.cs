@@ -39,11 +39,26 @@ public sealed class GatewayRoutes
 
     /// <summary>HTTPRoute status.parents entries podway owns (controllerName ours), by route namespace/name.</summary>
     public IReadOnlyDictionary<string, JsonArray> RouteParents { get; init; } = new Dictionary<string, JsonArray>();
+
+    /// <summary>TLS, TCP and UDP listener ports by edge target port (served by <c>GatewayStreamServers</c>).</summary>
+    internal IReadOnlyDictionary<int, StreamPort> StreamPorts { get; init; } = new Dictionary<int, StreamPort>();
+
+    /// <summary>Edge Pod ports of L4 listeners and their protocol ("TLS", "TCP", "UDP").</summary>
+    public IReadOnlyDictionary<int, string> StreamListenPorts => StreamPorts.ToDictionary(p => p.Key, p => p.Value.Protocol);
+
+    internal StreamPort? StreamPortFor(int targetPort) => StreamPorts.GetValueOrDefault(targetPort);
+
+    /// <summary>TLSRoute/TCPRoute/UDPRoute status.parents entries podway owns, by (kind, route namespace/name).</summary>
+    public IReadOnlyDictionary<(string Kind, string Key), JsonArray> StreamRouteParents { get; init; } = new Dictionary<(string, string), JsonArray>();
 }
 
 /// <summary>A Gateway of podway's class: its wanted status, its listener ports (the Service's ports) and the address
 /// it asks for (spec.addresses, the Service's loadBalancerIP).</summary>
-public sealed record GatewayState(string Namespace, string Name, JsonObject Status, IReadOnlyList<int> Ports, string? RequestedAddress);
+public sealed record GatewayState(string Namespace, string Name, JsonObject Status, IReadOnlyList<int> Ports, string? RequestedAddress)
+{
+    /// <summary>Listener ports of UDP listeners (the Service port's protocol is UDP; all others TCP).</summary>
+    public IReadOnlySet<int> UdpPorts { get; init; } = new HashSet<int>();
+}
 
 /// <summary>The listeners of one Gateway on one port.</summary>
 internal sealed class GatewayPort(bool https, IReadOnlyList<GatewayListener> listeners, int listenerPort)

@@ -29,8 +29,9 @@ internal sealed class BackendResolver
     }
 
     /// <summary>The pool for <paramref name="backend"/> (an IngressBackend) of an Ingress in <paramref name="ns"/>;
-    /// <paramref name="problem"/> says why it is empty when it cannot be resolved.</summary>
-    public BackendPool Resolve(string ns, JsonObject backend, out string? problem)
+    /// <paramref name="problem"/> says why it is empty when it cannot be resolved. <paramref name="protocol"/>: the
+    /// Service and slice ports' protocol (UDP for UDPRoute backends; a Service may have port 53 twice).</summary>
+    public BackendPool Resolve(string ns, JsonObject backend, out string? problem, string protocol = "TCP")
     {
         if (backend["resource"] is JsonObject resource)
         {
@@ -57,7 +58,7 @@ internal sealed class BackendResolver
             problem = $"Service \"{ns}/{name}\" is of type ExternalName, which the edge does not forward to";
             return Empty(ns, name, display, null);
         }
-        var port = Json.Objects(service["spec"]?["ports"]).FirstOrDefault(p =>
+        var port = Json.Objects(service["spec"]?["ports"]).FirstOrDefault(p => (Json.Text(p["protocol"]) ?? "TCP") == protocol &&
             portNumber is { } n ? Json.Int(p["port"]) == n : portName is not null && Json.Text(p["name"]) == portName);
         if (port is null)
         {
@@ -66,16 +67,16 @@ internal sealed class BackendResolver
         }
         problem = null;
         var servicePortName = Json.Text(port["name"]) ?? "";
-        var key = $"{ns}/{name}/{servicePortName}/{display}";
+        var key = $"{ns}/{name}/{servicePortName}/{display}/{protocol}";
         if (!_pools.TryGetValue(key, out var pool))
-            _pools[key] = pool = new BackendPool(ns, name, display, Endpoints($"{ns}/{name}", servicePortName), Json.Text(port["appProtocol"]));
+            _pools[key] = pool = new BackendPool(ns, name, display, Endpoints($"{ns}/{name}", servicePortName, protocol), Json.Text(port["appProtocol"]));
         return pool;
     }
 
     static BackendPool Empty(string ns, string name, string display, string? appProtocol) => new(ns, name, display, [], appProtocol);
 
     /// <summary>Every IP endpoint of the Service's slices with the port named like the Service port ("" when unnamed).</summary>
-    List<Upstream> Endpoints(string serviceKey, string portName)
+    List<Upstream> Endpoints(string serviceKey, string portName, string protocol)
     {
         var result = new List<Upstream>();
         if (!_slicesByService.TryGetValue(serviceKey, out var slices)) return result;
@@ -84,7 +85,7 @@ internal sealed class BackendResolver
         {
             if (Json.Text(slice["addressType"]) is not ("IPv4" or "IPv6")) continue; // FQDN slices are not forwarded to
             var slicePort = Json.Objects(slice["ports"]).FirstOrDefault(p => (Json.Text(p["name"]) ?? "") == portName);
-            if (slicePort is null || Json.Int(slicePort["port"]) is not { } number || (Json.Text(slicePort["protocol"]) ?? "TCP") != "TCP")
+            if (slicePort is null || Json.Int(slicePort["port"]) is not { } number || (Json.Text(slicePort["protocol"]) ?? "TCP") != protocol)
                 continue;
             foreach (var endpoint in Json.Objects(slice["endpoints"]))
             {

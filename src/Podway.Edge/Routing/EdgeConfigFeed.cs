@@ -19,6 +19,7 @@ public sealed class EdgeConfigFeed : IEdgeRoutes
         BuiltinResources.EndpointSlice, BuiltinResources.Secret,
         BuiltinResources.GatewayClass, BuiltinResources.Gateway, BuiltinResources.HttpRoute, BuiltinResources.ReferenceGrant,
         BuiltinResources.Namespace,
+        BuiltinResources.TlsRoute, BuiltinResources.TcpRoute, BuiltinResources.UdpRoute,
     ];
 
     readonly SharedInformerFactory _factory;
@@ -90,7 +91,10 @@ public sealed class EdgeConfigFeed : IEdgeRoutes
                 List(BuiltinResources.EndpointSlice), List(BuiltinResources.Secret), _defaultCertificate)
             {
                 Gateway = new Gateway.GatewayInputs(List(BuiltinResources.GatewayClass), List(BuiltinResources.Gateway),
-                    List(BuiltinResources.HttpRoute), List(BuiltinResources.ReferenceGrant), List(BuiltinResources.Namespace)),
+                    List(BuiltinResources.HttpRoute), List(BuiltinResources.ReferenceGrant), List(BuiltinResources.Namespace))
+                {
+                    TlsRoutes = List(BuiltinResources.TlsRoute), TcpRoutes = List(BuiltinResources.TcpRoute), UdpRoutes = List(BuiltinResources.UdpRoute),
+                },
             });
         }
         catch (Exception e)

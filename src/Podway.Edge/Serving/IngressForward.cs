@@ -62,7 +62,7 @@ internal static class IngressForward
         if (forward.Canary is { Backend.Usable.Count: > 0 } canary && canary.Chooses(HeaderOf(request), CookieOf(request), Random.Shared))
             backend = canary.Backend;
         if (backend.Usable.Count == 0) return await EdgeRequestHandler.Local(context, StatusCodes.Status503ServiceUnavailable);
-        var settings = new UpstreamSettings(behaviour.Protocol, behaviour.Limits?.Connect, behaviour.Limits?.Read);
+        var settings = new UpstreamSettings(behaviour.Protocol, behaviour.Limits?.Connect, behaviour.Limits?.Read, behaviour.Limits?.Send);
         if (forward.Affinity is { } affinity)
         {
             var (session, pinned) = StickySession.Start(context, affinity, backend);

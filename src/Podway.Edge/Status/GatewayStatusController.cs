@@ -29,6 +29,8 @@ internal sealed class GatewayStatusController(SharedInformerFactory informers, E
     readonly Informer _gateways = informers.For(BuiltinResources.Gateway);
     readonly Informer _routes = informers.For(BuiltinResources.HttpRoute);
     readonly Informer _grpcRoutes = informers.For(BuiltinResources.GrpcRoute);
+    readonly Dictionary<string, (ResourceType Type, Informer Informer)> _streamRoutes = new[] { BuiltinResources.TlsRoute, BuiltinResources.TcpRoute, BuiltinResources.UdpRoute }
+        .ToDictionary(t => t.Kind, t => (t, informers.For(t)));
     readonly SemaphoreSlim _changed = new(0, 1);
 
     public async Task RunAsync(CancellationToken ct)
@@ -56,6 +58,12 @@ internal sealed class GatewayStatusController(SharedInformerFactory informers, E
         {
             var slash = key.IndexOf('/');
             await WriteParentsAsync(BuiltinResources.HttpRoute, _routes.Cache.Get(key[..slash], key[(slash + 1)..]), ours, ct);
+        }
+        foreach (var ((kind, key), ours) in wanted.StreamRouteParents)
+        {
+            var slash = key.IndexOf('/');
+            var (type, informer) = _streamRoutes[kind];
+            await WriteParentsAsync(type, informer.Cache.Get(key[..slash], key[(slash + 1)..]), ours, ct);
         }
         // GRPCRoutes are accepted by the API but not served yet: say so on every podway Gateway they name.
         foreach (var route in _grpcRoutes.Cache.List())
@@ -169,7 +177,7 @@ internal sealed class GatewayStatusController(SharedInformerFactory informers, E
                     if (target == 0) throw new InvalidOperationException("no free edge target port for Gateway listeners");
                     used.Add(target);
                 }
-                ports.Add(new JsonObject { ["name"] = $"port-{port}", ["port"] = port, ["targetPort"] = target, ["protocol"] = "TCP" });
+                ports.Add(new JsonObject { ["name"] = $"port-{port}", ["port"] = port, ["targetPort"] = target, ["protocol"] = state.UdpPorts.Contains(port) ? "UDP" : "TCP" });
             }
             var spec = new JsonObject
             {
@@ -199,8 +207,8 @@ internal sealed class GatewayStatusController(SharedInformerFactory informers, E
                 continue;
             }
             var sameTargets = JsonNodes.DeepEquals(
-                new JsonArray([.. Json.Objects(svc["spec"]?["ports"]).Select(p => (JsonNode)new JsonObject { ["port"] = Json.Int(p["port"]), ["targetPort"] = Json.Int(p["targetPort"]) })]),
-                new JsonArray([.. ports.OfType<JsonObject>().Select(p => (JsonNode)new JsonObject { ["port"] = Json.Int(p["port"]), ["targetPort"] = Json.Int(p["targetPort"]) })]));
+                new JsonArray([.. Json.Objects(svc["spec"]?["ports"]).Select(p => (JsonNode)new JsonObject { ["port"] = Json.Int(p["port"]), ["targetPort"] = Json.Int(p["targetPort"]), ["protocol"] = Json.Text(p["protocol"]) ?? "TCP" })]),
+                new JsonArray([.. ports.OfType<JsonObject>().Select(p => (JsonNode)new JsonObject { ["port"] = Json.Int(p["port"]), ["targetPort"] = Json.Int(p["targetPort"]), ["protocol"] = Json.Text(p["protocol"]) })]));
             if (sameTargets && Json.Text(svc["spec"]?["loadBalancerIP"]) == state.RequestedAddress || ports.Count == 0) continue;
             await _client.PatchAsync(BuiltinResources.Service, EdgeAddon.Namespace, ObjectMeta.Name(svc), PatchType.Merge,
                 new JsonObject { ["spec"] = new JsonObject { ["ports"] = ports.DeepClone(), ["loadBalancerIP"] = state.RequestedAddress } }, ct: ct);

@@ -13,7 +13,9 @@ namespace Podway.Images.Echo;
 /// asserts on (path as requested, host, method, proto, headers in Go's canonical form without Host, and
 /// namespace/ingress/service/pod from NAMESPACE, INGRESS_NAME, SERVICE_NAME, POD_NAME), indented one space as Go's
 /// json.MarshalIndent does. `X-Echo-Set-Header: Name: value, Other: value` sets response headers; `?delay=1s` waits
-/// first; /health answers OK; /status/NNN answers NNN. HTTP on HTTP_PORT (3000).
+/// first; /health answers OK; /status/NNN answers NNN. HTTP on HTTP_PORT (3000); with TLS_SERVER_CERT and
+/// TLS_SERVER_PRIVKEY (PEM files) also HTTPS on HTTPS_PORT (8443), whose answers add "tls" (version, serverName,
+/// negotiatedProtocol, cipherSuite), as the conformance suite's tls-backend runs it.
 /// </summary>
 internal sealed partial class EchoBasic
 {
@@ -33,6 +35,34 @@ internal sealed partial class EchoBasic
         {
             Console.Out.WriteLine($"Starting server, listening on port {_port} (http)");
             _ = HttpServer.Listen(port, Answer).ServeAsync(termination.Token);
+            if (Env("TLS_SERVER_CERT") is { } certFile && Env("TLS_SERVER_PRIVKEY") is { } keyFile)
+            {
+                var httpsPort = Env("HTTPS_PORT") ?? "8443";
+                if (!int.TryParse(httpsPort, out var tlsPort) || tlsPort is <= 0 or > 65535)
+                {
+                    Console.Error.WriteLine($"panic: Failed to start listening: listen tcp: address {httpsPort}: invalid port");
+                    return 2;
+                }
+                System.Security.Cryptography.X509Certificates.X509Certificate2 certificate;
+                try
+                {
+                    using var pem = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(certFile, keyFile);
+                    // A PKCS#12 round trip so SslStream gets a key it can use on Linux.
+                    certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(pem.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
+                }
+                catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"panic: failed to load the TLS certificate: {e.Message}");
+                    return 2;
+                }
+                var tls = new System.Net.Security.SslServerAuthenticationOptions
+                {
+                    ServerCertificate = certificate,
+                    ApplicationProtocols = [System.Net.Security.SslApplicationProtocol.Http11],
+                };
+                Console.Out.WriteLine($"Starting server, listening on port {httpsPort} (https)");
+                _ = HttpServer.Listen(tlsPort, Answer, tls).ServeAsync(termination.Token);
+            }
             await termination.Signaled;
             return 0;
         }
@@ -99,6 +129,21 @@ internal sealed partial class EchoBasic
             w.WriteString("ingress", Env("INGRESS_NAME") ?? "");
             w.WriteString("service", Env("SERVICE_NAME") ?? "");
             w.WriteString("pod", Env("POD_NAME") ?? "");
+            if (request.Tls is { } tls)
+            {
+                w.WriteStartObject("tls");
+                w.WriteString("version", tls.SslProtocol switch
+                {
+                    System.Security.Authentication.SslProtocols.Tls13 => "TLSv1.3",
+                    System.Security.Authentication.SslProtocols.Tls12 => "TLSv1.2",
+                    _ => tls.SslProtocol.ToString(),
+                });
+                w.WriteString("serverName", tls.TargetHostName);
+                if (tls.NegotiatedApplicationProtocol.Protocol.Length > 0)
+                    w.WriteString("negotiatedProtocol", tls.NegotiatedApplicationProtocol.ToString());
+                w.WriteString("cipherSuite", tls.NegotiatedCipherSuite.ToString());
+                w.WriteEndObject();
+            }
             w.WriteEndObject();
         }
         return buffer.ToArray();

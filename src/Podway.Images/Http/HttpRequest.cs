@@ -14,6 +14,8 @@ internal sealed class HttpRequest
     public required IPEndPoint Remote { get; init; }
     public required IPEndPoint Local { get; init; }
     public byte[] Body { get; set; } = [];
+    /// <summary>The connection's TLS session (null on cleartext), for servers that report it (echo-basic's "tls").</summary>
+    public System.Net.Security.SslStream? Tls { get; set; }
 
     public string Path => Target.IndexOf('?') is var q and >= 0 ? Target[..q] : Target;
     public string RawQuery => Target.IndexOf('?') is var q and >= 0 ? Target[(q + 1)..] : "";

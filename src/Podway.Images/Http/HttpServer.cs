@@ -77,6 +77,7 @@ internal sealed class HttpServer(Socket listener, Func<HttpRequest, ValueTask<Ht
                     return;
                 }
                 request.Body = body;
+                request.Tls = stream as SslStream;
 
                 HttpResponse response;
                 try { response = await handler(request); }

@@ -77,7 +77,9 @@ public sealed class DiscoveryTests
         var groups = Disco.AggregatedGroups("v2")["items"]!.AsArray();
         Assert.Equal("apps", (string?)groups[0]!["metadata"]!["name"]);
         var gateway = groups.Single(g => (string?)g!["metadata"]!["name"] == "gateway.networking.k8s.io")!;
-        Assert.Equal(["v1", "v1beta1"], gateway["versions"]!.AsArray().Select(v => (string)v!["version"]!));
+        Assert.Equal(["v1", "v1beta1", "v1alpha2"], gateway["versions"]!.AsArray().Select(v => (string)v!["version"]!));
+        var alpha = Disco.ResourceList("gateway.networking.k8s.io", "v1alpha2")!["resources"]!.AsArray().Select(r => (string)r!["name"]!).ToList();
+        Assert.Equal(["tcproutes", "tcproutes/status", "tlsroutes", "tlsroutes/status", "udproutes", "udproutes/status"], alpha.Order());
         var deployments = Resources(Disco.AggregatedGroups("v2")).Single(r => (string?)r["resource"] == "deployments");
         Assert.Equal(("Namespaced", "all", "Current"), ((string?)deployments["scope"], (string?)deployments["categories"]![0],
             (string?)groups[0]!["versions"]![0]!["freshness"]));

@@ -47,6 +47,7 @@ public class AnnotationParsingTests
     [Theory]
     [InlineData("proxy-body-size", "8 MB")]
     [InlineData("proxy-read-timeout", "soon")]
+    [InlineData("proxy-send-timeout", "-1")]
     [InlineData("backend-protocol", "FCGI")]
     [InlineData("whitelist-source-range", "10.0.0.0/8, not-a-cidr")]
     [InlineData("enable-cors", "maybe")]

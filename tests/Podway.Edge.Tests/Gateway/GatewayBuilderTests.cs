@@ -89,7 +89,7 @@ public class GatewayBuilderTests
         var config = BuildGateways([Gateway("gw", "podway", """
             [{"name":"a","port":80,"protocol":"HTTP"},{"name":"b","port":80,"protocol":"HTTPS","tls":{"certificateRefs":[{"name":"missing"}]}},
              {"name":"c","port":81,"protocol":"HTTP","hostname":"x.com"},{"name":"d","port":81,"protocol":"HTTP","hostname":"x.com"},
-             {"name":"e","port":9000,"protocol":"UDP"},{"name":"f","port":443,"protocol":"HTTPS","tls":{"certificateRefs":[{"name":"missing"}]}},
+             {"name":"e","port":9000,"protocol":"example.com/quic"},{"name":"f","port":443,"protocol":"HTTPS","tls":{"certificateRefs":[{"name":"missing"}]}},
              {"name":"g","port":82,"protocol":"HTTP","allowedRoutes":{"kinds":[{"kind":"TLSRoute"}]}}]
             """)], [], [GatewayService("gw", "10.250.0.130", (80, 20000), (81, 20001), (82, 20002))]);
         var listeners = config.Gateways.Gateways["infra/gw"].Status["listeners"]!.AsArray().ToDictionary(l => (string)l!["name"]!, l => Conditions(l!["conditions"]));

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -98,6 +99,48 @@ public class IngressAnnotationServingTests
         using var slow = await client.SendAsync(EdgeHarness.Get(edge, "shop.test", "/delay?ms=4000"));
         Assert.Equal(HttpStatusCode.GatewayTimeout, slow.StatusCode);
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(3.5));
+    }
+
+    [Fact]
+    public async Task ProxySendTimeout_BackendThatStopsReading_504WithinTheTimeout()
+    {
+        // A backend that accepts and never reads: once the socket buffers are full, the edge's writes stall.
+        using var stalled = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        stalled.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        stalled.Listen();
+        var accepted = stalled.AcceptAsync();
+        var (edge, client) = await Serve(Compiled(((IPEndPoint)stalled.LocalEndPoint!).Port,
+            new() { ["proxy-send-timeout"] = "1", ["proxy-body-size"] = "0" }));
+        await using var _ = edge;
+        // A raw client: it keeps sending the body while it reads, as HttpClient would not give the early answer.
+        using var raw = new System.Net.Sockets.TcpClient();
+        await raw.ConnectAsync(IPAddress.Loopback, new Uri(edge.Http("shop.test")).Port);
+        var stream = raw.GetStream();
+        var started = DateTime.UtcNow;
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"POST /upload HTTP/1.1\r\nHost: shop.test\r\nContent-Length: {256L << 20}\r\n\r\n"));
+        using var stop = new CancellationTokenSource();
+        var sending = Task.Run(async () =>
+        {
+            var chunk = new byte[64 * 1024];
+            try { while (!stop.IsCancellationRequested) await stream.WriteAsync(chunk, stop.Token); }
+            catch (Exception) { } // the edge closes the connection after answering
+        });
+        var answer = new StringBuilder();
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!answer.ToString().Contains("\r\n"))
+        {
+            var n = await stream.ReadAsync(buffer, timeout.Token);
+            if (n == 0) break;
+            answer.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, n));
+        }
+        var elapsed = DateTime.UtcNow - started;
+        stop.Cancel();
+        Assert.StartsWith("HTTP/1.1 504", answer.ToString());
+        // proxy-read-timeout is 60 s here: only the send timeout explains a 504 this soon.
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(15));
+        await sending;
+        (await accepted).Dispose();
     }
 
     [Fact]

@@ -104,6 +104,40 @@ public sealed class GatewayStatusControllerTests : IClassFixture<RealApiServer>,
         Assert.Equal("none", await EventuallyAsync(ServicePortsAsync, p => p == "none"));
     }
 
+    /// <summary>L4 listeners: the Gateway's Service port of a UDP listener has protocol UDP (TCP and TLS ones TCP), and
+    /// TCPRoute/UDPRoute status is written through their status subresource.</summary>
+    [Fact]
+    public async Task L4Listeners_GetServicePortsOfTheirProtocol_AndRoutesTheirStatus()
+    {
+        await _api.Client.CreateAsync(BuiltinResources.Gateway, Ns, JsonNode.Parse($$"""
+            {"apiVersion":"gateway.networking.k8s.io/v1","kind":"Gateway","metadata":{"name":"gw"},
+             "spec":{"gatewayClassName":"{{Class}}","listeners":[{"name":"dns","port":53,"protocol":"UDP"},{"name":"db","port":5432,"protocol":"TCP"}]} }
+            """)!.AsObject());
+        async Task<string> ProtocolsAsync()
+        {
+            var svc = await _api.Client.TryGetAsync(BuiltinResources.Service, EdgeAddon.Namespace, ServiceName);
+            return svc is null ? "none" : string.Join(",", (svc["spec"]?["ports"]?.AsArray() ?? []).Select(p => $"{p!["port"]}/{p["protocol"]}"));
+        }
+        Assert.Equal("53/UDP,5432/TCP", await EventuallyAsync(ProtocolsAsync, p => p.Contains(',')));
+
+        await _api.Client.CreateAsync(BuiltinResources.UdpRoute, Ns, JsonNode.Parse("""
+            {"apiVersion":"gateway.networking.k8s.io/v1alpha2","kind":"UDPRoute","metadata":{"name":"dns"},
+             "spec":{"parentRefs":[{"name":"gw","sectionName":"dns"}],"rules":[{"backendRefs":[{"name":"missing","port":53}]}]} }
+            """)!.AsObject());
+        await _api.Client.CreateAsync(BuiltinResources.TcpRoute, Ns, JsonNode.Parse("""
+            {"apiVersion":"gateway.networking.k8s.io/v1alpha2","kind":"TCPRoute","metadata":{"name":"db"},
+             "spec":{"parentRefs":[{"name":"gw","sectionName":"dns"}],"rules":[{"backendRefs":[{"name":"missing","port":5432}]}]} }
+            """)!.AsObject());
+        async Task<string> ConditionsAsync(ResourceType type, string name) =>
+            string.Join(" ", ((await _api.Client.GetAsync(type, Ns, name))["status"]?["parents"]?[0]?["conditions"]?.AsArray() ?? [])
+                .Select(c => $"{c!["type"]}={c["status"]}/{c["reason"]}"));
+        Assert.Equal("Accepted=True/Accepted ResolvedRefs=False/BackendNotFound",
+            await EventuallyAsync(() => ConditionsAsync(BuiltinResources.UdpRoute, "dns"), c => c.Length > 0));
+        Assert.Equal("Accepted=False/NotAllowedByListeners ResolvedRefs=False/BackendNotFound",
+            await EventuallyAsync(() => ConditionsAsync(BuiltinResources.TcpRoute, "db"), c => c.Length > 0));
+        await _api.Client.DeleteAsync(BuiltinResources.Gateway, Ns, "gw");
+    }
+
     /// <summary>A GRPCRoute is accepted by the API but not served: its parent status says so instead of staying empty.</summary>
     [Fact]
     public async Task GrpcRoute_OnAPodwayGateway_IsNotAcceptedAndSaysWhy()

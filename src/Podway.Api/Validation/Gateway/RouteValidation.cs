@@ -64,7 +64,7 @@ internal static class RouteValidation
         }
     });
 
-    static void Common(List<FieldError> errs, JsonObject spec)
+    internal static void Common(List<FieldError> errs, JsonObject spec)
     {
         var parents = spec.Items("parentRefs").ToList();
         Schema.Items(errs, parents.Count, spec.Has("parentRefs"), "spec.parentRefs", false, 0, 32);
@@ -100,7 +100,7 @@ internal static class RouteValidation
             errs.Add(Schema.Cel(p, "object", $"must only contain valid characters (matching ^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|[%][0-9a-fA-F]{{2}})+$) for types ['Exact', 'PathPrefix']"));
     }
 
-    static void BackendRefs(List<FieldError> errs, JsonObject rule, string p)
+    internal static void BackendRefs(List<FieldError> errs, JsonObject rule, string p)
     {
         Schema.Items(errs, rule.Count("backendRefs"), rule.Has("backendRefs"), p + ".backendRefs", false, 0, 16);
         foreach (var (i, b) in rule.Items("backendRefs"))

@@ -16,6 +16,7 @@ internal sealed class Http1Connection
 
     long _state = Busy; // generation << 2 | kind; a new connection belongs to the request that opened it
     long _deadline;     // Stopwatch timestamp by which bytes must arrive; 0 while not waiting
+    long _sendDeadline; // Stopwatch timestamp by which the write in progress must be taken; 0 while not writing
     CancellationToken _clientAborted;
     volatile Http1AbortReason _abortReason;
 
@@ -62,6 +63,13 @@ internal sealed class Http1Connection
     /// <summary>How long the current request may wait for upstream bytes (proxy-read-timeout), in Stopwatch ticks.</summary>
     public long ReadTimeoutTicks;
 
+    /// <summary>How long one write of the request may wait for the upstream to take it (proxy-send-timeout), in
+    /// Stopwatch ticks; 0: no limit.</summary>
+    public long SendTimeoutTicks;
+
+    /// <summary>The write in progress must complete within <paramref name="ticks"/> from now; 0: no write pending.</summary>
+    public void SendingWithin(long ticks) => Volatile.Write(ref _sendDeadline, ticks == 0 ? 0 : Stopwatch.GetTimestamp() + ticks);
+
     /// <summary>Bytes must arrive within <paramref name="ticks"/> (Stopwatch ticks) from now.</summary>
     public void ExpectBytesWithin(long ticks) => Volatile.Write(ref _deadline, Stopwatch.GetTimestamp() + ticks);
 
@@ -69,6 +77,7 @@ internal sealed class Http1Connection
     public bool TryMakeIdle()
     {
         Volatile.Write(ref _deadline, 0);
+        Volatile.Write(ref _sendDeadline, 0);
         _clientAborted = default;
         var state = Volatile.Read(ref _state);
         if ((state & KindMask) != Busy) return false;
@@ -112,7 +121,8 @@ internal sealed class Http1Connection
                 return true;
             default:
                 var deadline = Volatile.Read(ref _deadline);
-                var reason = deadline != 0 && now > deadline ? Http1AbortReason.TimedOut
+                var sendDeadline = Volatile.Read(ref _sendDeadline);
+                var reason = deadline != 0 && now > deadline || sendDeadline != 0 && now > sendDeadline ? Http1AbortReason.TimedOut
                     : _clientAborted.IsCancellationRequested ? Http1AbortReason.ClientGone
                     : Http1AbortReason.None;
                 if (reason == Http1AbortReason.None) return false;

@@ -24,10 +24,11 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Http1Attempt> ForwardAsync(HttpContext context, Upstream upstream, string target, string clientIp, bool hasBody,
-        TimeSpan? connectTimeout = null, TimeSpan? readTimeout = null)
+        TimeSpan? connectTimeout = null, TimeSpan? readTimeout = null, TimeSpan? sendTimeout = null)
     {
         Http1Connection connection;
         var readTicks = readTimeout is { } read ? Http1ConnectionPool.ToTicks(read) : _timeoutTicks;
+        var sendTicks = sendTimeout is { } send ? Http1ConnectionPool.ToTicks(send) : 0;
         try
         {
             connection = await pool.RentAsync(upstream, checkAlive: hasBody, connectTimeout);
@@ -37,6 +38,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
             return new(Http1AttemptKind.ConnectFailed);
         }
         connection.ReadTimeoutTicks = readTicks;
+        connection.SendTimeoutTicks = sendTicks;
         var attempt = await ExchangeAsync(context, connection, upstream, target, clientIp, hasBody);
         if (attempt is { Kind: Http1AttemptKind.FailedBeforeResponse, BodyStarted: false } && connection.Completed > 0)
         {
@@ -49,6 +51,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
                 return new(Http1AttemptKind.ConnectFailed);
             }
             connection.ReadTimeoutTicks = readTicks;
+            connection.SendTimeoutTicks = sendTicks;
             attempt = await ExchangeAsync(context, connection, upstream, target, clientIp, hasBody);
         }
         return attempt;
@@ -77,7 +80,7 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
         {
             try
             {
-                await SendAllAsync(connection.Socket, head.Written);
+                await SendAllAsync(connection, head.Written);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
@@ -181,10 +184,17 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
     };
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    static async ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
+    /// <summary>Sends all of <paramref name="data"/>; with a send timeout (proxy-send-timeout) each write must be
+    /// taken by the upstream within it, else the sweeper closes the connection (nginx's "between two successive write
+    /// operations").</summary>
+    static async ValueTask SendAllAsync(Http1Connection connection, ReadOnlyMemory<byte> data)
     {
         while (!data.IsEmpty)
-            data = data[await socket.SendAsync(data, SocketFlags.None)..];
+        {
+            if (connection.SendTimeoutTicks > 0) connection.SendingWithin(connection.SendTimeoutTicks);
+            data = data[await connection.Socket.SendAsync(data, SocketFlags.None)..];
+        }
+        connection.SendingWithin(0);
     }
 
     enum BodySent : byte { All, Stopped }
@@ -217,14 +227,14 @@ internal sealed class Http1Forwarder(Http1ConnectionPool pool, TimeSpan response
                 if (read.IsCanceled) return BodySent.Stopped;
                 foreach (var segment in read.Buffer)
                 {
-                    if (frame is null) await SendAllAsync(connection.Socket, segment);
+                    if (frame is null) await SendAllAsync(connection, segment);
                     else
                         for (var offset = 0; offset < segment.Length; offset += ChunkFrameSize)
-                            await SendAllAsync(connection.Socket, Frame(frame, segment.Slice(offset, Math.Min(ChunkFrameSize, segment.Length - offset)).Span));
+                            await SendAllAsync(connection, Frame(frame, segment.Slice(offset, Math.Min(ChunkFrameSize, segment.Length - offset)).Span));
                 }
                 reader.AdvanceTo(read.Buffer.End);
                 if (!read.IsCompleted) continue;
-                if (frame is not null) await SendAllAsync(connection.Socket, "0\r\n\r\n"u8.ToArray());
+                if (frame is not null) await SendAllAsync(connection, "0\r\n\r\n"u8.ToArray());
                 return BodySent.All;
             }
         }

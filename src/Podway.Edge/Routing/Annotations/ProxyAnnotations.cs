@@ -4,18 +4,21 @@ namespace Podway.Edge.Routing.Annotations;
 /// <param name="MaxBodyBytes">Larger request bodies get 413; null is unlimited (`proxy-body-size: "0"`).</param>
 /// <param name="Connect">TCP connect to an endpoint (then the next endpoint is tried, else 502/504).</param>
 /// <param name="Read">Waiting for the upstream's response headers, and between two reads of its body (504).</param>
-internal sealed record ProxyLimits(long? MaxBodyBytes, TimeSpan Connect, TimeSpan Read)
+/// <param name="Send">Between two successive writes of the request to the upstream: a write that the upstream does not
+/// take within it (it stopped reading and the socket buffers are full) closes the connection (504, nginx's
+/// proxy_send_timeout).</param>
+internal sealed record ProxyLimits(long? MaxBodyBytes, TimeSpan Connect, TimeSpan Read, TimeSpan Send)
 {
-    /// <summary>ingress-nginx's defaults: client_max_body_size 1m, connect 5 s, read 60 s.</summary>
-    public static readonly ProxyLimits IngressNginxDefault = new(1024 * 1024, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60));
+    /// <summary>ingress-nginx's defaults: client_max_body_size 1m, connect 5 s, read 60 s, send 60 s.</summary>
+    public static readonly ProxyLimits IngressNginxDefault = new(1024 * 1024, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60));
 }
 
 /// <summary>ingress-nginx's `proxy-body-size` (nginx size syntax: bytes, or with k/K, m/M, g/G; 0 is unlimited) and
-/// `proxy-connect-timeout`, `proxy-read-timeout` (seconds, as integers; a trailing `s` is accepted as nginx's time
-/// syntax allows). `proxy-send-timeout` is not among them: the edge has no per-write timeout towards upstreams.</summary>
+/// `proxy-connect-timeout`, `proxy-read-timeout`, `proxy-send-timeout` (seconds, as integers; a trailing `s` is
+/// accepted as nginx's time syntax allows).</summary>
 internal static class ProxyAnnotations
 {
-    public static readonly string[] Names = ["proxy-body-size", "proxy-connect-timeout", "proxy-read-timeout"];
+    public static readonly string[] Names = ["proxy-body-size", "proxy-connect-timeout", "proxy-read-timeout", "proxy-send-timeout"];
 
     public static ProxyLimits Of(AnnotationReader annotations)
     {
@@ -29,6 +32,7 @@ internal static class ProxyAnnotations
         {
             Connect = Seconds(annotations, "proxy-connect-timeout") ?? limits.Connect,
             Read = Seconds(annotations, "proxy-read-timeout") ?? limits.Read,
+            Send = Seconds(annotations, "proxy-send-timeout") ?? limits.Send,
         };
         return limits;
     }
