@@ -11,5 +11,8 @@ public sealed record GatewayInputs(
     IReadOnlyList<JsonObject> ReferenceGrants,
     IReadOnlyList<JsonObject> Namespaces)
 {
+    /// <summary>GRPCRoutes (an init property, so the positional shape callers build stays as it was).</summary>
+    public IReadOnlyList<JsonObject> GrpcRoutes { get; init; } = [];
+
     public static readonly GatewayInputs None = new([], [], [], [], []);
 }

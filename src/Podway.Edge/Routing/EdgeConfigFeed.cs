@@ -18,7 +18,7 @@ public sealed class EdgeConfigFeed : IEdgeRoutes
         BuiltinResources.Ingress, BuiltinResources.IngressClass, BuiltinResources.Service,
         BuiltinResources.EndpointSlice, BuiltinResources.Secret,
         BuiltinResources.GatewayClass, BuiltinResources.Gateway, BuiltinResources.HttpRoute, BuiltinResources.ReferenceGrant,
-        BuiltinResources.Namespace,
+        BuiltinResources.Namespace, BuiltinResources.GrpcRoute,
     ];
 
     readonly SharedInformerFactory _factory;
@@ -90,7 +90,10 @@ public sealed class EdgeConfigFeed : IEdgeRoutes
                 List(BuiltinResources.EndpointSlice), List(BuiltinResources.Secret), _defaultCertificate)
             {
                 Gateway = new Gateway.GatewayInputs(List(BuiltinResources.GatewayClass), List(BuiltinResources.Gateway),
-                    List(BuiltinResources.HttpRoute), List(BuiltinResources.ReferenceGrant), List(BuiltinResources.Namespace)),
+                    List(BuiltinResources.HttpRoute), List(BuiltinResources.ReferenceGrant), List(BuiltinResources.Namespace))
+                {
+                    GrpcRoutes = List(BuiltinResources.GrpcRoute),
+                },
             });
         }
         catch (Exception e)
