@@ -13,13 +13,15 @@ namespace Podway.Images.Echo;
 /// asserts on (path as requested, host, method, proto, headers in Go's canonical form without Host, and
 /// namespace/ingress/service/pod from NAMESPACE, INGRESS_NAME, SERVICE_NAME, POD_NAME), indented one space as Go's
 /// json.MarshalIndent does. `X-Echo-Set-Header: Name: value, Other: value` sets response headers; `?delay=1s` waits
-/// first; /health answers OK; /status/NNN answers NNN. HTTP on HTTP_PORT (3000).
+/// first; /health answers OK; /status/NNN answers NNN. HTTP on HTTP_PORT (3000); gRPC instead with GRPC_ECHO_SERVER.
 /// </summary>
 internal sealed partial class EchoBasic
 {
     readonly string _port = Env("HTTP_PORT") ?? "3000";
 
-    public static Task<int> RunAsync(string[] args) => new EchoBasic().MainAsync();
+    /// <summary>GRPC_ECHO_SERVER set (any value) serves the gRPC mode instead (<see cref="GrpcEcho"/>), as echo-basic.</summary>
+    public static Task<int> RunAsync(string[] args) =>
+        Env("GRPC_ECHO_SERVER") is not null ? GrpcEcho.RunAsync(Env("HTTP_PORT") ?? "3000") : new EchoBasic().MainAsync();
 
     async Task<int> MainAsync()
     {
