@@ -1,0 +1,176 @@
+using Grpc.Core;
+using static Podway.E2E.Gateway.GatewayConformance;
+
+namespace Podway.E2E.Gateway;
+
+/// <summary>GRPCRoute as the upstream conformance tests of the same names check it (v1.4.0 conformance/tests/grpcroute-*:
+/// their manifests unchanged, their calls and expectations), with real gRPC calls over HTTP/2 through podway's Gateway to
+/// echo-basic in gRPC mode, plus each route's status.</summary>
+[Collection("cluster")]
+public sealed class GrpcRouteTests(ClusterFixture cluster)
+{
+    static readonly SemaphoreSlim BaseGate = new(1, 1);
+    static readonly HashSet<string> BaseReady = [];
+
+    /// <summary>base.yaml, then the gRPC backends (grpc-base.yaml) rolled out, once per cluster.</summary>
+    async Task EnsureGrpcBackendsAsync()
+    {
+        await EnsureBaseAsync(cluster);
+        await BaseGate.WaitAsync();
+        try
+        {
+            if (BaseReady.Contains(cluster.Name)) return;
+            var apply = await cluster.KubectlAsync("apply", "-f", Manifest("grpc-base"));
+            Assert.True(apply.ExitCode == 0, apply.ToString());
+            await Task.WhenAll(cluster.RolledOutAsync(Infra, "grpc-infra-backend-v1"), cluster.RolledOutAsync(Infra, "grpc-infra-backend-v2"),
+                cluster.RolledOutAsync(Infra, "grpc-infra-backend-v3"));
+            BaseReady.Add(cluster.Name);
+        }
+        finally { BaseGate.Release(); }
+    }
+
+    async Task<IAsyncDisposable> ApplyAsync(string manifest)
+    {
+        await EnsureGrpcBackendsAsync();
+        return await ApplyTestAsync(cluster, manifest);
+    }
+
+    /// <summary>The GRPCRoute's condition for a parent Gateway (and section) as "Status Reason", once podway wrote it.</summary>
+    Task<string> RouteConditionAsync(string route, string gateway, string type, string expected, string? section = null) =>
+        Eventually.ValueAsync(
+            async () =>
+            {
+                var parent = $"?(@.parentRef.name==\"{gateway}\"{(section is null ? "" : $" && @.parentRef.sectionName==\"{section}\"")})";
+                return (await cluster.KubectlAsync("get", "grpcroute", route, "-n", Infra, "-o",
+                    $"jsonpath={{.status.parents[{parent}].conditions[?(@.type==\"{type}\")].status}} " +
+                    $"{{.status.parents[{parent}].conditions[?(@.type==\"{type}\")].reason}} " +
+                    $"{{.status.parents[{parent}].controllerName}}")).Stdout.Trim();
+            },
+            s => s == expected + " podway.io/gateway-controller", $"grpcroute {Infra}/{route} {type} on {gateway} is \"{expected}\"");
+
+    async Task RouteAcceptedAsync(string route, string gateway, string? section = null)
+    {
+        await RouteConditionAsync(route, gateway, "Accepted", "True Accepted", section);
+        await RouteConditionAsync(route, gateway, "ResolvedRefs", "True ResolvedRefs", section);
+    }
+
+    /// <summary>Calls until the answer is what the case expects (routes reach the edge shortly after apply).</summary>
+    static Task ExpectAsync(string address, GrpcCase c) =>
+        Eventually.ValueAsync(() => CheckAsync(address, c), r => r == "ok", $"{c}", seconds: 60);
+
+    static Task ExpectAllAsync(string address, params GrpcCase[] cases) => Task.WhenAll(cases.Select(c => ExpectAsync(address, c)));
+
+    static async Task<string> CheckAsync(string address, GrpcCase c)
+    {
+        using var client = new GrpcEchoClient(address, c.Authority);
+        try
+        {
+            var echo = await client.CallAsync(c.Method, c.Metadata);
+            if (c.Backend is null) return $"answered by pod {echo.Pod}, want status {c.Code}";
+            if (!echo.Pod.StartsWith(c.Backend + "-", StringComparison.Ordinal)) return $"answered by pod {echo.Pod}, want {c.Backend}";
+            if (echo.Namespace != Infra) return $"namespace {echo.Namespace}, want {Infra}";
+            if (echo.FullyQualifiedMethod != $"/{GrpcEchoClient.Service}/{c.Method}") return $"backend saw method {echo.FullyQualifiedMethod}";
+            foreach (var (name, value) in c.Metadata)
+                if (!echo.Headers.Contains(new(name.ToLowerInvariant(), value))) return $"backend did not see {name}: {value}";
+            return "ok";
+        }
+        catch (RpcException e)
+        {
+            return c.Backend is null && e.StatusCode == c.Code ? "ok" : $"status {e.StatusCode} ({e.Status.Detail})";
+        }
+    }
+
+    [Fact]
+    public async Task GRPCExactMethodMatching_EachMethodToItsBackendAndUnmatchedIsUnimplemented()
+    {
+        await using var _ = await ApplyAsync("grpcroute-exact-method-matching");
+        await RouteAcceptedAsync("exact-matching", "same-namespace");
+        await ExpectAllAsync(await AddressAsync(cluster, "same-namespace"),
+            new GrpcCase("Echo", "grpc-infra-backend-v1"),
+            new GrpcCase("EchoTwo", "grpc-infra-backend-v2"),
+            new GrpcCase("EchoThree", null, StatusCode.Unimplemented));
+    }
+
+    [Fact]
+    public async Task GRPCRouteHeaderMatching_AllHeadersOfAMatchAndAnyMatchOfARule()
+    {
+        await using var _ = await ApplyAsync("grpcroute-header-matching");
+        await RouteAcceptedAsync("grpc-header-matching", "same-namespace");
+        await ExpectAllAsync(await AddressAsync(cluster, "same-namespace"),
+            new GrpcCase("Echo", "grpc-infra-backend-v1") { Metadata = M("Version", "one") },
+            new GrpcCase("Echo", "grpc-infra-backend-v2") { Metadata = M("Version", "two") },
+            new GrpcCase("Echo", "grpc-infra-backend-v1") { Metadata = M("Version", "two", "Color", "orange") },
+            new GrpcCase("Echo", "grpc-infra-backend-v2") { Metadata = M("Version", "two", "Color", "blue") },
+            new GrpcCase("Echo", null, StatusCode.Unimplemented) { Metadata = M("Color", "orange") },
+            new GrpcCase("Echo", null, StatusCode.Unimplemented) { Metadata = M("Some-Other-Header", "one") },
+            new GrpcCase("Echo", "grpc-infra-backend-v1") { Metadata = M("Color", "blue") },
+            new GrpcCase("Echo", "grpc-infra-backend-v1") { Metadata = M("Color", "green") },
+            new GrpcCase("Echo", "grpc-infra-backend-v2") { Metadata = M("Color", "red") },
+            new GrpcCase("Echo", "grpc-infra-backend-v2") { Metadata = M("Color", "yellow") },
+            new GrpcCase("Echo", null, StatusCode.Unimplemented) { Metadata = M("Color", "purple") });
+    }
+
+    [Fact]
+    public async Task GRPCRouteListenerHostnameMatching_TheListenerOfTheAuthorityPicksTheRoute()
+    {
+        const string gateway = "grpcroute-listener-hostname-matching";
+        await using var _ = await ApplyAsync(gateway);
+        await RouteAcceptedAsync("backend-v1", gateway, "listener-1");
+        await RouteAcceptedAsync("backend-v2", gateway, "listener-2");
+        await RouteAcceptedAsync("backend-v3", gateway, "listener-3");
+        await RouteAcceptedAsync("backend-v3", gateway, "listener-4");
+        await ExpectAllAsync(await AddressAsync(cluster, gateway),
+            new GrpcCase("Echo", "grpc-infra-backend-v1") { Authority = "bar.com" },
+            new GrpcCase("Echo", "grpc-infra-backend-v2") { Authority = "foo.bar.com" },
+            new GrpcCase("Echo", "grpc-infra-backend-v3") { Authority = "baz.bar.com" },
+            new GrpcCase("Echo", "grpc-infra-backend-v3") { Authority = "boo.bar.com" },
+            new GrpcCase("Echo", "grpc-infra-backend-v3") { Authority = "multiple.prefixes.bar.com" },
+            new GrpcCase("Echo", "grpc-infra-backend-v3") { Authority = "multiple.prefixes.foo.com" },
+            new GrpcCase("Echo", null, StatusCode.Unimplemented) { Authority = "foo.com" },
+            new GrpcCase("Echo", null, StatusCode.Unimplemented) { Authority = "no.matching.host" });
+    }
+
+    /// <summary>upstream GRPCRouteWeight: 70/30/0 over many calls (upstream's tolerance is 5 points around each weight
+    /// over 500 calls; here 200 calls and 10 points, since this machine is shared).</summary>
+    [Fact]
+    public async Task GRPCRouteWeight_CallsSplitByWeight()
+    {
+        await using var _ = await ApplyAsync("grpcroute-weight");
+        await RouteAcceptedAsync("weighted-backends", "same-namespace");
+        var address = await AddressAsync(cluster, "same-namespace");
+        // Until the route is in place every call is UNIMPLEMENTED; then count.
+        await Eventually.ValueAsync(async () =>
+        {
+            using var probe = new GrpcEchoClient(address);
+            try { return (await probe.CallAsync("Echo")).Pod; }
+            catch (RpcException e) { return e.StatusCode.ToString(); }
+        }, p => p.StartsWith("grpc-infra-backend-", StringComparison.Ordinal), "a weighted GRPCRoute answering", seconds: 60);
+        using var client = new GrpcEchoClient(address);
+        var counts = new Dictionary<string, int>();
+        const int calls = 200;
+        for (var i = 0; i < calls; i++)
+        {
+            var pod = (await client.CallAsync("Echo")).Pod;
+            var backend = pod[..pod.IndexOf('-', "grpc-infra-backend-v".Length)];
+            counts[backend] = counts.GetValueOrDefault(backend) + 1;
+        }
+        var shown = string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}"));
+        Assert.InRange(counts.GetValueOrDefault("grpc-infra-backend-v1"), (int)(calls * 0.6), (int)(calls * 0.8));
+        Assert.InRange(counts.GetValueOrDefault("grpc-infra-backend-v2"), (int)(calls * 0.2), (int)(calls * 0.4));
+        Assert.True(counts.GetValueOrDefault("grpc-infra-backend-v3") == 0, shown);
+    }
+
+    static Dictionary<string, string> M(params string[] pairs) =>
+        Enumerable.Range(0, pairs.Length / 2).ToDictionary(i => pairs[2 * i], i => pairs[2 * i + 1]);
+}
+
+/// <summary>One call and what must come back (upstream's grpc.ExpectedResponse): <see cref="Backend"/> the Deployment whose
+/// Pod must answer, or null for a call that must fail with <see cref="Code"/>.</summary>
+internal sealed record GrpcCase(string Method, string? Backend, StatusCode Code = StatusCode.OK)
+{
+    public string? Authority { get; init; }
+    public Dictionary<string, string> Metadata { get; init; } = [];
+
+    public override string ToString() =>
+        $"{Method} {Authority ?? "(gateway address)"} {string.Join(",", Metadata.Select(m => $"{m.Key}={m.Value}"))}: want {Backend ?? Code.ToString()}";
+}
