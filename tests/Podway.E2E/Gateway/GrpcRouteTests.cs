@@ -35,12 +35,14 @@ public sealed class GrpcRouteTests(ClusterFixture cluster)
         return await ApplyTestAsync(cluster, manifest);
     }
 
-    /// <summary>The GRPCRoute's condition for a parent Gateway (and section) as "Status Reason", once podway wrote it.</summary>
+    /// <summary>The GRPCRoute's condition for a parent Gateway (or, in tests with one Gateway, its listener section) as
+    /// "Status Reason", once podway wrote it.</summary>
     Task<string> RouteConditionAsync(string route, string gateway, string type, string expected, string? section = null) =>
         Eventually.ValueAsync(
             async () =>
             {
-                var parent = $"?(@.parentRef.name==\"{gateway}\"{(section is null ? "" : $" && @.parentRef.sectionName==\"{section}\"")})";
+                // kubectl's JSONPath filters take one comparison: the section when there is one (names it in one Gateway).
+                var parent = section is null ? $"?(@.parentRef.name==\"{gateway}\")" : $"?(@.parentRef.sectionName==\"{section}\")";
                 return (await cluster.KubectlAsync("get", "grpcroute", route, "-n", Infra, "-o",
                     $"jsonpath={{.status.parents[{parent}].conditions[?(@.type==\"{type}\")].status}} " +
                     $"{{.status.parents[{parent}].conditions[?(@.type==\"{type}\")].reason}} " +
