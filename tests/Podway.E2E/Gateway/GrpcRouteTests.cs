@@ -37,18 +37,19 @@ public sealed class GrpcRouteTests(ClusterFixture cluster)
 
     /// <summary>The GRPCRoute's condition for a parent Gateway (or, in tests with one Gateway, its listener section) as
     /// "Status Reason", once podway wrote it.</summary>
-    Task<string> RouteConditionAsync(string route, string gateway, string type, string expected, string? section = null) =>
+    Task<string> RouteConditionAsync(string route, string gateway, string type, string expected, string? section = null, string ns = Infra,
+        string kind = "grpcroute") =>
         Eventually.ValueAsync(
             async () =>
             {
                 // kubectl's JSONPath filters take one comparison: the section when there is one (names it in one Gateway).
                 var parent = section is null ? $"?(@.parentRef.name==\"{gateway}\")" : $"?(@.parentRef.sectionName==\"{section}\")";
-                return (await cluster.KubectlAsync("get", "grpcroute", route, "-n", Infra, "-o",
+                return (await cluster.KubectlAsync("get", kind, route, "-n", ns, "-o",
                     $"jsonpath={{.status.parents[{parent}].conditions[?(@.type==\"{type}\")].status}} " +
                     $"{{.status.parents[{parent}].conditions[?(@.type==\"{type}\")].reason}} " +
                     $"{{.status.parents[{parent}].controllerName}}")).Stdout.Trim();
             },
-            s => s == expected + " podway.io/gateway-controller", $"grpcroute {Infra}/{route} {type} on {gateway} is \"{expected}\"");
+            s => s == expected + " podway.io/gateway-controller", $"{kind} {ns}/{route} {type} on {gateway} is \"{expected}\"");
 
     async Task RouteAcceptedAsync(string route, string gateway, string? section = null)
     {
@@ -160,6 +161,97 @@ public sealed class GrpcRouteTests(ClusterFixture cluster)
         Assert.InRange(counts.GetValueOrDefault("grpc-infra-backend-v1"), (int)(calls * 0.6), (int)(calls * 0.8));
         Assert.InRange(counts.GetValueOrDefault("grpc-infra-backend-v2"), (int)(calls * 0.2), (int)(calls * 0.4));
         Assert.True(counts.GetValueOrDefault("grpc-infra-backend-v3") == 0, shown);
+    }
+
+    /// <summary>Beyond upstream's tests: gRPC over h2 (ALPN) on an HTTPS listener, a backend in another namespace only
+    /// with a ReferenceGrant from GRPCRoute (UNAVAILABLE and RefNotPermitted before it), and a newer HTTPRoute on the
+    /// GRPCRoute's hostname refused on that listener.</summary>
+    [Fact]
+    public async Task HttpsListener_CrossNamespaceBackendWithGrant_AndAnHttpRouteOnTheSameHostnameIsRefused()
+    {
+        await EnsureGrpcBackendsAsync();
+        var ns = await cluster.NewNamespaceAsync("grpc-tls");
+        var host = EdgeCluster.UniqueHost("grpc");
+        var dir = Directory.CreateTempSubdirectory("podway-grpc-tls-");
+        try
+        {
+            string cert = Path.Combine(dir.FullName, "cert.pem"), key = Path.Combine(dir.FullName, "key.pem");
+            var openssl = await Processes.RunAsync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-keyout", key, "-out", cert, "-subj", $"/CN={host}", "-addext", $"subjectAltName=DNS:{host}"]);
+            Assert.True(openssl.ExitCode == 0, openssl.ToString());
+            var secret = await cluster.KubectlAsync("create", "secret", "tls", "site-tls", "-n", ns, "--cert", cert, "--key", key);
+            Assert.True(secret.ExitCode == 0, secret.ToString());
+            await cluster.ApplyAsync(ns, $$"""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata: { name: grpc-tls }
+                spec:
+                  gatewayClassName: podway
+                  listeners:
+                    - { name: https, protocol: HTTPS, port: 443, hostname: {{host}}, tls: { certificateRefs: [{ name: site-tls }] } }
+                ---
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: GRPCRoute
+                metadata: { name: echo }
+                spec:
+                  parentRefs: [{ name: grpc-tls }]
+                  hostnames: [{{host}}]
+                  rules: [{ backendRefs: [{ name: grpc-infra-backend-v1, namespace: {{Infra}}, port: 8080 }] }]
+                """);
+            await RouteConditionAsync("echo", "grpc-tls", "ResolvedRefs", "False RefNotPermitted", ns: ns);
+            var address = await AddressAsync(cluster, "grpc-tls", ns);
+            var refused = new GrpcCase("Echo", null, StatusCode.Unavailable) { Authority = host };
+            await Eventually.ValueAsync(() => CheckTlsAsync(address, refused), r => r == "ok", $"{refused} over h2", seconds: 60);
+
+            await cluster.ApplyAsync(Infra, $$"""
+                apiVersion: gateway.networking.k8s.io/v1beta1
+                kind: ReferenceGrant
+                metadata: { name: grpcroutes-of-{{ns}} }
+                spec:
+                  from: [{ group: gateway.networking.k8s.io, kind: GRPCRoute, namespace: {{ns}} }]
+                  to: [{ group: "", kind: Service, name: grpc-infra-backend-v1 }]
+                """);
+            try
+            {
+                await RouteConditionAsync("echo", "grpc-tls", "ResolvedRefs", "True ResolvedRefs", ns: ns);
+                var served = new GrpcCase("Echo", "grpc-infra-backend-v1") { Authority = host };
+                await Eventually.ValueAsync(() => CheckTlsAsync(address, served), r => r == "ok", $"{served} over h2", seconds: 60);
+
+                await cluster.ApplyAsync(ns, $$"""
+                    apiVersion: gateway.networking.k8s.io/v1
+                    kind: HTTPRoute
+                    metadata: { name: late-web }
+                    spec:
+                      parentRefs: [{ name: grpc-tls }]
+                      hostnames: [{{host}}]
+                      rules: [{ backendRefs: [{ name: grpc-infra-backend-v1, namespace: {{Infra}}, port: 8080 }] }]
+                    """);
+                await RouteConditionAsync("late-web", "grpc-tls", "Accepted", "False NotAllowedByListeners", ns: ns, kind: "httproute");
+                Assert.Equal("ok", await CheckTlsAsync(address, served)); // the GRPCRoute keeps the hostname
+            }
+            finally
+            {
+                await cluster.KubectlAsync("delete", "referencegrant", $"grpcroutes-of-{ns}", "-n", Infra, "--ignore-not-found");
+            }
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    static async Task<string> CheckTlsAsync(string address, GrpcCase c)
+    {
+        using var client = new GrpcEchoClient(address, c.Authority, port: 443, tls: true);
+        try
+        {
+            var echo = await client.CallAsync(c.Method, c.Metadata);
+            return c.Backend is not null && echo.Pod.StartsWith(c.Backend + "-", StringComparison.Ordinal) ? "ok" : $"answered by pod {echo.Pod}";
+        }
+        catch (RpcException e)
+        {
+            return c.Backend is null && e.StatusCode == c.Code ? "ok" : $"status {e.StatusCode} ({e.Status.Detail})";
+        }
     }
 
     static Dictionary<string, string> M(params string[] pairs) =>
