@@ -56,8 +56,13 @@ internal sealed class GrpcEchoClient : IDisposable
         var call = new Method<byte[], byte[]>(MethodType.Unary, Service, method, Bytes, Bytes);
         var headers = new Metadata();
         foreach (var (name, value) in metadata ?? new Dictionary<string, string>()) headers.Add(name.ToLowerInvariant(), value);
-        var response = await _invoker.AsyncUnaryCall(call, null, new CallOptions(headers, DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10))), []);
-        return EchoAssertions.Parse(response);
+        using var response = _invoker.AsyncUnaryCall(call, null, new CallOptions(headers, DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10))), []);
+        var message = await response.ResponseAsync;
+        var responseHeaders = await response.ResponseHeadersAsync;
+        return EchoAssertions.Parse(message) with
+        {
+            ResponseHeaders = [.. responseHeaders.Where(h => !h.IsBinary).Select(h => KeyValuePair.Create(h.Key, h.Value))],
+        };
     }
 
     public void Dispose() => _channel.Dispose();
@@ -68,6 +73,9 @@ internal sealed class GrpcEchoClient : IDisposable
 internal sealed record EchoAssertions(string FullyQualifiedMethod, IReadOnlyList<KeyValuePair<string, string>> Headers, string Authority,
     string Namespace, string Pod)
 {
+    /// <summary>The call's response headers (metadata), filled in by the client.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders { get; init; } = [];
+
     public static EchoAssertions Parse(byte[] echoResponse)
     {
         var assertions = Fields(echoResponse).FirstOrDefault(f => f.Number == 1).Bytes ?? [];

@@ -133,6 +133,30 @@ public sealed class GrpcRouteTests(ClusterFixture cluster)
             new GrpcCase("Echo", null, StatusCode.Unimplemented) { Authority = "no.matching.host" });
     }
 
+    /// <summary>podway's own: a GRPCRoute's RequestHeaderModifier (set overwrites, add appends with ",", remove) as the
+    /// backend's metadata shows it, and its ResponseHeaderModifier on the call's response headers.</summary>
+    [Fact]
+    public async Task GRPCRouteHeaderModifiers_ChangeTheCallsAndTheResponsesMetadata()
+    {
+        await using var _ = await ApplyAsync("grpcroute-header-modifiers");
+        await RouteAcceptedAsync("grpc-header-modifiers", "same-namespace");
+        var address = await AddressAsync(cluster, "same-namespace");
+        var metadata = M("X-Header-Set", "overwrite-me", "X-Header-Add", "original", "X-Header-Remove", "remove-me", "Some-Other-Header", "kept");
+        var echo = await Eventually.ValueAsync(async () =>
+        {
+            using var client = new GrpcEchoClient(address);
+            try { return await client.CallAsync("Echo", metadata); }
+            catch (RpcException) { return null; }
+        }, e => e is not null && e.Headers.Any(h => h.Key == "x-header-set"), "the GRPCRoute with header filters answering", seconds: 60);
+        string Seen(string name) => string.Join("|", echo!.Headers.Where(h => h.Key == name).Select(h => h.Value));
+        Assert.Equal("set-overwrites-values", Seen("x-header-set"));
+        Assert.Equal("original,add-appends-values", Seen("x-header-add"));
+        Assert.Equal("", Seen("x-header-remove"));
+        Assert.Equal("kept", Seen("some-other-header"));
+        Assert.StartsWith("grpc-infra-backend-v1-", echo!.Pod);
+        Assert.Contains(KeyValuePair.Create("x-response-add", "from-the-route"), echo.ResponseHeaders);
+    }
+
     /// <summary>upstream GRPCRouteWeight: 70/30/0 over many calls (upstream's tolerance is 5 points around each weight
     /// over 500 calls; here 200 calls and 10 points, since this machine is shared).</summary>
     [Fact]
