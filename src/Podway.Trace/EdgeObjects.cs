@@ -19,9 +19,11 @@ internal sealed record EdgeObjects(EdgeInputs Inputs, EdgeConfig Config)
             objects.ListAsync(BuiltinResources.Secret), objects.ListAsync(BuiltinResources.GatewayClass),
             objects.ListAsync(BuiltinResources.Gateway), objects.ListAsync(BuiltinResources.HttpRoute),
             objects.ListAsync(BuiltinResources.ReferenceGrant), objects.ListAsync(BuiltinResources.Namespace));
+        // GRPCRoutes too: an older one on a listener's hostname keeps an HTTPRoute off it, as in the edge.
+        var grpcRoutes = await objects.ListAsync(BuiltinResources.GrpcRoute);
         var inputs = new EdgeInputs(lists[0], lists[1], lists[2], lists[3], lists[4], Certificate.Value)
         {
-            Gateway = new GatewayInputs(lists[5], lists[6], lists[7], lists[8], lists[9]),
+            Gateway = new GatewayInputs(lists[5], lists[6], lists[7], lists[8], lists[9]) { GrpcRoutes = grpcRoutes },
         };
         return new(inputs, EdgeConfigBuilder.Build(inputs));
     }

@@ -67,6 +67,10 @@ internal sealed class ListenerState
     readonly List<HttpRouteRule> _anyHostRules = [];
     /// <summary>TLSRoutes, TCPRoutes and UDPRoutes attached (L4 listeners).</summary>
     public List<StreamRoute> StreamRoutes { get; } = [];
+    readonly Dictionary<string, List<GrpcRouteRule>> _grpcRules = new();
+    readonly List<GrpcRouteRule> _anyHostGrpcRules = [];
+    /// <summary>Route kind, namespace/name and hostname of every route attached so far (oldest first).</summary>
+    readonly List<(string Kind, string Route, string? Hostname)> _claims = [];
 
     /// <summary>Routes may attach (protocol supported, no conflict).</summary>
     public bool Usable => Unsupported is null && Conflict is null;
@@ -77,12 +81,34 @@ internal sealed class ListenerState
     public List<HttpRouteRule> RulesFor(string? hostname) =>
         hostname is null ? _anyHostRules : _rules.TryGetValue(hostname, out var list) ? list : _rules[hostname] = [];
 
+    public List<GrpcRouteRule> GrpcRulesFor(string? hostname) =>
+        hostname is null ? _anyHostGrpcRules : _grpcRules.TryGetValue(hostname, out var list) ? list : _grpcRules[hostname] = [];
+
+    /// <summary>An HTTPRoute and a GRPCRoute on one listener with intersecting hostnames: the spec accepts only the
+    /// older (routes attach oldest first, so the one already here wins). Returns that route, or null.</summary>
+    public string? ConflictFor(string kind, IReadOnlyList<string?> names) =>
+        _claims.FirstOrDefault(c => c.Kind != kind && names.Any(n => Hostnames.Overlap(n, c.Hostname))).Route;
+
+    public void Claim(string kind, string route, IReadOnlyList<string?> names)
+    {
+        foreach (var name in names) _claims.Add((kind, route, name));
+    }
+
     public GatewayListener Compile() => new()
     {
         Name = Name, Hostname = Hostname, Certificate = Certificate,
         RuleGroups = [.. _rules.OrderByDescending(r => Hostnames.Specificity(r.Key)).Select(r => ((string?)r.Key, Sorted(r.Value)))
             .Append((null, Sorted(_anyHostRules)))],
+        GrpcRuleGroups = [.. _grpcRules.OrderByDescending(r => Hostnames.Specificity(r.Key)).Select(r => ((string?)r.Key, SortedGrpc(r.Value)))
+            .Append((null, SortedGrpc(_anyHostGrpcRules)))],
     };
+
+    static GrpcRouteRule[] SortedGrpc(List<GrpcRouteRule> rules)
+    {
+        var array = rules.Distinct().ToArray();
+        Array.Sort(array, GrpcRouteRule.Precedence);
+        return array;
+    }
 
     static HttpRouteRule[] Sorted(List<HttpRouteRule> rules)
     {

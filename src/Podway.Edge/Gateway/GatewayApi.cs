@@ -13,10 +13,10 @@ public static class GatewayApi
     /// <summary>Edge Pod ports handed to Gateway listener ports (one per Gateway and listener port).</summary>
     public const int FirstTargetPort = 20000, LastTargetPort = 29999;
 
-    /// <summary>The features podway's class implements (GatewayClass status.supportedFeatures, sorted by name).</summary>
+    /// <summary>The features podway's class implements (GatewayClass status.supportedFeatures, sorted by name, ordinal).</summary>
     public static readonly IReadOnlyList<string> SupportedFeatures =
     [
-        "Gateway", "GatewayPort8080", "HTTPRoute", "HTTPRouteBackendTimeout", "HTTPRouteHostRewrite", "HTTPRouteMethodMatching",
+        "GRPCRoute", "Gateway", "GatewayPort8080", "HTTPRoute", "HTTPRouteBackendTimeout", "HTTPRouteHostRewrite", "HTTPRouteMethodMatching",
         "HTTPRouteParentRefPort", "HTTPRoutePathRedirect", "HTTPRoutePathRewrite", "HTTPRoutePortRedirect",
         "HTTPRouteQueryParamMatching", "HTTPRouteRequestMirror", "HTTPRouteRequestTimeout", "HTTPRouteResponseHeaderModification",
         "HTTPRouteSchemeRedirect", "ReferenceGrant",

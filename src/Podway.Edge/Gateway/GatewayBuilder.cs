@@ -13,7 +13,7 @@ namespace Podway.Edge.Gateway;
 /// </summary>
 internal static class GatewayBuilder
 {
-    static readonly string[] HttpKinds = ["HTTPRoute"];
+    static readonly string[] HttpKinds = ["HTTPRoute", GrpcRouteCompiler.Kind];
 
     public static GatewayRoutes Build(GatewayInputs inputs, IReadOnlyList<JsonObject> services, IReadOnlyList<JsonObject> slices,
         IReadOnlyList<JsonObject> secrets, BackendResolver backends)
@@ -43,13 +43,17 @@ internal static class GatewayBuilder
         }
 
         var routeParents = new Dictionary<string, JsonArray>();
-        var routes = inputs.HttpRoutes
-            .Select(r => (Route: r, Age: new IngressAge(Json.Created(r), Json.Namespace(r), Json.Name(r))))
+        var grpcRouteParents = new Dictionary<string, JsonArray>();
+        // HTTPRoutes and GRPCRoutes attach in one pass, oldest first: of two that claim one hostname on a listener the
+        // older is accepted (the spec), and it is there first.
+        var routes = inputs.HttpRoutes.Select(r => (Route: r, Kind: "HTTPRoute"))
+            .Concat(inputs.GrpcRoutes.Select(r => (Route: r, Kind: GrpcRouteCompiler.Kind)))
+            .Select(r => (r.Route, r.Kind, Age: new IngressAge(Json.Created(r.Route), Json.Namespace(r.Route), Json.Name(r.Route))))
             .OrderBy(r => r.Age);
-        foreach (var (route, age) in routes)
+        foreach (var (route, kind, age) in routes)
         {
-            var parents = AttachRoute(route, age, gateways, namespaces, grants, backends);
-            if (parents.Count > 0) routeParents[$"{age.Namespace}/{age.Name}"] = parents;
+            var parents = AttachRoute(route, kind, age, gateways, namespaces, grants, backends);
+            if (parents.Count > 0) (kind == GrpcRouteCompiler.Kind ? grpcRouteParents : routeParents)[$"{age.Namespace}/{age.Name}"] = parents;
         }
         var streamParents = StreamRouteAttachment.AttachAll(inputs, gateways, namespaces, grants, backends);
 
@@ -64,7 +68,11 @@ internal static class GatewayBuilder
                 else if (StreamListeners.IsStream(listeners[0].Protocol)) streamPorts[target] = StreamListeners.Compile(listeners, listenerPort);
                 else ports[target] = new GatewayPort(listeners[0].Protocol == "HTTPS", [.. listeners.Select(l => l.Compile())], listenerPort);
         }
-        return new GatewayRoutes(ports) { ClassStatus = classStatus, Gateways = states, RouteParents = routeParents, StreamPorts = streamPorts, StreamRouteParents = streamParents };
+        return new GatewayRoutes(ports)
+        {
+            ClassStatus = classStatus, Gateways = states, RouteParents = routeParents, GrpcRouteParents = grpcRouteParents,
+            StreamPorts = streamPorts, StreamRouteParents = streamParents,
+        };
     }
 
     static long Generation(JsonObject o) => o["metadata"]?["generation"] is JsonValue v && v.TryGetValue<long>(out var g) ? g : 1;
@@ -85,7 +93,7 @@ internal static class GatewayBuilder
 
         foreach (var l in listeners)
         {
-            // Kinds: HTTPRoute is the only route kind an HTTP/HTTPS listener takes here.
+            // Kinds: HTTPRoute and GRPCRoute are the route kinds an HTTP/HTTPS listener takes here.
             var kinds = Json.Objects(l.Spec["allowedRoutes"]?["kinds"]).ToList();
             var supported = StreamListeners.Kinds(l) ?? HttpKinds;
             l.Kinds = kinds.Count == 0 ? [.. supported]
@@ -160,16 +168,20 @@ internal static class GatewayBuilder
         if (l.Certificate is null) l.RefProblem = ("InvalidCertificateRef", "an HTTPS listener needs a certificateRef");
     }
 
-    /// <summary>Attaches one HTTPRoute to the listeners its parentRefs select, and returns its status.parents entries
-    /// for podway's Gateways (parentRefs to other Gateways are left to their controllers).</summary>
-    static JsonArray AttachRoute(JsonObject route, IngressAge age, Dictionary<string, CompiledGateway> gateways,
+    /// <summary>Attaches one HTTPRoute or GRPCRoute to the listeners its parentRefs select, and returns its
+    /// status.parents entries for podway's Gateways (parentRefs to other Gateways are left to their controllers).</summary>
+    static JsonArray AttachRoute(JsonObject route, string kind, IngressAge age, Dictionary<string, CompiledGateway> gateways,
         Dictionary<string, JsonObject?> namespaces, ReferenceGrants grants, BackendResolver backends)
     {
         var ns = age.Namespace;
         var generation = Generation(route);
         var spec = route["spec"];
         var hostnames = Json.Strings(spec?["hostnames"]).Select(h => h.ToLowerInvariant()).ToList();
-        var (rules, refProblem) = CompileRules(route, age, grants, backends);
+        var grpc = kind == GrpcRouteCompiler.Kind;
+        var (rules, refProblem) = grpc ? ([], null) : CompileRules(route, age, grants, backends);
+        var (grpcRules, grpcProblem) = grpc ? GrpcRouteCompiler.Compile(route, age, grants, backends) : ([], null);
+        refProblem ??= grpcProblem;
+        var routeKey = $"{kind}/{ns}/{age.Name}";
         var parents = new JsonArray();
         foreach (var parentRef in Json.Objects(spec?["parentRefs"]))
         {
@@ -184,18 +196,28 @@ internal static class GatewayBuilder
                 accepted = (false, "NoMatchingParent", $"Gateway {gwKey} has no listener{(section is null ? "" : $" named {section}")}{(port is null ? "" : $" on port {port}")}");
             else
             {
-                var allowed = candidates.Where(l => l.Usable && l.Kinds.Contains("HTTPRoute") && NamespaceAllowed(l, gw.Namespace, ns, namespaces)).ToList();
+                var allowed = candidates.Where(l => l.Usable && l.Kinds.Contains(kind) && NamespaceAllowed(l, gw.Namespace, ns, namespaces)).ToList();
                 var attached = 0;
+                string? conflict = null;
                 foreach (var l in allowed)
                 {
                     var names = Hostnames.Intersect(l.Hostname, hostnames);
                     if (names.Count == 0) continue;
+                    if (l.ConflictFor(kind, names) is { } older)
+                    {
+                        conflict ??= $"{older} is older and serves an intersecting hostname on listener {l.Name}; an HTTPRoute and a GRPCRoute cannot share one";
+                        continue;
+                    }
                     attached++;
                     l.AttachedRoutes++;
-                    foreach (var name in names) l.RulesFor(name).AddRange(rules);
+                    l.Claim(kind, routeKey, names);
+                    foreach (var name in names)
+                        if (grpc) l.GrpcRulesFor(name).AddRange(grpcRules);
+                        else l.RulesFor(name).AddRange(rules);
                 }
                 accepted = attached > 0 ? (true, "Accepted", "Route is accepted")
                     : allowed.Count == 0 ? (false, "NotAllowedByListeners", "No listener of the parent allows this route (namespace, kind or state)")
+                    : conflict is not null ? (false, "NotAllowedByListeners", conflict)
                     : (false, "NoMatchingListenerHostname", "No listener hostname matches the route's hostnames");
             }
             var entry = new JsonObject
@@ -302,7 +324,7 @@ internal static class GatewayBuilder
         };
     }
 
-    static ValueMatch Value(JsonObject match, bool ignoreCase)
+    internal static ValueMatch Value(JsonObject match, bool ignoreCase)
     {
         var name = Json.Text(match["name"]) ?? "";
         var value = Json.Text(match["value"]) ?? "";
@@ -310,10 +332,10 @@ internal static class GatewayBuilder
             Json.Text(match["type"]) == "RegularExpression" ? FullMatch(value) : null);
     }
 
-    static System.Text.RegularExpressions.Regex FullMatch(string pattern) =>
+    internal static System.Text.RegularExpressions.Regex FullMatch(string pattern) =>
         new($"^(?:{pattern})$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
 
-    static HeaderChanges? Headers(List<JsonObject> filters, string type, string field)
+    internal static HeaderChanges? Headers(List<JsonObject> filters, string type, string field)
     {
         var f = filters.FirstOrDefault(f => Json.Text(f["type"]) == type)?[field];
         if (f is null) return null;

@@ -11,6 +11,9 @@ public sealed record GatewayInputs(
     IReadOnlyList<JsonObject> ReferenceGrants,
     IReadOnlyList<JsonObject> Namespaces)
 {
+    /// <summary>GRPCRoutes (an init property, so the positional shape callers build stays as it was).</summary>
+    public IReadOnlyList<JsonObject> GrpcRoutes { get; init; } = [];
+
     public static readonly GatewayInputs None = new([], [], [], [], []);
 
     /// <summary>The experimental channel's L4 routes (v1alpha2), attached by <see cref="StreamRouteAttachment"/>.</summary>

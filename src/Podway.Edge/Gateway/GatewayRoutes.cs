@@ -50,6 +50,8 @@ public sealed class GatewayRoutes
 
     /// <summary>TLSRoute/TCPRoute/UDPRoute status.parents entries podway owns, by (kind, route namespace/name).</summary>
     public IReadOnlyDictionary<(string Kind, string Key), JsonArray> StreamRouteParents { get; init; } = new Dictionary<(string, string), JsonArray>();
+    /// <summary>The same for GRPCRoutes.</summary>
+    public IReadOnlyDictionary<string, JsonArray> GrpcRouteParents { get; init; } = new Dictionary<string, JsonArray>();
 }
 
 /// <summary>A Gateway of podway's class: its wanted status, its listener ports (the Service's ports) and the address
@@ -88,6 +90,23 @@ internal sealed class GatewayListener
     /// <summary>Rules grouped by the route hostname they were attached under (null: any host the listener takes),
     /// each group sorted by precedence; groups sorted most specific hostname first.</summary>
     public required IReadOnlyList<(string? Hostname, HttpRouteRule[] Rules)> RuleGroups { get; init; }
+    /// <summary>GRPCRoute rules, grouped and ordered as <see cref="RuleGroups"/> (never merged with them, as the spec says).</summary>
+    public IReadOnlyList<(string? Hostname, GrpcRouteRule[] Rules)> GrpcRuleGroups { get; init; } = [];
+
+    /// <summary>First matching GRPCRoute rule for a call to <paramref name="path"/> (`/SERVICE/METHOD`): route hostnames
+    /// by specificity, then the rules' precedence. Null for no match or a path of another shape.</summary>
+    public GrpcRouteRule? MatchGrpc(string host, string path, Func<string, string?> header)
+    {
+        if (GrpcRuleGroups.Count == 0 || !GrpcRouteRule.TrySplitPath(path, out var service, out var method)) return null;
+        foreach (var (hostname, rules) in GrpcRuleGroups)
+        {
+            if (!Hostnames.Matches(hostname, host)) continue;
+            foreach (var rule in rules)
+                if (rule.Matches(service, method, header)) return rule;
+        }
+        return null;
+    }
+
     /// <summary>First matching rule: route hostnames by specificity, then the rules' precedence.</summary>
     public HttpRouteRule? Match(string host, string path, string method, Func<string, string?> header, Func<string, string?> query)
     {
@@ -130,6 +149,9 @@ internal static class Hostnames
         }
         return result;
     }
+
+    /// <summary>Some host matches both (null: any host the listener takes).</summary>
+    public static bool Overlap(string? a, string? b) => a is null || b is null || Within(a, b) || Within(b, a);
 
     /// <summary>Every name <paramref name="inner"/> matches is matched by <paramref name="outer"/>.</summary>
     static bool Within(string inner, string outer)

@@ -18,7 +18,7 @@ public sealed class EdgeConfigFeed : IEdgeRoutes
         BuiltinResources.Ingress, BuiltinResources.IngressClass, BuiltinResources.Service,
         BuiltinResources.EndpointSlice, BuiltinResources.Secret,
         BuiltinResources.GatewayClass, BuiltinResources.Gateway, BuiltinResources.HttpRoute, BuiltinResources.ReferenceGrant,
-        BuiltinResources.Namespace,
+        BuiltinResources.Namespace, BuiltinResources.GrpcRoute,
         BuiltinResources.TlsRoute, BuiltinResources.TcpRoute, BuiltinResources.UdpRoute,
     ];
 
@@ -94,6 +94,7 @@ public sealed class EdgeConfigFeed : IEdgeRoutes
                     List(BuiltinResources.HttpRoute), List(BuiltinResources.ReferenceGrant), List(BuiltinResources.Namespace))
                 {
                     TlsRoutes = List(BuiltinResources.TlsRoute), TcpRoutes = List(BuiltinResources.TcpRoute), UdpRoutes = List(BuiltinResources.UdpRoute),
+                    GrpcRoutes = List(BuiltinResources.GrpcRoute),
                 },
             });
         }

@@ -12,9 +12,9 @@ namespace Podway.Edge.Serving;
 /// The request delegate of a Gateway port: the edge target port says which Gateway and listener port a request came
 /// in on (see the README), the Host picks the listener, the HTTPRoute rules of that listener pick the action; then
 /// the rule's filters (header changes, redirect, rewrite, mirror) and a weighted backend, forwarded as Ingress
-/// traffic is.
+/// traffic is. gRPC calls try the listener's GRPCRoute rules first (GatewayRequestHandler.Grpc.cs).
 /// </summary>
-internal sealed class GatewayRequestHandler(int targetPort, Func<IEdgeRoutes> routes, HttpForwarder forwarder, HttpMessageInvoker mirrorClient, AccessLog? log)
+internal sealed partial class GatewayRequestHandler(int targetPort, Func<IEdgeRoutes> routes, HttpForwarder forwarder, HttpMessageInvoker mirrorClient, AccessLog? log)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -31,12 +31,22 @@ internal sealed class GatewayRequestHandler(int targetPort, Func<IEdgeRoutes> ro
             var host = EdgeRequestHandler.HostOf(request);
             var path = request.Path.Value is { Length: > 0 } p ? p : "/";
             var listener = port?.ListenerFor(host);
-            var rule = listener?.Match(host, path, request.Method,
-                name => request.Headers.TryGetValue(name, out var v) ? v.ToString() : null,
+            Func<string, string?> header = name => request.Headers.TryGetValue(name, out var v) ? v.ToString() : null;
+            var grpcCall = GrpcLocalStatus.IsGrpc(request);
+            if (grpcCall && listener?.MatchGrpc(host, path, header) is { } grpcRule)
+            {
+                owner = $"GRPCRoute/{grpcRule.Action.Route}";
+                outcome = await ForwardGrpcAsync(context, grpcRule.Action, clientIp);
+                return;
+            }
+            var rule = listener?.Match(host, path, request.Method, header,
                 name => request.Query.TryGetValue(name, out var v) ? v[0] : null);
             if (rule is null)
             {
-                outcome = await EdgeRequestHandler.Local(context, StatusCodes.Status404NotFound);
+                // What upstream conformance expects of a gRPC call no route takes: the status UNIMPLEMENTED.
+                outcome = grpcCall
+                    ? GrpcLocalStatus.Write(context, GrpcLocalStatus.Unimplemented, $"no route for {path} on {(host.Length > 0 ? host : "this Gateway")}")
+                    : await EdgeRequestHandler.Local(context, StatusCodes.Status404NotFound);
                 return;
             }
             var action = rule.Action;

@@ -15,7 +15,7 @@ namespace Podway.Edge.Status;
 /// The Gateway API controller's writes, from the feed's <see cref="GatewayRoutes"/> (the same computation the edge
 /// Pods route by): a LoadBalancer Service in the edge's namespace (ingress-nginx) per Gateway of podway's class (its ports are the listener
 /// ports, each with a target port of its own on the edge Pods), and the status of podway's GatewayClasses, their
-/// Gateways and the HTTPRoutes attached to them. Runs once, in the control plane. Objects of other controllers are
+/// Gateways and the HTTPRoutes and GRPCRoutes attached to them. Runs once, in the control plane. Objects of other controllers are
 /// never written.
 /// </summary>
 internal sealed class GatewayStatusController(SharedInformerFactory informers, EdgeConfigFeed feed, Action<string>? log)
@@ -65,37 +65,10 @@ internal sealed class GatewayStatusController(SharedInformerFactory informers, E
             var (type, informer) = _streamRoutes[kind];
             await WriteParentsAsync(type, informer.Cache.Get(key[..slash], key[(slash + 1)..]), ours, ct);
         }
-        // GRPCRoutes are accepted by the API but not served yet: say so on every podway Gateway they name.
+        // Every GRPCRoute, so podway's entries of one that no longer names a podway Gateway are removed.
         foreach (var route in _grpcRoutes.Cache.List())
-            await WriteParentsAsync(BuiltinResources.GrpcRoute, route, UnservedKindParents(route, wanted), ct);
-    }
-
-    /// <summary>
-    /// Parent entries for a route of a kind no podway listener takes: Accepted=False with NotAllowedByListeners, the
-    /// spec's reason when a listener's supportedKinds lacks the route's kind.
-    /// </summary>
-    static JsonArray UnservedKindParents(JsonObject route, GatewayRoutes wanted)
-    {
-        var ns = ObjectMeta.Namespace(route);
-        var generation = route["metadata"]?["generation"]?.GetValue<long>() ?? 0;
-        var kind = Json.Text(route["kind"]) ?? "GRPCRoute";
-        var parents = new JsonArray();
-        foreach (var parentRef in Json.Objects(route["spec"]?["parentRefs"]))
-        {
-            if ((Json.Text(parentRef["kind"]) ?? "Gateway") != "Gateway" || (Json.Text(parentRef["group"]) ?? GatewayApi.Group) != GatewayApi.Group) continue;
-            var gateway = $"{Json.Text(parentRef["namespace"]) ?? ns}/{Json.Text(parentRef["name"])}";
-            if (!wanted.Gateways.ContainsKey(gateway)) continue;
-            parents.Add(new JsonObject
-            {
-                ["parentRef"] = parentRef.DeepClone(),
-                ["controllerName"] = GatewayApi.ControllerName,
-                ["conditions"] = new JsonArray(
-                    GatewayApi.Condition("Accepted", false, "NotAllowedByListeners",
-                        $"{kind} is not supported by podway's edge yet: its listeners take HTTPRoute only", generation),
-                    GatewayApi.Condition("ResolvedRefs", true, "ResolvedRefs", "Resolved all the Object references for the Route", generation)),
-            });
-        }
-        return parents;
+            await WriteParentsAsync(BuiltinResources.GrpcRoute, route,
+                wanted.GrpcRouteParents.GetValueOrDefault($"{ObjectMeta.Namespace(route)}/{ObjectMeta.Name(route)}") ?? [], ct);
     }
 
     /// <summary>Replaces podway's entries in a route's status.parents (other controllers' entries are shared and kept).</summary>

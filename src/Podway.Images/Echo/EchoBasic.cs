@@ -15,13 +15,15 @@ namespace Podway.Images.Echo;
 /// json.MarshalIndent does. `X-Echo-Set-Header: Name: value, Other: value` sets response headers; `?delay=1s` waits
 /// first; /health answers OK; /status/NNN answers NNN. HTTP on HTTP_PORT (3000); with TLS_SERVER_CERT and
 /// TLS_SERVER_PRIVKEY (PEM files) also HTTPS on HTTPS_PORT (8443), whose answers add "tls" (version, serverName,
-/// negotiatedProtocol, cipherSuite), as the conformance suite's tls-backend runs it.
+/// negotiatedProtocol, cipherSuite), as the conformance suite's tls-backend runs it; gRPC instead with GRPC_ECHO_SERVER.
 /// </summary>
 internal sealed partial class EchoBasic
 {
     readonly string _port = Env("HTTP_PORT") ?? "3000";
 
-    public static Task<int> RunAsync(string[] args) => new EchoBasic().MainAsync();
+    /// <summary>GRPC_ECHO_SERVER set (any value) serves the gRPC mode instead (<see cref="GrpcEcho"/>), as echo-basic.</summary>
+    public static Task<int> RunAsync(string[] args) =>
+        Env("GRPC_ECHO_SERVER") is not null ? GrpcEcho.RunAsync(Env("HTTP_PORT") ?? "3000") : new EchoBasic().MainAsync();
 
     async Task<int> MainAsync()
     {
