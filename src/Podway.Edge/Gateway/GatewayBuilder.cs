@@ -168,6 +168,24 @@ internal static class GatewayBuilder
         if (l.Certificate is null) l.RefProblem = ("InvalidCertificateRef", "an HTTPS listener needs a certificateRef");
     }
 
+    /// <summary>
+    /// The listeners of a podway Gateway one parentRef of a route selects (by sectionName and port), with the
+    /// NoMatchingParent message when none; null when the parentRef names no Gateway of podway's (another controller's
+    /// to answer).
+    /// </summary>
+    internal static (string GatewayKey, CompiledGateway Gateway, List<ListenerState> Candidates, string? NoMatch)? ParentListeners(
+        JsonObject parentRef, string routeNamespace, Dictionary<string, CompiledGateway> gateways)
+    {
+        if ((Json.Text(parentRef["group"]) ?? GatewayApi.Group) != GatewayApi.Group || (Json.Text(parentRef["kind"]) ?? "Gateway") != "Gateway") return null;
+        var gwKey = $"{Json.Text(parentRef["namespace"]) ?? routeNamespace}/{Json.Text(parentRef["name"])}";
+        if (!gateways.TryGetValue(gwKey, out var gw)) return null;
+        var section = Json.Text(parentRef["sectionName"]);
+        var port = Json.Int(parentRef["port"]);
+        var candidates = gw.Listeners.Where(l => (section is null || l.Name == section) && (port is null || l.Port == port)).ToList();
+        return (gwKey, gw, candidates, candidates.Count > 0 ? null
+            : $"Gateway {gwKey} has no listener{(section is null ? "" : $" named {section}")}{(port is null ? "" : $" on port {port}")}");
+    }
+
     /// <summary>Attaches one HTTPRoute or GRPCRoute to the listeners its parentRefs select, and returns its
     /// status.parents entries for podway's Gateways (parentRefs to other Gateways are left to their controllers).</summary>
     static JsonArray AttachRoute(JsonObject route, string kind, IngressAge age, Dictionary<string, CompiledGateway> gateways,
@@ -185,15 +203,10 @@ internal static class GatewayBuilder
         var parents = new JsonArray();
         foreach (var parentRef in Json.Objects(spec?["parentRefs"]))
         {
-            if ((Json.Text(parentRef["group"]) ?? GatewayApi.Group) != GatewayApi.Group || (Json.Text(parentRef["kind"]) ?? "Gateway") != "Gateway") continue;
-            var gwKey = $"{Json.Text(parentRef["namespace"]) ?? ns}/{Json.Text(parentRef["name"])}";
-            if (!gateways.TryGetValue(gwKey, out var gw)) continue;
-            var section = Json.Text(parentRef["sectionName"]);
-            var port = Json.Int(parentRef["port"]);
-            var candidates = gw.Listeners.Where(l => (section is null || l.Name == section) && (port is null || l.Port == port)).ToList();
+            if (ParentListeners(parentRef, ns, gateways) is not var (gwKey, gw, candidates, noMatch)) continue;
             (bool Ok, string Reason, string Message) accepted;
-            if (candidates.Count == 0)
-                accepted = (false, "NoMatchingParent", $"Gateway {gwKey} has no listener{(section is null ? "" : $" named {section}")}{(port is null ? "" : $" on port {port}")}");
+            if (noMatch is not null)
+                accepted = (false, "NoMatchingParent", noMatch);
             else
             {
                 var allowed = candidates.Where(l => l.Usable && l.Kinds.Contains(kind) && NamespaceAllowed(l, gw.Namespace, ns, namespaces)).ToList();
@@ -258,25 +271,8 @@ internal static class GatewayBuilder
         {
             BackendPool? Backend(JsonObject backendRef)
             {
-                var group = Json.Text(backendRef["group"]) ?? "";
-                var kind = Json.Text(backendRef["kind"]) ?? "Service";
-                var name = Json.Text(backendRef["name"]) ?? "";
-                var targetNs = Json.Text(backendRef["namespace"]) ?? age.Namespace;
-                string? why = null, reason = null;
-                BackendPool? pool = null;
-                if (group != "" || kind != "Service") (reason, why) = ("InvalidKind", $"backendRef {group}/{kind} {name} is not a Service");
-                else if (!grants.Permits("HTTPRoute", age.Namespace, "", "Service", targetNs, name))
-                    (reason, why) = ("RefNotPermitted", $"Service {targetNs}/{name} is in another namespace and no ReferenceGrant allows it");
-                else
-                {
-                    var ingressBackend = new JsonObject
-                    {
-                        ["service"] = new JsonObject { ["name"] = name, ["port"] = new JsonObject { ["number"] = Json.Int(backendRef["port"]) } },
-                    };
-                    pool = backends.Resolve(targetNs, ingressBackend, out why);
-                    if (why is not null) (reason, pool) = ("BackendNotFound", null);
-                }
-                if (reason is not null) problem ??= (reason, why!);
+                var pool = BackendRefs.Resolve(backendRef, "HTTPRoute", age.Namespace, grants, backends, out var why);
+                problem ??= why;
                 return pool;
             }
 

@@ -35,15 +35,10 @@ internal static class StreamRouteAttachment
         var parents = new JsonArray();
         foreach (var parentRef in Json.Objects(spec?["parentRefs"]))
         {
-            if ((Json.Text(parentRef["group"]) ?? GatewayApi.Group) != GatewayApi.Group || (Json.Text(parentRef["kind"]) ?? "Gateway") != "Gateway") continue;
-            var gwKey = $"{Json.Text(parentRef["namespace"]) ?? ns}/{Json.Text(parentRef["name"])}";
-            if (!gateways.TryGetValue(gwKey, out var gw)) continue;
-            var section = Json.Text(parentRef["sectionName"]);
-            var port = Json.Int(parentRef["port"]);
-            var candidates = gw.Listeners.Where(l => (section is null || l.Name == section) && (port is null || l.Port == port)).ToList();
+            if (GatewayBuilder.ParentListeners(parentRef, ns, gateways) is not var (gwKey, gw, candidates, noMatch)) continue;
             (bool Ok, string Reason, string Message) accepted;
-            if (candidates.Count == 0)
-                accepted = (false, "NoMatchingParent", $"Gateway {gwKey} has no listener{(section is null ? "" : $" named {section}")}{(port is null ? "" : $" on port {port}")}");
+            if (noMatch is not null)
+                accepted = (false, "NoMatchingParent", noMatch);
             else
             {
                 var allowed = candidates.Where(l => l.Usable && l.Kinds.Contains(kind) && GatewayBuilder.NamespaceAllowed(l, gw.Namespace, ns, namespaces)).ToList();
@@ -88,25 +83,8 @@ internal static class StreamRouteAttachment
         var result = new List<WeightedBackend>();
         foreach (var backendRef in Json.Objects(route["spec"]?["rules"]).SelectMany(r => Json.Objects(r["backendRefs"])))
         {
-            var group = Json.Text(backendRef["group"]) ?? "";
-            var refKind = Json.Text(backendRef["kind"]) ?? "Service";
-            var name = Json.Text(backendRef["name"]) ?? "";
-            var targetNs = Json.Text(backendRef["namespace"]) ?? ns;
-            string? why = null, reason = null;
-            BackendPool? pool = null;
-            if (group != "" || refKind != "Service") (reason, why) = ("InvalidKind", $"backendRef {group}/{refKind} {name} is not a Service");
-            else if (!grants.Permits(kind, ns, "", "Service", targetNs, name))
-                (reason, why) = ("RefNotPermitted", $"Service {targetNs}/{name} is in another namespace and no ReferenceGrant allows it");
-            else
-            {
-                var ingressBackend = new JsonObject
-                {
-                    ["service"] = new JsonObject { ["name"] = name, ["port"] = new JsonObject { ["number"] = Json.Int(backendRef["port"]) } },
-                };
-                pool = backends.Resolve(targetNs, ingressBackend, out why, kind == "UDPRoute" ? "UDP" : "TCP");
-                if (why is not null) (reason, pool) = ("BackendNotFound", null);
-            }
-            if (reason is not null) problem ??= (reason, why!);
+            var pool = BackendRefs.Resolve(backendRef, kind, ns, grants, backends, out var why, kind == "UDPRoute" ? "UDP" : "TCP");
+            problem ??= why;
             result.Add(new WeightedBackend(pool, Json.Int(backendRef["weight"]) ?? 1));
         }
         return (result, problem);

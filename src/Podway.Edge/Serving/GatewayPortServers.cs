@@ -1,5 +1,4 @@
 using System.Net;
-using System.Threading.Channels;
 using Podway.Edge.Routing;
 
 namespace Podway.Edge.Serving;
@@ -12,24 +11,12 @@ namespace Podway.Edge.Serving;
 public sealed class GatewayPortServers(Func<IEdgeRoutes> routes, EdgeServerOptions template, Action<string> log) : IAsyncDisposable
 {
     readonly Dictionary<int, (bool Https, EdgeServer Server)> _servers = [];
-    readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    readonly ChangeSignal _signal = new();
 
     /// <summary>Call when the snapshot changed (cheap; the work happens in <see cref="RunAsync"/>).</summary>
-    public void Changed() => _changed.Writer.TryWrite(true);
+    public void Changed() => _signal.Changed();
 
-    public async Task RunAsync(CancellationToken ct)
-    {
-        Changed();
-        try
-        {
-            while (await _changed.Reader.WaitToReadAsync(ct))
-            {
-                _changed.Reader.TryRead(out _);
-                await SyncAsync(routes().Gateways.ListenPorts, ct);
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-    }
+    public Task RunAsync(CancellationToken ct) => _signal.RunAsync(() => SyncAsync(routes().Gateways.ListenPorts, ct), ct);
 
     async Task SyncAsync(IReadOnlyDictionary<int, bool> wanted, CancellationToken ct)
     {

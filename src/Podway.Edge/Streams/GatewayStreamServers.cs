@@ -1,5 +1,5 @@
-using System.Threading.Channels;
 using Podway.Edge.Gateway;
+using Podway.Edge.Serving;
 
 namespace Podway.Edge.Streams;
 
@@ -11,24 +11,12 @@ namespace Podway.Edge.Streams;
 public sealed class GatewayStreamServers(Func<GatewayRoutes> routes, Action<string> log) : IAsyncDisposable
 {
     readonly Dictionary<int, (string Protocol, IAsyncDisposable Server)> _servers = [];
-    readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    readonly ChangeSignal _signal = new();
 
     /// <summary>Call when the snapshot changed (cheap; the work happens in <see cref="RunAsync"/>).</summary>
-    public void Changed() => _changed.Writer.TryWrite(true);
+    public void Changed() => _signal.Changed();
 
-    public async Task RunAsync(CancellationToken ct)
-    {
-        Changed();
-        try
-        {
-            while (await _changed.Reader.WaitToReadAsync(ct))
-            {
-                _changed.Reader.TryRead(out _);
-                await SyncAsync(routes().StreamListenPorts);
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-    }
+    public Task RunAsync(CancellationToken ct) => _signal.RunAsync(() => SyncAsync(routes().StreamListenPorts), ct);
 
     async Task SyncAsync(IReadOnlyDictionary<int, string> wanted)
     {
