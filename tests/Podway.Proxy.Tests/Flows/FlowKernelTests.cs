@@ -18,19 +18,9 @@ public sealed class FlowKernelTests(KernelLab lab) : IClassFixture<KernelLab>
     [Fact]
     public async Task DeniedAllowedAndDns_RecordedWithVerdictPolicyAndNames()
     {
-        var deny = NetPol("shop", "deny-p1", """{"podSelector":{"matchLabels":{"app":"p1"}}}""");
-        var ruleset = PolicyCompiler.Compile([deny],
-            [Pod("shop", "p1", "10.244.0.5", "app=p1"), Pod("shop", "p2", "10.244.0.6", "app=p2"), Pod("other", "c", "10.244.0.9")],
-            [Ns("shop"), Ns("other")], ["10.244.0.1", KernelLab.NodeIp]);
-        await new PolicySyncer(new RealNftables(lab.NodeNs), PolicyNames.TableFor(lab.Table)).SyncAsync(ruleset, default);
+        var ruleset = await DenyP1Async();
 
-        var recorder = new FlowRecorder(new FlowRecorderOptions
-        {
-            NodeName = "lab", ProxyTable = lab.Table, Netns = lab.NodeNs,
-            NodeAddresses = new HashSet<string> { "10.244.0.1", KernelLab.NodeIp },
-            PodAt = ip => Pods.GetValueOrDefault(ip),
-            DropReason = counter => ruleset.DropOwners.FirstOrDefault(o => o.Counter == counter)?.PolicyKey,
-        });
+        var recorder = Recorder(ruleset);
         using var stop = new CancellationTokenSource();
         var running = recorder.RunAsync(stop.Token);
         try
@@ -82,20 +72,9 @@ public sealed class FlowKernelTests(KernelLab lab) : IClassFixture<KernelLab>
         try { Assert.Equal(0, KernelLab.Run("ip", "netns", "exec", lab.NodeNs, "nft", "-f", file).Code); }
         finally { File.Delete(file); }
 
-        var deny = NetPol("shop", "deny-p1", """{"podSelector":{"matchLabels":{"app":"p1"}}}""");
-        var ruleset = PolicyCompiler.Compile([deny],
-            [Pod("shop", "p1", "10.244.0.5", "app=p1"), Pod("shop", "p2", "10.244.0.6", "app=p2"), Pod("other", "c", "10.244.0.9")],
-            [Ns("shop"), Ns("other")], ["10.244.0.1", KernelLab.NodeIp]);
-        await new PolicySyncer(new RealNftables(lab.NodeNs), PolicyNames.TableFor(lab.Table)).SyncAsync(ruleset, default);
-        var recorder = new FlowRecorder(new FlowRecorderOptions
-        {
-            NodeName = "lab", ProxyTable = lab.Table, Netns = lab.NodeNs,
-            NodeAddresses = new HashSet<string> { "10.244.0.1", KernelLab.NodeIp },
-            PodAt = ip => Pods.GetValueOrDefault(ip),
-            ServiceMarked = (mark, ip, port, proto) =>
-                mark == Rules.ProxyNames.ServiceMark(portId) && (ip, port, proto) == ("10.244.0.5", 8080, "tcp") ? "shop/web:80" : null,
-            DropReason = counter => ruleset.DropOwners.FirstOrDefault(o => o.Counter == counter)?.PolicyKey,
-        });
+        var ruleset = await DenyP1Async();
+        var recorder = Recorder(ruleset, (mark, ip, port, proto) =>
+            mark == Rules.ProxyNames.ServiceMark(portId) && (ip, port, proto) == ("10.244.0.5", 8080, "tcp") ? "shop/web:80" : null);
         using var stop = new CancellationTokenSource();
         var running = recorder.RunAsync(stop.Token);
         try
@@ -114,6 +93,26 @@ public sealed class FlowKernelTests(KernelLab lab) : IClassFixture<KernelLab>
             KernelLab.Run("ip", "netns", "exec", lab.NodeNs, "nft", "delete", "table", "ip", nat);
         }
     }
+
+    /// <summary>NetworkPolicy shop/deny-p1 (ingress to p1 denied) in the lab node's kernel.</summary>
+    async Task<PolicyRuleset> DenyP1Async()
+    {
+        var deny = NetPol("shop", "deny-p1", """{"podSelector":{"matchLabels":{"app":"p1"}}}""");
+        var ruleset = PolicyCompiler.Compile([deny],
+            [Pod("shop", "p1", "10.244.0.5", "app=p1"), Pod("shop", "p2", "10.244.0.6", "app=p2"), Pod("other", "c", "10.244.0.9")],
+            [Ns("shop"), Ns("other")], ["10.244.0.1", KernelLab.NodeIp]);
+        await new PolicySyncer(new RealNftables(lab.NodeNs), PolicyNames.TableFor(lab.Table)).SyncAsync(ruleset, default);
+        return ruleset;
+    }
+
+    FlowRecorder Recorder(PolicyRuleset ruleset, Func<uint, string, int, string, string?>? serviceMarked = null) => new(new FlowRecorderOptions
+    {
+        NodeName = "lab", ProxyTable = lab.Table, Netns = lab.NodeNs,
+        NodeAddresses = new HashSet<string> { "10.244.0.1", KernelLab.NodeIp },
+        PodAt = ip => Pods.GetValueOrDefault(ip),
+        ServiceMarked = serviceMarked ?? ((_, _, _, _) => null),
+        DropReason = counter => ruleset.DropOwners.FirstOrDefault(o => o.Counter == counter)?.PolicyKey,
+    });
 
     static async Task<IReadOnlyList<FlowRecord>> WaitForAsync(FlowRecorder recorder, Func<IReadOnlyList<FlowRecord>, bool> done)
     {
