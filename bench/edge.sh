@@ -64,17 +64,18 @@ curl -fsS -o /dev/null -H 'Host: bench.local' "http://$gateway/" || { echo "the 
 # nginx from the distribution, as a reverse proxy to the same Pods (upstream keepalive): on the host's loopback in the
 # foreground (by pid), and as a Pod behind a LoadBalancer Service (the ingress-nginx layout).
 upstreams=$(for ip in $pods; do echo "    server $ip:80;"; done)
-nginx_conf() { # prefix listen access-log
+nginx_conf() { # dir listen access-log [prefix, where nginx keeps its pid and temp files; default dir]
   mkdir -p "$1/tmp"
-  sed -e "s|PREFIX|$1|g" -e "s|LISTEN|$2|" -e "s|ACCESS_LOG|$3|" "$root/bench/edge/nginx.conf.template" \
+  sed -e "s|PREFIX|${4:-$1}|g" -e "s|LISTEN|$2|" -e "s|ACCESS_LOG|$3|" "$root/bench/edge/nginx.conf.template" \
     | awk -v ups="$upstreams" '{ if ($0 == "UPSTREAMS") print ups; else print }' > "$1/nginx.conf"
 }
 nginx_conf "$data/nginx" "127.0.0.1:$nginx_port" off
 nginx -c "$data/nginx/nginx.conf" -p "$data/nginx" -g 'daemon off;' &
 nginx_pid=$!
-chmod 755 "$data"
-nginx_conf "$data/nginx-pod" 80 "/dev/stdout upstreaminfo"
-sed "s|CONF|$data/nginx-pod/nginx.conf|" "$root/bench/edge/nginx-pod.yaml" | k apply -f - >/dev/null
+# The Pod's config comes in a ConfigMap (a Pod does not see the host's /tmp); its files live in the Pod's own /tmp.
+nginx_conf "$data/nginx-pod" 80 "/dev/stdout upstreaminfo" /tmp
+k create configmap nginx-proxy-conf --from-file=nginx.conf="$data/nginx-pod/nginx.conf" >/dev/null
+k apply -f "$root/bench/edge/nginx-pod.yaml" >/dev/null
 k rollout status deploy/nginx-proxy --timeout=180s >/dev/null
 for _ in $(seq 1 60); do
   nginx_pod=$(k get service nginx-proxy -o 'jsonpath={.status.loadBalancer.ingress[0].ip}')
@@ -136,7 +137,7 @@ ratios() { # label rps p50 p99 cpu (of the peer), against the edge's
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0 || v[1] == "-") { print "-"; exit } print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # Whose CPU each target's row counts: the edge's Pods, the nginx Pod's master and workers, the host nginx's.
 edge_procs=$(edge_pids)
-nginx_pod_procs=$(tree $(pgrep -f "$data/nginx-pod/nginx.conf"))
+nginx_pod_procs=$(tree $(pgrep -f "nginx -c /etc/nginx-bench/nginx.conf"))
 nginx_procs=$(tree "$nginx_pid")
 targets=(edge "edge Pod" "nginx Pod" nginx "one Pod" gateway)
 urls=("http://$edge/" "http://$edge_pod/" "http://$nginx_pod/" "http://127.0.0.1:$nginx_port/" "http://$pod/" "http://$gateway/")
@@ -168,7 +169,7 @@ for c in 1 16 64; do
   ratios "nginx Pod" "${m_rps[2]}" "${m_p50[2]}" "${m_p99[2]}" "${m_cpu[2]}" | sed 's/edge\/nginx Pod/Gateway\/nginx Pod/'
 done
 fi
-k delete deploy/nginx-proxy service/nginx-proxy --wait=false >/dev/null
+k delete deploy/nginx-proxy service/nginx-proxy configmap/nginx-proxy-conf --wait=false >/dev/null
 kill "$nginx_pid" 2>/dev/null || true
 wait "$nginx_pid" 2>/dev/null || true
 nginx_pid=""
