@@ -90,7 +90,10 @@ internal static class FlowText
     {
         var source = Endpoint(f.SourcePod, f.SourceIp, f.SourcePort);
         var destination = f.Service is { } svc
-            ? f.BackendIp is { } backend ? $"svc {svc} -> {Endpoint(f.DestinationPod, backend, f.BackendPort)}" : $"svc {svc} ({f.DestinationIp}:{f.DestinationPort})"
+            ? f.BackendIp is { } backend ? $"svc {svc} -> {Endpoint(f.DestinationPod, backend, f.BackendPort)}"
+                // A drop after DNAT: the packet's destination is already the endpoint (a Pod); a rejection's is the Service's.
+                : f.DestinationPod is not null ? $"svc {svc} -> {Endpoint(f.DestinationPod, f.DestinationIp, f.DestinationPort)}"
+                : $"svc {svc} ({f.DestinationIp}:{f.DestinationPort})"
             : Endpoint(f.DestinationPod, f.DestinationIp, f.DestinationPort);
         var verdict = f.DnsQuery is { } q ? $"DNS {q}" : f.Verdict.ToUpperInvariant() + (f.Reason is { } r ? $" {(f.Verdict == FlowRecord.Dropped ? "by " : "")}{r}" : "");
         return $"{f.Time.ToLocalTime():HH:mm:ss.fff} {source,-40} {destination,-60} {f.Protocol.ToUpperInvariant(),-5} {verdict}";
