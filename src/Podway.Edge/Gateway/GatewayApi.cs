@@ -32,4 +32,18 @@ public static class GatewayApi
         ["message"] = message,
         ["observedGeneration"] = generation,
     };
+
+    /// <summary>A route's status.parents entry for one parentRef on a podway Gateway: Accepted as judged, ResolvedRefs
+    /// from the first backendRef problem.</summary>
+    public static JsonObject RouteParent(JsonObject parentRef, (bool Ok, string Reason, string Message) accepted,
+        (string Reason, string Message)? refProblem, long generation) => new()
+    {
+        ["parentRef"] = parentRef.DeepClone(),
+        ["controllerName"] = ControllerName,
+        ["conditions"] = new JsonArray(
+            Condition("Accepted", accepted.Ok, accepted.Reason, accepted.Message, generation),
+            refProblem is { } p
+                ? Condition("ResolvedRefs", false, p.Reason, p.Message, generation)
+                : Condition("ResolvedRefs", true, "ResolvedRefs", "All references resolved", generation)),
+    };
 }

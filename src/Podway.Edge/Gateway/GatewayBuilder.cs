@@ -233,17 +233,7 @@ internal static class GatewayBuilder
                     : conflict is not null ? (false, "NotAllowedByListeners", conflict)
                     : (false, "NoMatchingListenerHostname", "No listener hostname matches the route's hostnames");
             }
-            var entry = new JsonObject
-            {
-                ["parentRef"] = parentRef.DeepClone(),
-                ["controllerName"] = GatewayApi.ControllerName,
-                ["conditions"] = new JsonArray(
-                    GatewayApi.Condition("Accepted", accepted.Ok, accepted.Reason, accepted.Message, generation),
-                    refProblem is { } p
-                        ? GatewayApi.Condition("ResolvedRefs", false, p.Reason, p.Message, generation)
-                        : GatewayApi.Condition("ResolvedRefs", true, "ResolvedRefs", "All references resolved", generation)),
-            };
-            parents.Add(entry);
+            parents.Add(GatewayApi.RouteParent(parentRef, accepted, refProblem, generation));
         }
         return parents;
     }
@@ -289,7 +279,6 @@ internal static class GatewayBuilder
                 Mirrors = [.. filters.Where(f => Json.Text(f["type"]) == "RequestMirror" && f["requestMirror"]?["backendRef"] is JsonObject)
                     .Select(f => Backend((JsonObject)f["requestMirror"]!["backendRef"]!)).OfType<BackendPool>()],
                 Backends = weighted,
-                TotalWeight = weighted.Sum(b => Math.Max(0, b.Weight)),
                 RequestTimeout = Duration(rule["timeouts"]?["request"]),
                 BackendTimeout = Duration(rule["timeouts"]?["backendRequest"]),
             };

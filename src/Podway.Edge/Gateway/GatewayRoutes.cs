@@ -71,14 +71,7 @@ internal sealed class GatewayPort(bool https, IReadOnlyList<GatewayListener> lis
 
     /// <summary>The listener for a request host: an exact hostname, else the longest matching wildcard, else one
     /// without hostname.</summary>
-    public GatewayListener? ListenerFor(string host)
-    {
-        GatewayListener? best = null;
-        foreach (var l in Listeners)
-            if (Hostnames.Matches(l.Hostname, host) && (best is null || Hostnames.Specificity(l.Hostname) > Hostnames.Specificity(best.Hostname)))
-                best = l;
-        return best;
-    }
+    public GatewayListener? ListenerFor(string host) => Hostnames.MostSpecific(Listeners, l => l.Hostname, host);
 }
 
 /// <summary>One listener ready to serve: its hostname, certificate and routing rules by route hostname.</summary>
@@ -129,6 +122,18 @@ internal static class Hostnames
         if (pattern.StartsWith("*.", StringComparison.Ordinal))
             return host.Length > pattern.Length - 1 && host.EndsWith(pattern.AsSpan(1), StringComparison.OrdinalIgnoreCase);
         return string.Equals(pattern, host, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The item whose hostname matches <paramref name="host"/> most specifically (the first of equals); with no
+    /// host (a TLS connection without SNI) only an item without hostname.</summary>
+    public static T? MostSpecific<T>(IEnumerable<T> items, Func<T, string?> hostname, string? host) where T : class
+    {
+        T? best = null;
+        foreach (var item in items)
+            if ((host is null ? hostname(item) is null : Matches(hostname(item), host))
+                && (best is null || Specificity(hostname(item)) > Specificity(hostname(best))))
+                best = item;
+        return best;
     }
 
     /// <summary>Exact names beat wildcards, longer beats shorter, anything beats no hostname.</summary>

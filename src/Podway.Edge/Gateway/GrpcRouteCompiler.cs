@@ -37,7 +37,6 @@ internal static class GrpcRouteCompiler
                 Mirrors = [.. filters.Where(f => Json.Text(f["type"]) == "RequestMirror" && f["requestMirror"]?["backendRef"] is JsonObject)
                     .Select(f => Backend((JsonObject)f["requestMirror"]!["backendRef"]!)).OfType<BackendPool>()],
                 Backends = weighted,
-                TotalWeight = weighted.Sum(b => Math.Max(0, b.Weight)),
             };
             var matchIndex = 0;
             foreach (var match in Json.Objects(rule["matches"]).DefaultIfEmpty(new JsonObject()))

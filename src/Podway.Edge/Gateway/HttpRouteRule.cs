@@ -78,30 +78,37 @@ internal sealed class RouteAction
     public HeaderChanges? ResponseHeaders { get; init; }
     public RequestRedirect? Redirect { get; init; }
     public UrlRewrite? Rewrite { get; init; }
-    public required IReadOnlyList<WeightedBackend> Backends { get; init; }
+    public required IReadOnlyList<WeightedBackend> Backends { get => _backends; init => (_backends, TotalWeight) = (value, WeightedBackend.Total(value)); }
+    readonly IReadOnlyList<WeightedBackend> _backends = [];
     public IReadOnlyList<BackendPool> Mirrors { get; init; } = [];
     /// <summary>timeouts.request and timeouts.backendRequest (null: none).</summary>
     public TimeSpan? RequestTimeout { get; init; }
     public TimeSpan? BackendTimeout { get; init; }
     /// <summary>Sum of the weights; 0 with no redirect means every request gets 500 (no usable backend).</summary>
-    public int TotalWeight { get; init; }
+    public int TotalWeight { get; private init; }
 
     /// <summary>A backend by weight (Random.Shared, as the guides' canary expects a split over many requests).</summary>
-    public WeightedBackend? Pick()
+    public WeightedBackend? Pick() => TotalWeight > 0 ? WeightedBackend.At(Backends, Random.Shared.Next(TotalWeight)) : null;
+}
+
+/// <summary>A backendRef: the pool, or null when the ref is invalid (requests it gets are answered 500).</summary>
+internal sealed record WeightedBackend(BackendPool? Pool, int Weight)
+{
+    /// <summary>Sum of the weights (a weight below 0 counts as 0).</summary>
+    public static int Total(IReadOnlyList<WeightedBackend> backends) => backends.Sum(b => Math.Max(0, b.Weight));
+
+    /// <summary>The backend a draw in [0, <see cref="Total"/>) falls on.</summary>
+    public static WeightedBackend? At(IReadOnlyList<WeightedBackend> backends, int draw)
     {
-        if (TotalWeight <= 0) return null;
-        var n = Random.Shared.Next(TotalWeight);
-        foreach (var b in Backends)
+        foreach (var b in backends)
         {
-            if (n < b.Weight) return b;
-            n -= b.Weight;
+            if (b.Weight <= 0) continue;
+            if (draw < b.Weight) return b;
+            draw -= b.Weight;
         }
         return null;
     }
 }
-
-/// <summary>A backendRef: the pool, or null when the ref is invalid (requests it gets are answered 500).</summary>
-internal sealed record WeightedBackend(BackendPool? Pool, int Weight);
 
 /// <summary>Namespace and name of an HTTPRoute, for the access log.</summary>
 public readonly record struct RouteRef(string Namespace, string Name)

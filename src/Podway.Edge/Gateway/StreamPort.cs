@@ -19,15 +19,7 @@ internal sealed class StreamPort(string protocol, int listenerPort, IReadOnlyLis
 
     /// <summary>The listener for a server name: exact hostname, else the longest matching wildcard, else one without
     /// hostname; a connection without SNI only reaches a listener without hostname.</summary>
-    public StreamListener? ListenerFor(string? serverName)
-    {
-        StreamListener? listener = null;
-        foreach (var l in Listeners)
-            if ((serverName is null ? l.Hostname is null : Hostnames.Matches(l.Hostname, serverName))
-                && (listener is null || Hostnames.Specificity(l.Hostname) > Hostnames.Specificity(listener.Hostname)))
-                listener = l;
-        return listener;
-    }
+    public StreamListener? ListenerFor(string? serverName) => Hostnames.MostSpecific(Listeners, l => l.Hostname, serverName);
 }
 
 /// <summary>One L4 listener ready to serve: hostname (TLS), whether it terminates TLS (and with which certificate),
@@ -56,7 +48,8 @@ internal sealed class StreamRoute
     public required string Kind { get; init; }
     public required RouteRef Route { get; init; }
     public string? Hostname { get; init; }
-    public required IReadOnlyList<WeightedBackend> Backends { get; init; }
+    public required IReadOnlyList<WeightedBackend> Backends { get => _backends; init => (_backends, TotalWeight) = (value, WeightedBackend.Total(value)); }
+    readonly IReadOnlyList<WeightedBackend> _backends = [];
     internal IngressAge Age { get; init; }
 
     /// <summary>A backend drawn by weight for a new connection or flow; null when every weight is 0. Its Pool is null
@@ -64,18 +57,9 @@ internal sealed class StreamRoute
     public WeightedBackend? Pick() => TotalWeight > 0 ? Pick(Random.Shared.Next(TotalWeight)) : null;
 
     /// <summary><see cref="Pick()"/> with the draw given (in [0, <see cref="TotalWeight"/>)).</summary>
-    public WeightedBackend? Pick(int draw)
-    {
-        foreach (var b in Backends)
-        {
-            if (b.Weight <= 0) continue;
-            if (draw < b.Weight) return b;
-            draw -= b.Weight;
-        }
-        return null;
-    }
+    public WeightedBackend? Pick(int draw) => WeightedBackend.At(Backends, draw);
 
-    public required int TotalWeight { get; init; }
+    public int TotalWeight { get; private init; }
 
     public override string ToString() => $"{Kind}/{Route}";
 }

@@ -54,23 +54,14 @@ internal static class StreamRouteAttachment
                         l.StreamRoutes.Add(new StreamRoute
                         {
                             Kind = kind, Route = new RouteRef(ns, age.Name), Hostname = name, Age = age,
-                            Backends = weighted, TotalWeight = weighted.Sum(b => Math.Max(0, b.Weight)),
+                            Backends = weighted,
                         });
                 }
                 accepted = attached > 0 ? (true, "Accepted", "Route is accepted")
                     : allowed.Count == 0 ? (false, "NotAllowedByListeners", $"No listener of the parent allows this {kind} (namespace, kind or state)")
                     : (false, "NoMatchingListenerHostname", "No listener hostname matches the route's hostnames");
             }
-            parents.Add(new JsonObject
-            {
-                ["parentRef"] = parentRef.DeepClone(),
-                ["controllerName"] = GatewayApi.ControllerName,
-                ["conditions"] = new JsonArray(
-                    GatewayApi.Condition("Accepted", accepted.Ok, accepted.Reason, accepted.Message, generation),
-                    refProblem is { } p
-                        ? GatewayApi.Condition("ResolvedRefs", false, p.Reason, p.Message, generation)
-                        : GatewayApi.Condition("ResolvedRefs", true, "ResolvedRefs", "All references resolved", generation)),
-            });
+            parents.Add(GatewayApi.RouteParent(parentRef, accepted, refProblem, generation));
         }
         return parents;
     }
