@@ -200,6 +200,7 @@ internal static class GatewayBuilder
         var (grpcRules, grpcProblem) = grpc ? GrpcRouteCompiler.Compile(route, age, grants, backends) : ([], null);
         refProblem ??= grpcProblem;
         var routeKey = $"{kind}/{ns}/{age.Name}";
+        var unsupported = UnsupportedRouteFields.Of(route, kind);
         var parents = new JsonArray();
         foreach (var parentRef in Json.Objects(spec?["parentRefs"]))
         {
@@ -207,6 +208,8 @@ internal static class GatewayBuilder
             (bool Ok, string Reason, string Message) accepted;
             if (noMatch is not null)
                 accepted = (false, "NoMatchingParent", noMatch);
+            else if (unsupported is not null)
+                accepted = (false, UnsupportedRouteFields.Reason, unsupported);
             else
             {
                 var allowed = candidates.Where(l => l.Usable && l.Kinds.Contains(kind) && NamespaceAllowed(l, gw.Namespace, ns, namespaces)).ToList();

@@ -51,6 +51,7 @@ public static class EdgeConfigBuilder
             var redirect = RedirectAnnotations.Of(ingress);
             var appRoot = RedirectAnnotations.AppRootOf(ingress);
             problems.AddRange(UnsupportedAnnotations.Of(ingress, reference));
+            problems.AddRange(UnsupportedAnnotations.IgnoredForBackendProtocol(ingress, reference));
             var behaviour = IngressBehaviour.Of(annotations, SecretOf);
             var rewrite = RewriteAnnotations.Of(annotations);
 

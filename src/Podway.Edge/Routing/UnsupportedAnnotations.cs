@@ -30,6 +30,16 @@ internal static class UnsupportedAnnotations
                     $"annotation {name} is ignored on a canary Ingress: the main Ingress's settings apply (as with ingress-nginx)");
     }
 
+    /// <summary>proxy-send-timeout bounds writes to HTTP/1.1 upstreams only: with another backend-protocol it does nothing.</summary>
+    public static IEnumerable<IngressProblem> IgnoredForBackendProtocol(JsonObject ingress, IngressRef reference)
+    {
+        const string send = Prefix + "proxy-send-timeout";
+        var protocol = Json.Annotation(ingress, Prefix + Annotations.BackendProtocolAnnotation.Name);
+        if (Json.Annotation(ingress, send) is not null && protocol is not null && !protocol.Equals("HTTP", StringComparison.OrdinalIgnoreCase))
+            yield return new IngressProblem(reference, Reason,
+                $"annotation {send} has no effect with backend-protocol {protocol}: podway's edge applies it to HTTP/1.1 upstreams only");
+    }
+
     public static IEnumerable<IngressProblem> Of(JsonObject ingress, IngressRef reference)
     {
         if (ingress["metadata"]?["annotations"] is not JsonObject annotations) yield break;

@@ -47,6 +47,23 @@ public class CanaryTests
         Assert.Equal($"annotation {P}proxy-body-size is ignored on a canary Ingress: the main Ingress's settings apply (as with ingress-nginx)", problem.Message);
     }
 
+    [Theory]
+    [InlineData("HTTPS", true)]
+    [InlineData("GRPC", true)]
+    [InlineData("HTTP", false)]
+    public void ProxySendTimeout_WithAnotherBackendProtocol_IsWarnedAsWithoutEffect(string protocol, bool warned)
+    {
+        var config = Build(
+        [
+            Ingress("shop", "main", 30, [Rule("shop.example.com", Path("/", "Prefix", Backend("v1", 80)))],
+                annotations: new() { [P + "proxy-send-timeout"] = "5", [P + "backend-protocol"] = protocol }),
+        ]);
+        var problems = config.Problems.Where(p => p.Reason == UnsupportedAnnotations.Reason).Select(p => p.Message).ToList();
+        if (warned)
+            Assert.Equal([$"annotation {P}proxy-send-timeout has no effect with backend-protocol {protocol}: podway's edge applies it to HTTP/1.1 upstreams only"], problems);
+        else Assert.Empty(problems);
+    }
+
     static readonly BackendPool Pool = new("shop", "v2", "v2:80", [], null);
 
     static CanaryRule Canary(string? header = null, string? value = null, string? pattern = null, string? cookie = null, int weight = 0, int total = 100) =>

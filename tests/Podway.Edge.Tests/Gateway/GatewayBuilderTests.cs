@@ -102,6 +102,25 @@ public class GatewayBuilderTests
         Assert.Empty(config.Gateways.Gateways["infra/gw"].Status["listeners"]!.AsArray().Single(l => (string)l!["name"]! == "g")!["supportedKinds"]!.AsArray());
     }
 
+    /// <summary>A filter or field the edge does not implement is never skipped in silence: the route is not accepted,
+    /// with the spec's UnsupportedValue reason naming the field, and it is not served.</summary>
+    [Theory]
+    [InlineData("""{"filters":[{"type":"ExtensionRef","extensionRef":{"group":"x.io","kind":"F","name":"f"}}],"backendRefs":[{"name":"v1","port":8080}]}""", "spec.rules[0].filters[0].type ExtensionRef")]
+    [InlineData("""{"filters":[{"type":"CORS","cors":{"allowOrigins":["*"]}}],"backendRefs":[{"name":"v1","port":8080}]}""", "spec.rules[0].filters[0].type CORS")]
+    [InlineData("""{"filters":[{"type":"RequestMirror","requestMirror":{"backendRef":{"name":"v2","port":8080},"percent":10}}],"backendRefs":[{"name":"v1","port":8080}]}""", "spec.rules[0].filters[0].requestMirror")]
+    [InlineData("""{"backendRefs":[{"name":"v1","port":8080,"filters":[{"type":"RequestHeaderModifier","requestHeaderModifier":{"set":[{"name":"a","value":"b"}]}}]}]}""", "spec.rules[0].backendRefs[0].filters")]
+    [InlineData("""{"retry":{"attempts":2},"backendRefs":[{"name":"v1","port":8080}]}""", "spec.rules[0].retry")]
+    public void RouteWithAnUnsupportedField_NotAcceptedUnsupportedValue_NotServed(string rule, string field)
+    {
+        var config = BuildGateways([Gateway("gw", "podway", """[{"name":"http","port":80,"protocol":"HTTP"}]""")],
+            [Route("infra", "r", """{"parentRefs":[{"name":"gw"}],"hostnames":["u.example.com"],"rules":[""" + rule + "]}")],
+            [GatewayService("gw", "10.250.0.130", (80, 20000))]);
+        var parent = config.Gateways.RouteParents["infra/r"].Single()!;
+        Assert.Contains("Accepted=False/UnsupportedValue", Conditions(parent["conditions"]));
+        Assert.StartsWith(field, (string)parent["conditions"]![0]!["message"]!);
+        Assert.Equal(0, (int)config.Gateways.Gateways["infra/gw"].Status["listeners"]![0]!["attachedRoutes"]!);
+    }
+
     [Fact]
     public void RouteStatus_PerParentWithTheSpecsReasons()
     {
