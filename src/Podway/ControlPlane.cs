@@ -64,20 +64,10 @@ public static class ControlPlane
         File.WriteAllText(Cluster.ServerSupervisor.ReadyFile(api.DataDir), $"{Environment.ProcessId}\n");
 
         using var client = new ApiClient(server.Url, controllerToken, api.CertificateAuthority);
-        var controllers = new ControllerManager(client, new ControllerManagerOptions
-        {
-            Log = Console.Error.WriteLine,
-            RootCaPem = api.CertificateAuthority is { } ca ? ca.ExportCertificatePem() + "\n" : null,
-            LoadBalancerPool = NodeLayout.LoadBalancerPool(options.NodeCidr),
-        });
-        var running = new List<Task> { controllers.RunAsync(ct) };
-        await Task.WhenAny(controllers.Ready, running[0]);
-        // The cluster DNS add-on (kube-dns Service, podway-dns Deployment); its Pods reach us through the host bridge.
-        await Podway.Dns.Addon.DnsAddon.EnsureAsync(client, $"https://{hostIp}:{server.Url.Port}", dnsToken, hostIp, ct);
-        // The edge add-on (Ingress controller Pods behind a LoadBalancer Service) and, here, its Ingress status and events.
-        await Podway.Edge.Addon.EdgeAddon.EnsureAsync(client, $"https://{hostIp}:{server.Url.Port}", edgeToken, ct);
-        running.Add(Podway.Edge.Status.EdgeStatusHost.RunAsync(client, Console.Error.WriteLine, ct));
+        var running = new List<Task>();
 
+        // The node agents first: they need only the API, and their start (registering, the proxy's first sync) is
+        // what the cluster's first Pods wait for, so it runs while the controllers and add-ons come up.
         var secrets = new Dictionary<string, string>
         {
             [Cli.AgentCommand.AgentTokenVariable] = agentToken,
@@ -90,6 +80,21 @@ public static class ControlPlane
                 () => watchdog.NodeReady(node), _ => NodeNotReady.MarkAsync(client, node.NodeName, ct)));
         running.AddRange(supervisors.Select(s => s.RunAsync(ct)));
         running.Add(watchdog.RunAsync(ct));
+
+        var controllers = new ControllerManager(client, new ControllerManagerOptions
+        {
+            Log = Console.Error.WriteLine,
+            RootCaPem = api.CertificateAuthority is { } ca ? ca.ExportCertificatePem() + "\n" : null,
+            LoadBalancerPool = NodeLayout.LoadBalancerPool(options.NodeCidr),
+        });
+        var controllersRunning = controllers.RunAsync(ct);
+        running.Add(controllersRunning);
+        await Task.WhenAny(controllers.Ready, controllersRunning);
+        // The cluster DNS add-on (kube-dns Service, podway-dns Deployment); its Pods reach us through the host bridge.
+        await Podway.Dns.Addon.DnsAddon.EnsureAsync(client, $"https://{hostIp}:{server.Url.Port}", dnsToken, hostIp, ct);
+        // The edge add-on (Ingress controller Pods behind a LoadBalancer Service) and, here, its Ingress status and events.
+        await Podway.Edge.Addon.EdgeAddon.EnsureAsync(client, $"https://{hostIp}:{server.Url.Port}", edgeToken, ct);
+        running.Add(Podway.Edge.Status.EdgeStatusHost.RunAsync(client, Console.Error.WriteLine, ct));
 
         await WaitForNodesAsync(client, nodes, ct);
         onReady();

@@ -37,7 +37,7 @@ public sealed class ClientCommandsTests
     {
         using var cli = new TestCli();
         Assert.Equal(2, await cli.RunClientAsync("up", "--name", "nosuch1"));
-        Assert.StartsWith("error: podway's native client runs trace, flows, status, not \"up\"", cli.Err.ToString());
+        Assert.StartsWith("error: podway's native client runs trace, flows, status, image, not \"up\"", cli.Err.ToString());
         Assert.False(Directory.Exists(cli.DataRoot));
     }
 }

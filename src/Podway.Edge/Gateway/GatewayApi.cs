@@ -34,9 +34,10 @@ public static class GatewayApi
     };
 
     /// <summary>A route's status.parents entry for one parentRef on a podway Gateway: Accepted as judged, ResolvedRefs
-    /// from the first backendRef problem.</summary>
-    public static JsonObject RouteParent(JsonObject parentRef, (bool Ok, string Reason, string Message) accepted,
-        (string Reason, string Message)? refProblem, long generation) => new()
+    /// from the first backendRef problem. A JsonNode, so JsonArray.Add takes it as a node (its generic Add&lt;JsonObject&gt;
+    /// needs reflection the native build does not have).</summary>
+    public static JsonNode RouteParent(JsonObject parentRef, (bool Ok, string Reason, string Message) accepted,
+        (string Reason, string Message)? refProblem, long generation) => new JsonObject
     {
         ["parentRef"] = parentRef.DeepClone(),
         ["controllerName"] = ControllerName,

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -16,12 +17,22 @@ internal static class CleartextHttp2Detection
     static readonly byte[] Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
     static readonly TimeSpan FirstBytesTimeout = TimeSpan.FromSeconds(30);
 
+    const string ProtocolsFeatureName = "Microsoft.AspNetCore.Server.Kestrel.Core.Internal.HttpProtocolsFeature";
     // Kestrel's internal HttpProtocolsFeature(HttpProtocols): its connection middleware reads it before choosing.
-    static readonly Type? ProtocolsFeatureType = typeof(KestrelServerOptions).Assembly
-        .GetType("Microsoft.AspNetCore.Server.Kestrel.Core.Internal.HttpProtocolsFeature");
-    static readonly object? Http2Only = ProtocolsFeatureType?.GetConstructor(
-            BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, [typeof(HttpProtocols)])
-        ?.Invoke([HttpProtocols.Http2]);
+    static readonly Type? ProtocolsFeatureType;
+    static readonly object? Http2Only;
+
+    // The native build trims what nothing references: keep that type and its constructors for the lookup below.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors | DynamicallyAccessedMemberTypes.NonPublicConstructors,
+        ProtocolsFeatureName, "Microsoft.AspNetCore.Server.Kestrel.Core")]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "the type is kept by the DynamicDependency above")]
+    [UnconditionalSuppressMessage("Trimming", "IL2080", Justification = "its constructors are kept by the DynamicDependency above")]
+    static CleartextHttp2Detection()
+    {
+        ProtocolsFeatureType = typeof(KestrelServerOptions).Assembly.GetType(ProtocolsFeatureName);
+        Http2Only = ProtocolsFeatureType?.GetConstructor(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, [typeof(HttpProtocols)])
+            ?.Invoke([HttpProtocols.Http2]);
+    }
 
     /// <summary>False when this Kestrel has no such feature: the port then serves HTTP/1.1 only.</summary>
     public static bool Supported => Http2Only is not null;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Podway.Images.Common;
 using Podway.Images.Http;
@@ -153,7 +154,7 @@ internal sealed partial class EchoBasic
 
     static HttpResponse Error(string message)
     {
-        var body = JsonSerializer.Serialize(new { message });
+        var body = new JsonObject { ["message"] = message }.ToJsonString();
         var response = new HttpResponse { Status = 500, Body = Encoding.UTF8.GetBytes(body) };
         response.Headers.Add(new("Content-Type", "application/json"));
         response.Headers.Add(new("X-Content-Type-Options", "nosniff"));

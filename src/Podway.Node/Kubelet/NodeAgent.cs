@@ -36,7 +36,7 @@ public sealed class NodeAgent
         _options = options;
         var runtimeOptions = options.Runtime ?? new ContainerRuntimeOptions
         {
-            PodwayExecutable = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell the path of the podway executable"),
+            PodwayExecutable = BuiltinImageExecutable.Current(),
         };
         Runtime = new ContainerRuntime(node, runtimeOptions with { Log = runtimeOptions.Log ?? options.Log }, ImageLayers.For(runtimeOptions.PodwayExecutable), ImageLayers.RunningPodway());
         _services = new Informer(client, BuiltinResources.Service, new InformerOptions { Log = options.Log });
@@ -63,6 +63,7 @@ public sealed class NodeAgent
     {
         _ct = ct;
         Directory.CreateDirectory(Path.Combine(_node.StateDir, "pods"));
+        _ = Runtime.BuildLayersAsync();
         var heartbeat = new NodeHeartbeat(_client, _node, _options);
         await RetryAsync(heartbeat.RegisterAsync, "registering the node", ct);
         foreach (var sandbox in _sandboxes.List()) _adoptable[sandbox.PodUid] = sandbox;

@@ -59,6 +59,16 @@ internal sealed class ContainerRuntime
         return new ContainerHandle(podUid, id, Path.Combine(paths.Dir, $"{paths.Attempt}.bundle"), Cgroups.ContainerRelative(podUid, $"{name}-{paths.Attempt}"));
     }
 
+    /// <summary>Builds the image layers in the background, so the node's first containers find them ready.</summary>
+    public Task BuildLayersAsync() => Task.Run(() =>
+    {
+        try { _layers.BuildAll(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _options.Log?.Invoke($"building the image layers ahead failed (each container builds its own): {e.Message}");
+        }
+    });
+
     /// <summary>
     /// Makes the run's bundle and cgroup; returns the command the shim runs (crun run in the foreground, so its exit
     /// status is the container's) and the cgroup.procs files the shim joins first.

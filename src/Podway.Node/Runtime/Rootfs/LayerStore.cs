@@ -17,8 +17,24 @@ internal sealed class LayerStore(string dir, IReadOnlyDictionary<string, Action<
 
     public string Base => Get("base", BaseLayer.Write);
 
-    string Get(string name, Action<LayerWriter> write) =>
-        _built.GetOrAdd(name, _ => new Lazy<string>(() => Build(name, write))).Value;
+    /// <summary>Builds every layer now (a new node's first Pods would otherwise each wait for theirs).</summary>
+    public void BuildAll()
+    {
+        _ = Base;
+        foreach (var (image, write) in images) Get(image, write);
+    }
+
+    string Get(string name, Action<LayerWriter> write)
+    {
+        var lazy = _built.GetOrAdd(name, _ => new Lazy<string>(() => Build(name, write)));
+        try { return lazy.Value; }
+        catch
+        {
+            // Lazy keeps a failure; forget it so the next container tries again.
+            _built.TryRemove(new KeyValuePair<string, Lazy<string>>(name, lazy));
+            throw;
+        }
+    }
 
     string Build(string name, Action<LayerWriter> write)
     {
