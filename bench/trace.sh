@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a throwaway podway cluster with the guides' demo, a client Pod and 1,000 more Services (each selecting the
 # web Pods, so 1,000 EndpointSlices and ~1,000 verdict map elements), then times `podway trace` end to end (process
-# start to exit: `./podway trace` as a user runs it, which runs the native client, and the JIT build's) for three paths: Pod -> Service by
+# start to exit: `./podway trace` as a user runs it, which runs the native build, and the JIT build's) for three paths: Pod -> Service by
 # name, Pod -> svc/NAME, host -> Ingress URL; and the server's own answer to GET /podway/trace (what the command
 # asks; curl, no .NET process start). Prints p50/p99 per path; removes the cluster (even on failure).
 # Needs: root. Usage: sudo bench/trace.sh [runs=50] [services=1000]
@@ -84,7 +84,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 measure_server "server: deploy/client -> http://web" deploy/client http://web
 measure_server "server: deploy/client -> svc/bench-0500" deploy/client svc/bench-0500
 measure_server "server: host -> http://trace-bench..." host http://trace-bench.example.com/
-# What a user runs: ./podway (its source check, then the native client); and the JIT build's same command.
+# What a user runs: ./podway (its source check, then the native build); and the JIT build's same command.
 for program in "$root/podway" "$podway"; do
   kind=$([[ $program == "$podway" ]] && echo "JIT build" || echo "./podway")
   measure "$kind: deploy/client -> http://web" "$program" deploy/client http://web

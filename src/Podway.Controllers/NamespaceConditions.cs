@@ -52,7 +52,7 @@ internal static class NamespaceConditions
             var existing = list.OfType<JsonObject>().FirstOrDefault(o => o["type"]?.GetValue<string>() == c.Type);
             if (existing is null)
             {
-                list.Add(new JsonObject { ["type"] = c.Type, ["status"] = c.Status, ["lastTransitionTime"] = stamp, ["reason"] = c.Reason, ["message"] = c.Message });
+                list.Add((JsonNode)new JsonObject { ["type"] = c.Type, ["status"] = c.Status, ["lastTransitionTime"] = stamp, ["reason"] = c.Reason, ["message"] = c.Message });
                 changed = true;
                 continue;
             }

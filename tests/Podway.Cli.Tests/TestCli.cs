@@ -29,9 +29,6 @@ internal sealed class TestCli : IDisposable
 
     public Task<int> RunAsync(params string[] args) => CommandDispatcher.RunAsync(args, Context);
 
-    /// <summary>As the native client build runs it: the client commands only.</summary>
-    public Task<int> RunClientAsync(params string[] args) => CommandDispatcher.RunAsync(args, Context, ClientCommands.Instance);
-
     public void Dispose()
     {
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { }

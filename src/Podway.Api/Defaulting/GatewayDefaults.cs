@@ -111,7 +111,7 @@ internal static class GatewayDefaults
         if (!IsMissing(obj, "status") && obj["status"] is not JsonObject { Count: 0 }) return;
         var conditions = new JsonArray();
         foreach (var type in conditionTypes)
-            conditions.Add(new JsonObject
+            conditions.Add((JsonNode)new JsonObject
             {
                 ["lastTransitionTime"] = "1970-01-01T00:00:00Z",
                 ["message"] = "Waiting for controller",

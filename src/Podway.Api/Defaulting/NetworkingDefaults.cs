@@ -25,7 +25,7 @@ internal static class NetworkingDefaults
         {
             // "Any policy that does not specify policyTypes implies at least Ingress."
             var types = StringArray("Ingress");
-            if (!IsEmptyArray(spec, "egress")) types.Add("Egress");
+            if (!IsEmptyArray(spec, "egress")) types.Add((JsonNode)"Egress");
             spec["policyTypes"] = types;
         }
     }

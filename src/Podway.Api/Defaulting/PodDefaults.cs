@@ -79,7 +79,7 @@ internal static class PodDefaults
         {
             if (Tolerates(key)) continue;
             if (spec["tolerations"] is not JsonArray list) spec["tolerations"] = list = new JsonArray();
-            list.Add(new JsonObject
+            list.Add((JsonNode)new JsonObject
             {
                 ["key"] = key,
                 ["operator"] = "Exists",

@@ -87,7 +87,7 @@ public static class Discovery
             if (type.ShortNames.Length > 0) entry["shortNames"] = Strings(type.ShortNames);
             if (type.Categories.Length > 0) entry["categories"] = Strings(type.Categories);
             entry["storageVersionHash"] = StorageVersionHash(type.Group, type.Version, type.Kind);
-            resources.Add(entry);
+            resources.Add((JsonNode)entry);
 
             foreach (var sub in type.Subresources.Order(StringComparer.Ordinal))
             {
@@ -105,7 +105,7 @@ public static class Discovery
                 }
                 subEntry["kind"] = info.Kind;
                 subEntry["verbs"] = Strings(info.Verbs);
-                resources.Add(subEntry);
+                resources.Add((JsonNode)subEntry);
             }
         }
         return new JsonObject

@@ -49,7 +49,7 @@ public sealed class ApiException(int code, string reason, string message, JsonOb
     {
         var causes = new JsonArray();
         foreach (var e in errors)
-            causes.Add(new JsonObject { ["reason"] = e.Reason, ["message"] = e.Message, ["field"] = e.Field });
+            causes.Add((JsonNode)new JsonObject { ["reason"] = e.Reason, ["message"] = e.Message, ["field"] = e.Field });
         var details = NameDetails(group, kind, name);
         details["causes"] = causes;
         var summary = errors.Count == 1 ? errors[0].Text : "[" + string.Join(", ", errors.Select(e => e.Text)) + "]";

@@ -44,7 +44,12 @@ public static class JsonNodes
     public static string? Uid(this JsonObject o) => o.Obj("metadata").Str("uid");
     public static JsonObject? Labels(this JsonObject o) => o.Obj("metadata")?.Obj("labels");
 
-    public static byte[] ToUtf8(this JsonNode node) => JsonSerializer.SerializeToUtf8Bytes(node, Compact);
+    public static byte[] ToUtf8(this JsonNode node)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer)) node.WriteTo(writer, Compact);
+        return buffer.WrittenSpan.ToArray();
+    }
 
     public static JsonObject ParseObject(ReadOnlySpan<byte> utf8) =>
         JsonNode.Parse(utf8) as JsonObject ?? throw new JsonException("expected a JSON object");

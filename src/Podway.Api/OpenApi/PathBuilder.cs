@@ -96,9 +96,9 @@ internal static class PathBuilder
     static JsonObject PathItem(bool namespaced, bool named, JsonObject ops)
     {
         var parameters = new JsonArray();
-        if (named) parameters.Add(PathParam("name", "name of the resource"));
-        if (namespaced) parameters.Add(PathParam("namespace", "object name and auth scope, such as for teams and projects"));
-        parameters.Add(Query("pretty", "string", "If 'true', then the output is pretty printed."));
+        if (named) parameters.Add((JsonNode)PathParam("name", "name of the resource"));
+        if (namespaced) parameters.Add((JsonNode)PathParam("namespace", "object name and auth scope, such as for teams and projects"));
+        parameters.Add((JsonNode)Query("pretty", "string", "If 'true', then the output is pretty printed."));
         ops["parameters"] = parameters;
         return ops;
     }

@@ -68,7 +68,7 @@ internal sealed class ManagedFieldsEntry
             json["fieldsType"] = "FieldsV1";
             json["fieldsV1"] = e.Fields.ToFieldsV1();
             if (e.Subresource.Length > 0) json["subresource"] = e.Subresource;
-            array.Add(json);
+            array.Add((JsonNode)json);
         }
         meta["managedFields"] = array;
     }

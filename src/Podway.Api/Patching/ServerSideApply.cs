@@ -65,7 +65,7 @@ public static class ServerSideApply
         var all = conflicts.SelectMany(c => c.Paths.Paths().Select(p => (Manager: Describe(c.Entry), Path: FieldSet.Format(p)))).ToList();
         var causes = new JsonArray();
         foreach (var (manager, path) in all)
-            causes.Add(new JsonObject { ["reason"] = "FieldManagerConflict", ["message"] = $"conflict with {manager}", ["field"] = path });
+            causes.Add((JsonNode)new JsonObject { ["reason"] = "FieldManagerConflict", ["message"] = $"conflict with {manager}", ["field"] = path });
         string message;
         if (all.Count == 1)
             message = $"Apply failed with 1 conflict: conflict with {all[0].Manager}: {all[0].Path}";

@@ -16,7 +16,7 @@ public static class TableBuilder
     {
         var printer = TablePrinters.For(type);
         var rows = new JsonArray();
-        foreach (var obj in objects) rows.Add(Row(type, printer, obj, now, includeFullObject));
+        foreach (var obj in objects) rows.Add((JsonNode)Row(type, printer, obj, now, includeFullObject));
 
         var metadata = new JsonObject { ["resourceVersion"] = resourceVersion };
         if (!string.IsNullOrEmpty(continueToken)) metadata["continue"] = continueToken;

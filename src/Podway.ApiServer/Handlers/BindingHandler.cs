@@ -67,7 +67,7 @@ public sealed class BindingHandler(ObjectRegistry registry, TimeProvider clock)
         var existing = conditions.OfType<JsonObject>().FirstOrDefault(c => c.Str("type") == "PodScheduled");
         if (existing?.Str("status") == "True") return;
         if (existing is not null) conditions.Remove(existing);
-        conditions.Add(new JsonObject
+        conditions.Add((JsonNode)new JsonObject
         {
             ["type"] = "PodScheduled", ["status"] = "True", ["lastProbeTime"] = null,
             ["lastTransitionTime"] = JsonNodes.Rfc3339(clock.GetUtcNow()),

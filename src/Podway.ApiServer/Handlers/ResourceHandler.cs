@@ -152,7 +152,7 @@ public sealed class ResourceHandler(ObjectRegistry registry, ListWatchHandler li
             try
             {
                 var outcome = await registry.DeleteAsync(info.Type, item.Namespace, item.Name, options, ctx.RequestAborted);
-                items.Add(outcome.Object);
+                items.Add((JsonNode)outcome.Object);
             }
             catch (ApiException e) when (e.Code == 404) { }
         }

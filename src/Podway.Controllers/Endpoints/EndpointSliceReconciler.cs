@@ -153,7 +153,7 @@ internal sealed class EndpointSliceReconciler(int maxEndpointsPerSlice, string c
     {
         var endpoints = slice["endpoints"] as JsonArray ?? [];
         slice["endpoints"] = endpoints;
-        while (desired.Count > 0 && endpoints.Count < maxEndpointsPerSlice) endpoints.Add(desired.PopAny());
+        while (desired.Count > 0 && endpoints.Count < maxEndpointsPerSlice) endpoints.Add((JsonNode)desired.PopAny());
     }
 
     /// <summary>getSliceToFill: the slice left closest to full after taking all the leftovers.</summary>
@@ -183,7 +183,7 @@ internal sealed class EndpointSliceReconciler(int maxEndpointsPerSlice, string c
             if (PodEndpoint.FindPort(pod, servicePort) is not { } number) continue;
             var port = new JsonObject { ["name"] = servicePort.Str("name") ?? "", ["protocol"] = servicePort.Str("protocol") ?? "TCP", ["port"] = number };
             if (servicePort.Str("appProtocol") is { } app) port["appProtocol"] = app;
-            result.Add(port);
+            result.Add((JsonNode)port);
         }
         return result;
     }

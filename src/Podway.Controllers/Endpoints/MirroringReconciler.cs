@@ -76,7 +76,7 @@ internal sealed class MirroringReconciler(int maxEndpointsPerSubset)
         }
         var slice = NewSlice(endpoints, ports, type, existing.Count > 0 ? existing[0] : null);
         var list = (JsonArray)slice["endpoints"]!;
-        while (desired.Count > 0 && list.Count < maxEndpointsPerSubset) list.Add(desired.PopAny());
+        while (desired.Count > 0 && list.Count < maxEndpointsPerSubset) list.Add((JsonNode)desired.PopAny());
         (existing.Count > 0 ? plan.Update : plan.Create).Add(slice);
     }
 

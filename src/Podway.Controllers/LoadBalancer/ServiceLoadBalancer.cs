@@ -42,7 +42,7 @@ internal static class ServiceLoadBalancer
         Ingress(svc)?.OfType<JsonObject>().Select(i => i.Str("ip")).FirstOrDefault(ip => ip is not null) is { } s && IPAddress.TryParse(s, out var ip) ? ip : null;
 
     /// <summary>What we write: exactly one ingress with the IP; ipMode VIP (kube-proxy delivers it on the nodes).</summary>
-    public static JsonArray IngressFor(IPAddress ip) => [new JsonObject { ["ip"] = ip.ToString(), ["ipMode"] = "VIP" }];
+    public static JsonArray IngressFor(IPAddress ip) => [(JsonNode)new JsonObject { ["ip"] = ip.ToString(), ["ipMode"] = "VIP" }];
 
     public static string? CreationTimestamp(JsonObject svc) => svc.Obj("metadata").Str("creationTimestamp");
 }

@@ -49,7 +49,7 @@ internal sealed class OwnershipClaimer(ApiClient client, ResourceType ownerType,
     async Task<JsonObject?> AdoptAsync(JsonObject owner, JsonObject child, CancellationToken ct)
     {
         var refs = new JsonArray(ObjectRefs(child).Select(r => (JsonNode)r.DeepClone()).ToArray());
-        refs.Add(ControllerRefs.New(owner, ownerType.ApiVersion, ownerType.Kind));
+        refs.Add((JsonNode)ControllerRefs.New(owner, ownerType.ApiVersion, ownerType.Kind));
         try { return await PatchRefsAsync(child, refs, ct); }
         catch (ApiException e) when (e.Code is 404 or 409) { return null; } // gone or changed: the next sync sees it afresh
     }

@@ -31,7 +31,7 @@ internal static class StatusConditions
         if (current is not null && current.Str("status") == condition.Str("status"))
             condition["lastTransitionTime"] = current["lastTransitionTime"]?.DeepClone();
         Remove(status, type);
-        status.EnsureArray("conditions").Add(condition);
+        status.EnsureArray("conditions").Add((JsonNode)condition);
     }
 
     public static void Remove(JsonObject status, string type)

@@ -86,7 +86,7 @@ internal sealed class GatewayStatusController(SharedInformerFactory informers, E
             var copy = (JsonObject)entry.DeepClone();
             var previous = existingOurs.FirstOrDefault(p => JsonNodes.DeepEquals(p["parentRef"], entry["parentRef"]));
             StampTransitions(copy["conditions"] as JsonArray, previous?["conditions"] as JsonArray);
-            parents.Add(copy);
+            parents.Add((JsonNode)copy);
         }
         await WriteStatusAsync(type, route, new JsonObject { ["parents"] = parents }, ct);
     }
@@ -150,7 +150,7 @@ internal sealed class GatewayStatusController(SharedInformerFactory informers, E
                     if (target == 0) throw new InvalidOperationException("no free edge target port for Gateway listeners");
                     used.Add(target);
                 }
-                ports.Add(new JsonObject { ["name"] = $"port-{port}", ["port"] = port, ["targetPort"] = target, ["protocol"] = state.UdpPorts.Contains(port) ? "UDP" : "TCP" });
+                ports.Add((JsonNode)new JsonObject { ["name"] = $"port-{port}", ["port"] = port, ["targetPort"] = target, ["protocol"] = state.UdpPorts.Contains(port) ? "UDP" : "TCP" });
             }
             var spec = new JsonObject
             {

@@ -70,7 +70,7 @@ internal sealed class IngressStatusController
             var item = new JsonObject();
             if (entry?["ip"] is { } ip) item["ip"] = ip.DeepClone();
             if (entry?["hostname"] is { } host) item["hostname"] = host.DeepClone();
-            if (item.Count > 0) result.Add(item);
+            if (item.Count > 0) result.Add((JsonNode)item);
         }
         return result;
     }

@@ -36,7 +36,7 @@ public sealed class NodeAgent
         _options = options;
         var runtimeOptions = options.Runtime ?? new ContainerRuntimeOptions
         {
-            PodwayExecutable = BuiltinImageExecutable.Current(),
+            PodwayExecutable = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell the path of the podway executable"),
         };
         Runtime = new ContainerRuntime(node, runtimeOptions with { Log = runtimeOptions.Log ?? options.Log }, ImageLayers.For(runtimeOptions.PodwayExecutable), ImageLayers.RunningPodway());
         _services = new Informer(client, BuiltinResources.Service, new InformerOptions { Log = options.Log });

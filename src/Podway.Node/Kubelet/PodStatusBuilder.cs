@@ -42,7 +42,7 @@ internal static class PodStatusBuilder
             var c = new JsonObject { ["type"] = type, ["status"] = s, ["lastProbeTime"] = null, ["lastTransitionTime"] = prev.Time };
             if (reason is not null) c["reason"] = reason;
             if (message is not null) c["message"] = message;
-            conditions.Add(c);
+            conditions.Add((JsonNode)c);
         }
 
         var succeeded = input.Phase == "Succeeded";
@@ -134,7 +134,7 @@ internal static class PodStatusBuilder
             };
             if (c.EverStarted) status["containerID"] = c.ContainerId(uid);
             status["started"] = c.Started;
-            array.Add(status);
+            array.Add((JsonNode)status);
         }
         return array;
     }

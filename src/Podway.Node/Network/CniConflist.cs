@@ -18,8 +18,8 @@ public static class CniConflist
     {
         ["cniVersion"] = CniVersion,
         ["name"] = NetworkName,
-        ["plugins"] = new JsonArray
-        {
+        // The constructor takes nodes (a collection initializer's generic Add<JsonObject> needs reflection in the native build).
+        ["plugins"] = new JsonArray(
             new JsonObject
             {
                 ["type"] = "bridge",
@@ -32,8 +32,8 @@ public static class CniConflist
                 ["ipam"] = new JsonObject
                 {
                     ["type"] = "host-local",
-                    ["ranges"] = new JsonArray { new JsonArray { new JsonObject { ["subnet"] = node.PodCidr } } },
-                    ["routes"] = new JsonArray { new JsonObject { ["dst"] = "0.0.0.0/0" } },
+                    ["ranges"] = new JsonArray(new JsonArray(new JsonObject { ["subnet"] = node.PodCidr })),
+                    ["routes"] = new JsonArray(new JsonObject { ["dst"] = "0.0.0.0/0" }),
                     ["dataDir"] = IpamDataDir(node),
                 },
             },
@@ -41,7 +41,6 @@ public static class CniConflist
             {
                 ["type"] = "portmap",
                 ["capabilities"] = new JsonObject { ["portMappings"] = true },
-            },
-        },
+            }),
     };
 }

@@ -41,7 +41,8 @@ public static class NodeNetwork
     {
         var range = Cidr.Normalize(cidr);
         var existing = HostProcess.Run("ip", "-j", "route", "show", "exact", range).Check($"ip route show {range}");
-        var routes = JsonSerializer.Deserialize<JsonElement>(existing.Stdout.Trim() is { Length: > 0 } s ? s : "[]");
+        using var document = JsonDocument.Parse(existing.Stdout.Trim() is { Length: > 0 } s ? s : "[]");
+        var routes = document.RootElement;
         return routes.EnumerateArray().Any(r => r.TryGetProperty("dev", out var d) && d.GetString() is { } dev
             && dev.StartsWith("pw", StringComparison.Ordinal) && dev != hostBridge);
     }
@@ -77,7 +78,8 @@ public static class NodeNetwork
     static bool RoutedVia(string hostBridge, string range)
     {
         var existing = HostProcess.Run("ip", "-j", "route", "show", "exact", range).Check($"ip route show {range}");
-        var routes = JsonSerializer.Deserialize<JsonElement>(existing.Stdout.Trim() is { Length: > 0 } s ? s : "[]");
+        using var document = JsonDocument.Parse(existing.Stdout.Trim() is { Length: > 0 } s ? s : "[]");
+        var routes = document.RootElement;
         foreach (var route in routes.EnumerateArray())
         {
             var devices = route.TryGetProperty("dev", out var d) ? new List<string?> { d.GetString() }

@@ -3,8 +3,7 @@ namespace Podway.Node.Runtime;
 /// <summary>How a node's containers are run.</summary>
 public sealed record ContainerRuntimeOptions
 {
-    /// <summary>The podway program that built-in images run (`podway image PROGRAM`; see BuiltinImageExecutable); its
-    /// directory is bound read-only into their containers.</summary>
+    /// <summary>The podway program that built-in images run (`podway image PROGRAM`); its directory is bound read-only into their containers.</summary>
     public required string PodwayExecutable { get; init; }
     /// <summary>The OCI runtime binary.</summary>
     public string OciRuntime { get; init; } = "/usr/bin/crun";

@@ -5,7 +5,6 @@ namespace Podway.Node.Runtime;
 /// <summary>&lt;StateDir&gt;/pods/&lt;uid&gt;/state.json, written atomically (temp file + rename).</summary>
 internal static class PodStateFile
 {
-    static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 
     public static string PathFor(string stateDir, string uid) => Path.Combine(ContainerPaths.PodDir(stateDir, uid), "state.json");
 
@@ -14,13 +13,13 @@ internal static class PodStateFile
         var path = PathFor(stateDir, record.Uid);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var tmp = path + ".tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(record, Options));
+        File.WriteAllText(tmp, JsonSerializer.Serialize(record, NodeStateJson.Default.PodRecord));
         File.Move(tmp, path, overwrite: true);
     }
 
     public static PodRecord? Load(string stateDir, string uid)
     {
-        try { return JsonSerializer.Deserialize<PodRecord>(File.ReadAllText(PathFor(stateDir, uid)), Options); }
+        try { return JsonSerializer.Deserialize(File.ReadAllText(PathFor(stateDir, uid)), NodeStateJson.Default.PodRecord); }
         catch (Exception e) when (e is IOException or JsonException) { return null; }
     }
 

@@ -23,11 +23,9 @@ internal sealed record SandboxState
 /// <summary>One JSON file per sandbox: &lt;StateDir&gt;/sandboxes/&lt;uid&gt;.json, replaced atomically.</summary>
 internal sealed class SandboxStateStore(string dir)
 {
-    static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
-
     public SandboxState? Load(string podUid)
     {
-        try { return JsonSerializer.Deserialize<SandboxState>(File.ReadAllText(PathOf(podUid)), Options); }
+        try { return JsonSerializer.Deserialize(File.ReadAllText(PathOf(podUid)), Runtime.NodeStateJson.Default.SandboxState); }
         catch (FileNotFoundException) { return null; }
         catch (DirectoryNotFoundException) { return null; }
         catch (JsonException) { return null; }
@@ -37,7 +35,7 @@ internal sealed class SandboxStateStore(string dir)
     {
         Directory.CreateDirectory(dir);
         var tmp = PathOf(state.PodUid) + ".tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(state, Options));
+        File.WriteAllText(tmp, JsonSerializer.Serialize(state, Runtime.NodeStateJson.Default.SandboxState));
         File.Move(tmp, PathOf(state.PodUid), overwrite: true);
     }
 

@@ -158,13 +158,8 @@ public sealed class FlowRecorder(FlowRecorderOptions options, INftables? nftable
     public string Json(long afterSeq)
     {
         var (flows, last) = Ring.Since(afterSeq);
-        return JsonSerializer.Serialize(new { node = options.NodeName, last, flows }, JsonOptions);
+        return JsonSerializer.Serialize(new FlowPage(options.NodeName, last, flows), FlowPageJson.Default.FlowPage);
     }
-
-    static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault,
-    };
 
     /// <summary>Prometheus text: flows seen per verdict (and DNS questions), since the agent started.</summary>
     public void WriteMetrics(StringBuilder sb)
@@ -175,3 +170,11 @@ public sealed class FlowRecorder(FlowRecorderOptions options, INftables? nftable
             sb.Append($"podway_flows_total{{verdict=\"{verdict}\"}} {_counts.GetValueOrDefault(verdict)}\n");
     }
 }
+
+/// <summary>The kubelet's /flows answer: the node, the last sequence number, the flows after the one asked for.</summary>
+internal sealed record FlowPage(string Node, long Last, IReadOnlyList<FlowRecord> Flows);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(FlowPage))]
+internal sealed partial class FlowPageJson : System.Text.Json.Serialization.JsonSerializerContext;

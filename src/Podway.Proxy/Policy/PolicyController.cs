@@ -100,7 +100,8 @@ public sealed class PolicyController
 
     /// <summary>Records hold selectors and lists, so equality is by their JSON.</summary>
     static bool SameView<T>(T a, T b) =>
-        System.Text.Json.JsonSerializer.Serialize(a) == System.Text.Json.JsonSerializer.Serialize(b);
+        System.Text.Json.JsonSerializer.Serialize(a, typeof(T), PolicyViewJson.Default) ==
+        System.Text.Json.JsonSerializer.Serialize(b, typeof(T), PolicyViewJson.Default);
 
     async Task SyncLoopAsync(CancellationToken ct)
     {

@@ -130,3 +130,10 @@ public sealed record AdminPolicyView(string Name, bool Baseline, int Priority, P
 
 /// <summary>One rule of an (Baseline)AdminNetworkPolicy: its name, Allow / Deny / Pass, and what it matches.</summary>
 public sealed record AdminRuleView(string Name, string Action, PolicyRuleView Match);
+
+/// <summary>The views' JSON, by which PolicyController compares them (without reflection, for the native build).</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(PolicyView))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(PodView))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(NamespaceView))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(AdminPolicyView))]
+internal sealed partial class PolicyViewJson : System.Text.Json.Serialization.JsonSerializerContext;

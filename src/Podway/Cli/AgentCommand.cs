@@ -70,7 +70,7 @@ internal static class AgentCommand
         });
         proxy.Metrics.Extra = sb => { policy.WriteMetrics(sb); flows.WriteMetrics(sb); };
         PolicyNodeAddresses.EnsureBridgedTrafficFiltered(message => ctx.Err.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {message}"));
-        var agent = new NodeAgent(client, node, new PodSandboxes(node), new ImageCatalog(BuiltinImageExecutable.Current()),
+        var agent = new NodeAgent(client, node, new PodSandboxes(node), new ImageCatalog(Environment.ProcessPath),
             new NodeAgentOptions
             {
                 // The kubelet's default is 110; a podway node is a whole machine and its /24 holds 254 Pod IPs.

@@ -1,14 +1,13 @@
 namespace Podway.Cli;
 
-/// <summary>Every subcommand: the podway program's own set.</summary>
-internal sealed class AllCommands : ICommandSet
+/// <summary>Every subcommand.</summary>
+internal static class AllCommands
 {
-    public static readonly AllCommands Instance = new();
-
-    public Task<int>? RunWithOwnArguments(IReadOnlyList<string> args, CliContext ctx) =>
+    /// <summary>A command that parses its own arguments (null: podway's parser takes them).</summary>
+    public static Task<int>? RunWithOwnArguments(IReadOnlyList<string> args, CliContext ctx) =>
         args[0] == CommandSpecs.Image.Name ? ImageCommand.RunAsync(args, ctx) : null; // the image program's own flags
 
-    public Task<int> RunAsync(ParsedCommand cmd, CliContext ctx) => cmd.Spec.Name switch
+    public static Task<int> RunAsync(ParsedCommand cmd, CliContext ctx) => cmd.Spec.Name switch
     {
         "up" => UpCommand.RunAsync(cmd, ctx),
         "down" => DownCommand.RunAsync(cmd, ctx),

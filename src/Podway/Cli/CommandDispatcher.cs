@@ -3,15 +3,12 @@ namespace Podway.Cli;
 /// <summary>Entry point: parses the arguments, runs the subcommand, turns failures into messages and exit codes.</summary>
 internal static class CommandDispatcher
 {
-    public static Task<int> RunAsync(IReadOnlyList<string> args, CliContext ctx) => RunAsync(args, ctx, AllCommands.Instance);
-
-    /// <summary>Runs one of <paramref name="commands"/> (the native client build links only the client commands).</summary>
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext ctx, ICommandSet commands)
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext ctx)
     {
         ParsedCommand? cmd = null;
         try
         {
-            if (args.Count > 0 && commands.RunWithOwnArguments(args, ctx) is { } own)
+            if (args.Count > 0 && AllCommands.RunWithOwnArguments(args, ctx) is { } own)
                 return await own;
             cmd = ArgumentParser.Parse(args);
             if (cmd is null)
@@ -25,7 +22,7 @@ internal static class CommandDispatcher
                 ctx.Out.Write(UsageText.For(cmd.Spec));
                 return 0;
             }
-            return await commands.RunAsync(cmd, ctx);
+            return await AllCommands.RunAsync(cmd, ctx);
         }
         catch (UsageException e)
         {

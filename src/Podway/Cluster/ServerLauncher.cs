@@ -33,7 +33,9 @@ internal static class ServerLauncher
         return pid;
     }
 
-    /// <summary>How to run this program again: the apphost directly, or `dotnet podway.dll`.</summary>
+    /// <summary>How to run this program again: the apphost (or the native build) directly, or `dotnet podway.dll`.</summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("SingleFile", "IL3000",
+        Justification = "the assembly's path is asked only under `dotnet`, which the native build never runs in")]
     public static (string Program, IReadOnlyList<string> Prefix) SelfInvocation()
     {
         var process = Environment.ProcessPath!;

@@ -14,7 +14,7 @@ internal sealed record ComponentTokens(string Controller, string Agent, string D
         var file = Path.Combine(pkiDir, "components.json");
         try
         {
-            if (JsonSerializer.Deserialize<ComponentTokens>(File.ReadAllText(file)) is { } stored && stored.All().All(t => t is { Length: >= 32 }))
+            if (JsonSerializer.Deserialize(File.ReadAllText(file), ComponentTokensJson.Default.ComponentTokens) is { } stored && stored.All().All(t => t is { Length: >= 32 }))
                 return stored;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException) { }
@@ -28,7 +28,7 @@ internal sealed record ComponentTokens(string Controller, string Agent, string D
             Access = FileAccess.Write,
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         }))
-            JsonSerializer.Serialize(stream, tokens);
+            JsonSerializer.Serialize(stream, tokens, ComponentTokensJson.Default.ComponentTokens);
         File.Move(temp, file, overwrite: true);
         return tokens;
     }
@@ -37,3 +37,6 @@ internal sealed record ComponentTokens(string Controller, string Agent, string D
 
     static string New() => Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant();
 }
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(ComponentTokens))]
+internal sealed partial class ComponentTokensJson : System.Text.Json.Serialization.JsonSerializerContext;

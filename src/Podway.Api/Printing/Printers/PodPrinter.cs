@@ -154,7 +154,7 @@ internal sealed class PodPrinter : ITablePrinter
     };
 
     static JsonArray Completed(string reason, string message) =>
-        [new JsonObject { ["type"] = "Completed", ["status"] = "True", ["reason"] = reason, ["message"] = message }];
+        [(JsonNode)new JsonObject { ["type"] = "Completed", ["status"] = "True", ["reason"] = reason, ["message"] = message }];
 
     static bool IsRestartable(JsonObject? initContainer) => Str(initContainer, "restartPolicy") == "Always";
 

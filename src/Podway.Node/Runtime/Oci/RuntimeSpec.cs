@@ -124,7 +124,7 @@ internal static class RuntimeSpec
             Mount("/usr", "overlay", "overlay",
                 [$"lowerdir={string.Join(':', input.UsrLowerDirs)}", $"upperdir={input.UsrUpperDir}", $"workdir={input.UsrWorkDir}", .. ro ? new[] { "ro" } : []]));
         foreach (var (source, destination, readOnly) in input.Binds)
-            mounts.Add(Mount(destination, "bind", source, ["rbind", "rprivate", readOnly ? "ro" : "rw"]));
+            mounts.Add((JsonNode)Mount(destination, "bind", source, ["rbind", "rprivate", readOnly ? "ro" : "rw"]));
         return mounts;
     }
 

@@ -32,7 +32,7 @@ internal static class SeccompProfiles
             if (rule.NotOn is { } not && not.Contains(arch)) continue;
             if (rule.WithCaps is { } needed && !needed.All(caps.Contains)) continue;
             if (rule.WithoutCaps is { } excluded && excluded.Any(caps.Contains)) continue;
-            syscalls.Add(rule.ToJson());
+            syscalls.Add((JsonNode)rule.ToJson());
         }
         return new JsonObject
         {
