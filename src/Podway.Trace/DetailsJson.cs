@@ -5,7 +5,7 @@ namespace Podway.Trace;
 
 /// <summary>
 /// A layer's details (strings, numbers, booleans, lists and dictionaries of them) as JSON, without reflection:
-/// the native client prints reports too, and has no serializer for object-typed values.
+/// the native build prints reports too, and has no serializer for object-typed values.
 /// </summary>
 public static class DetailsJson
 {

@@ -47,7 +47,7 @@ internal sealed record ClusterConfig
     }
 }
 
-/// <summary>cluster.json's (de)serializer, generated at compile time (the native client has no reflection).</summary>
+/// <summary>cluster.json's (de)serializer, generated at compile time (the native build has no reflection).</summary>
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ClusterConfig))]
 internal sealed partial class ClusterConfigJson : JsonSerializerContext;

@@ -24,7 +24,7 @@ internal static class StateFile
     }
 }
 
-/// <summary>The state files' (de)serializers, generated at compile time (the native client has no reflection).</summary>
+/// <summary>The state files' (de)serializers, generated at compile time (the native build has no reflection).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ServerState))]
 [JsonSerializable(typeof(AgentState))]
