@@ -12,7 +12,7 @@ public sealed record ControllerManagerOptions
     public Action<string>? Log { get; init; }
     /// <summary>The cluster CA (PEM) published in every namespace as the kube-root-ca.crt ConfigMap.</summary>
     public string? RootCaPem { get; init; }
-    /// <summary>Workers of the workload controllers (ReplicaSet, Deployment, StatefulSet) and of the scheduler; kube's defaults are 5, 5, 5 and 1 loop.</summary>
+    /// <summary>Workers of the workload controllers (ReplicaSet, Deployment, StatefulSet); kube's defaults are 5, 5 and 5.</summary>
     public int WorkloadWorkers { get; init; } = 4;
     /// <summary>Run the ReplicaSet, Deployment and StatefulSet controllers.</summary>
     public bool RunWorkloadControllers { get; init; } = true;
@@ -60,7 +60,7 @@ public sealed class ControllerManager(ApiClient client, ControllerManagerOptions
         if (replicaSets is not null) workloads.Add(replicaSets.RunAsync(_options.WorkloadWorkers, ct));
         if (deployments is not null) workloads.Add(deployments.RunAsync(_options.WorkloadWorkers, ct));
         if (statefulSets is not null) workloads.Add(statefulSets.RunAsync(_options.WorkloadWorkers, ct));
-        if (scheduler is not null) workloads.Add(scheduler.RunAsync(1, ct));
+        if (scheduler is not null) workloads.Add(scheduler.RunAsync(Scheduling.Scheduler.BindingWorkers, ct));
         // kube's --concurrent-service-syncs defaults to 1: one worker, so allocations never race.
         if (loadBalancers is not null) workloads.Add(loadBalancers.RunAsync(1, ct));
         if (endpointSlices is not null) workloads.Add(endpointSlices.RunAsync(_options.WorkloadWorkers, ct));

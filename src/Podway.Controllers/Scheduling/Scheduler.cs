@@ -13,6 +13,9 @@ namespace Podway.Controllers.Scheduling;
 /// POST pods/{name}/binding. A Pod that fits nowhere gets PodScheduled=False/Unschedulable with kube's
 /// "0/N nodes are available: ..." message and a FailedScheduling event, and is tried again when a Node changes
 /// (and every few seconds, like kube's unschedulable-queue flush).
+/// Like kube-scheduler, one Pod is decided at a time (under a lock, with the Pods assumed on their nodes) while the
+/// bindings go out in parallel (kube binds in a goroutine per Pod): with one worker a burst of 100 Pods waited ~1.5 s
+/// behind its own sequential binding and event POSTs.
 /// </summary>
 public sealed class Scheduler
 {
@@ -22,6 +25,9 @@ public sealed class Scheduler
     readonly ApiClient _client;
     readonly Informer _pods, _nodes;
     readonly EventRecorder _recorder;
+    /// <summary>Pods being bound at once.</summary>
+    public const int BindingWorkers = 16;
+
     readonly WorkQueue<string> _queue = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
     readonly ConcurrentDictionary<string, string> _assumed = new(); // pod uid → node, until the informer shows the binding
     readonly ConcurrentDictionary<string, byte> _unschedulable = new();
