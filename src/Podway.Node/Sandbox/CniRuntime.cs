@@ -12,6 +12,11 @@ namespace Podway.Node.Sandbox;
 /// </summary>
 internal sealed class CniRuntime(string pluginDir, string nodeNetns)
 {
+    // The node agent already runs in the node's namespace: its plugins are exec'd directly there. `ip netns exec`
+    // would also copy the whole mount table into a new mount namespace for each plugin, which grows with every Pod
+    // (its netns and root mounts): in a burst of 100 Pods that copying was most of the CPU spent per Pod.
+    readonly Lazy<bool> inNodeNetns = new(() => NetnsIdentity.OfProcess(Environment.ProcessId) is { } self && self == NetnsIdentity.OfName(nodeNetns));
+
     public static readonly JsonObject Loopback = new() { ["cniVersion"] = CniConflist.CniVersion, ["name"] = "cni-loopback", ["type"] = "loopback" };
 
     public async Task<JsonObject> AddListAsync(JsonObject conflist, string containerId, string netnsPath, string ifName,
@@ -47,7 +52,10 @@ internal sealed class CniRuntime(string pluginDir, string nodeNetns)
             ["CNI_PATH"] = pluginDir,
             ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
         };
-        var r = await HostProcess.RunAsync("ip", ["netns", "exec", nodeNetns, Path.Combine(pluginDir, type)], conf.ToJsonString(), env, ct);
+        var plugin = Path.Combine(pluginDir, type);
+        var r = inNodeNetns.Value
+            ? await HostProcess.RunAsync(plugin, [], conf.ToJsonString(), env, ct)
+            : await HostProcess.RunAsync("ip", ["netns", "exec", nodeNetns, plugin], conf.ToJsonString(), env, ct);
         if (!r.Ok)
         {
             var message = r.Stderr.Trim();

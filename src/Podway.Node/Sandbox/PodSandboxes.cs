@@ -107,7 +107,8 @@ public sealed partial class PodSandboxes : IPodSandboxes
 
     async Task<(int Pid, long StartTime)> StartHolderAsync(string podUid, string netns, string hostname, string etcDir, CancellationToken ct)
     {
-        // setsid: the holder must outlive the agent and not get the agent's terminal signals.
+        // setsid: the holder must outlive the agent and not get the agent's terminal signals. nsenter, not `ip netns
+        // exec`: that would copy the host's mount table (which grows by every Pod's mounts) once more than the unshare.
         var psi = new ProcessStartInfo("setsid")
         {
             RedirectStandardInput = true,
@@ -115,7 +116,7 @@ public sealed partial class PodSandboxes : IPodSandboxes
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "ip", "netns", "exec", netns, "unshare", "--uts", "--ipc", "--pid", "--fork", "--mount", "--propagation", "private", "--",
+        foreach (var a in new[] { "nsenter", $"--net={Netns.PathOf(netns)}", "--", "unshare", "--uts", "--ipc", "--pid", "--fork", "--mount", "--propagation", "private", "--",
                      "sh", "-c", HolderScript, "podway-sandbox", hostname, etcDir })
             psi.ArgumentList.Add(a);
         var p = Process.Start(psi)!;
