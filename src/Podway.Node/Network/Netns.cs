@@ -11,10 +11,14 @@ public static class Netns
 
     public static bool Exists(string name) => File.Exists(PathOf(name));
 
-    public static void Ensure(string name)
+    public static void Ensure(string name) => EnsureAsync(name, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>As Ensure, without holding a thread: a burst of Pods makes namespaces at once, and pool threads blocked
+    /// on `ip netns add` starved the rest of the agent (Pods then started at the thread pool's injection rate).</summary>
+    public static async Task EnsureAsync(string name, CancellationToken ct)
     {
         if (Exists(name)) return;
-        var r = HostProcess.Run("ip", "netns", "add", name);
+        var r = await HostProcess.RunAsync("ip", ["netns", "add", name], null, null, ct);
         if (!r.Ok && !Exists(name)) r.Check($"ip netns add {name}");
     }
 

@@ -86,7 +86,7 @@ public sealed partial class PodSandboxes : IPodSandboxes
         var state = new SandboxState { PodUid = spec.PodUid, NetnsName = netns, PortMappings = portMappings };
         store.Save(state);
 
-        Netns.Ensure(netns);
+        await Netns.EnsureAsync(netns, ct);
         var netnsPath = Netns.PathOf(netns);
         await cni.ExecAsync("ADD", CniRuntime.Loopback, spec.PodUid, netnsPath, "lo", ct);
         var result = await cni.AddListAsync(LoadConflist(), spec.PodUid, netnsPath, IfName,
