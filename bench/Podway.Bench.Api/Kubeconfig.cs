@@ -19,7 +19,8 @@ internal sealed record Kubeconfig(Uri Server, X509Certificate2 Ca, string Token)
         return new Kubeconfig(new Uri(Scalar(cluster, "server")), ca, Scalar(user, "token"));
     }
 
-    public HttpClient CreateClient()
+    /// <summary>HTTP/1.1 over up to 64 connections, or with http2 one multiplexed HTTP/2 connection as client-go uses.</summary>
+    public HttpClient CreateClient(bool http2 = false)
     {
         var handler = new SocketsHttpHandler
         {
@@ -38,6 +39,11 @@ internal sealed record Kubeconfig(Uri Server, X509Certificate2 Ca, string Token)
             },
         };
         var client = new HttpClient(handler) { BaseAddress = Server, Timeout = TimeSpan.FromMinutes(5) };
+        if (http2)
+        {
+            client.DefaultRequestVersion = System.Net.HttpVersion.Version20;
+            client.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        }
         client.DefaultRequestHeaders.Authorization = new("Bearer", Token);
         return client;
     }

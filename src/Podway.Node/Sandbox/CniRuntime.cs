@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Podway.Node.Network;
+using Podway.Node.Network.Netlink;
 
 namespace Podway.Node.Sandbox;
 
@@ -43,6 +44,7 @@ internal sealed class CniRuntime(string pluginDir, string nodeNetns)
     public async Task<JsonObject?> ExecAsync(string command, JsonObject conf, string containerId, string? netnsPath, string ifName, CancellationToken ct)
     {
         var type = conf["type"]?.GetValue<string>() ?? throw new IOException("CNI config without a type");
+        if (InProcess(command, type, conf, containerId, netnsPath, ifName) is { } work) return await NetnsThread.RunAsync(work);
         var env = new Dictionary<string, string>
         {
             ["CNI_COMMAND"] = command,
@@ -69,6 +71,44 @@ internal sealed class CniRuntime(string pluginDir, string nodeNetns)
         }
         return command == "ADD" ? JsonNode.Parse(r.Stdout) as JsonObject : null;
     }
+
+    /// <summary>
+    /// The plugins podway runs itself, on the process's NetnsThread (BridgePlugin): loopback, bridge with host-local,
+    /// and portmap with no port to map (the plugin then passes prevResult on and has nothing to undo). Null when the
+    /// real plugin must run.
+    /// </summary>
+    Func<JsonObject?>? InProcess(string command, string type, JsonObject conf, string containerId, string? netnsPath, string ifName)
+    {
+        var add = command == "ADD";
+        if (add && netnsPath is null) return null;
+        if (type == "loopback")
+            return () =>
+            {
+                // DEL would set lo down in a namespace about to be deleted: nothing to do.
+                if (!add) return null;
+                BridgePlugin.LoopbackUp(netnsPath!);
+                return new JsonObject
+                {
+                    ["cniVersion"] = conf["cniVersion"]?.DeepClone(),
+                    ["interfaces"] = new JsonArray(new JsonObject { ["name"] = "lo", ["mac"] = "00:00:00:00:00:00", ["sandbox"] = netnsPath }),
+                    ["ips"] = new JsonArray(new JsonObject { ["interface"] = 0, ["address"] = "127.0.0.1/8" }),
+                };
+            };
+        if (type == "bridge" && BridgePlugin.Handles(conf))
+            return () =>
+            {
+                if (add) return BridgePlugin.Add(conf, containerId, netnsPath!, ifName, OpenNodeNetlink);
+                BridgePlugin.Del(conf, containerId, netnsPath, ifName);
+                return null;
+            };
+        var mapsPorts = conf["runtimeConfig"]?["portMappings"] is JsonArray mappings && mappings.Count > 0;
+        if (type == "portmap" && !mapsPorts)
+            return () => add ? conf["prevResult"]?.DeepClone() as JsonObject : null;
+        return null;
+    }
+
+    // The netns thread's home is the agent's namespace, the node's; a process elsewhere (a test) visits the node's.
+    RouteNetlink OpenNodeNetlink() => inNodeNetns.Value ? RouteNetlink.Open() : RouteNetlink.OpenIn(Netns.PathOf(nodeNetns));
 
     /// <summary>The first IPv4 address the result assigns to the interface inside the sandbox.</summary>
     public static IPAddress PodIp(JsonObject result, string ifName)
