@@ -27,6 +27,7 @@ internal sealed class PodWorker
     volatile JsonObject _pod;
     volatile bool _goneFromApi;
     string? _lastStatus, _startTime, _podIp, _volumeError;
+    string? _persisted; // the state file as last saved
     /// <summary>Why the kubelet evicted the Pod (status.message with reason Evicted); null unless it did.</summary>
     string? _evicted;
     IReadOnlyDictionary<string, string>? _volumes;
@@ -160,7 +161,7 @@ internal sealed class PodWorker
                 Env = c.Run is null ? null : new Dictionary<string, string>(c.Env),
                 WorkingDir = c.Run is null ? null : c.WorkingDir,
             })];
-        PodStateFile.Save(_ctx.Node.StateDir, new PodRecord { Uid = Uid, Namespace = ObjectMeta.Namespace(_pod), Name = ObjectMeta.Name(_pod), Containers = records });
+        _persisted = PodStateFile.Save(_ctx.Node.StateDir, new PodRecord { Uid = Uid, Namespace = ObjectMeta.Namespace(_pod), Name = ObjectMeta.Name(_pod), Containers = records }, _persisted);
     }
 
     // ---- sync ----

@@ -1,29 +1,30 @@
+using System.Runtime.InteropServices;
+
 namespace Podway.Node.Network;
 
 /// <summary>
 /// Which network namespace a name or a process stands for, as the kernel's nsfs inode ("net:[4026532507]"). A name
 /// under /run/netns can be deleted and made again while processes still run in the old namespace: comparing
 /// identities tells a process in the named namespace from one stranded in a namespace that lost its name.
-/// Reads only files (/proc/self/mountinfo, /proc/PID/ns/net), so it is cheap enough to poll.
+/// Reads only files (the name's nsfs file, /proc/PID/ns/net), so it is cheap enough to poll.
 /// </summary>
 public static class NetnsIdentity
 {
     /// <summary>The identity behind /run/netns/NAME, or null when no such name is mounted.</summary>
     public static string? OfName(string name)
     {
-        var mountPoint = Netns.PathOf(name);
-        try
-        {
-            // "110 49 0:4 net:[4026532507] /run/netns/NAME rw shared:7 - nsfs nsfs rw": field 4 is the root, 5 the mount point.
-            foreach (var line in File.ReadLines("/proc/self/mountinfo"))
-            {
-                var f = line.Split(' ');
-                if (f.Length > 4 && f[4] == mountPoint && f[3].StartsWith("net:[", StringComparison.Ordinal)) return f[3];
-            }
-        }
-        catch (IOException) { }
-        return null;
+        // The mounted nsfs file's inode number is the namespace's: two system calls, not a read of /proc/self/mountinfo,
+        // which grows by every Pod's mounts and was read for every Pod's health check.
+        var path = Netns.PathOf(name);
+        var buffer = new byte[256];
+        if (statfs(path, buffer) != 0 || BitConverter.ToInt64(buffer, 0) != NsfsMagic) return null;
+        if (stat(path, buffer) != 0) return null;
+        return $"net:[{BitConverter.ToUInt64(buffer, 8)}]"; // st_ino follows the 8-byte st_dev on x86_64 and arm64
     }
+
+    const long NsfsMagic = 0x6e736673;
+    [DllImport("libc", SetLastError = true)] static extern int statfs([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte[] buf);
+    [DllImport("libc", SetLastError = true)] static extern int stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, byte[] buf);
 
     /// <summary>The network namespace a process runs in, or null when it is gone.</summary>
     public static string? OfProcess(int pid)

@@ -8,13 +8,19 @@ internal static class PodStateFile
 
     public static string PathFor(string stateDir, string uid) => Path.Combine(ContainerPaths.PodDir(stateDir, uid), "state.json");
 
-    public static void Save(string stateDir, PodRecord record)
+    /// <summary>Writes the record unless it is <paramref name="unlessSameAs"/> (what the caller last saved); returns what is on disk.</summary>
+    public static string Save(string stateDir, PodRecord record, string? unlessSameAs = null)
     {
+        var text = JsonSerializer.Serialize(record, NodeStateJson.Default.PodRecord);
+        // Each write is a new file (temp + rename), so a new inode: ext4's inode search was a fifth of the agent's CPU
+        // in a burst of Pods, whose every sync saved the same record again.
+        if (text == unlessSameAs) return text;
         var path = PathFor(stateDir, record.Uid);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var tmp = path + ".tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(record, NodeStateJson.Default.PodRecord));
+        File.WriteAllText(tmp, text);
         File.Move(tmp, path, overwrite: true);
+        return text;
     }
 
     public static PodRecord? Load(string stateDir, string uid)

@@ -54,9 +54,12 @@ public interface IPodSandboxes
     /// <summary>Every Pod uid with state on this node, live or half-made: after a restart, adopt (List) or RemoveAsync each.</summary>
     IReadOnlyList<string> KnownPodUids();
 
-    /// <summary>A ProcessStartInfo that runs file+args inside the sandbox's namespaces (net, uts, mount), with an empty environment the caller fills.</summary>
+    /// <summary>
+    /// A ProcessStartInfo that runs file+args inside the sandbox's network, UTS and IPC namespaces, in a mount namespace
+    /// of its own with the Pod's hosts, hostname and resolv.conf over /etc, with an empty environment the caller fills.
+    /// </summary>
     ProcessStartInfo Enter(SandboxInfo sandbox, string file, IEnumerable<string> args);
 
-    /// <summary>As Enter, starting in workingDir (entering the mount namespace resets the directory, so ProcessStartInfo.WorkingDirectory does not apply).</summary>
+    /// <summary>As Enter, starting in workingDir (ProcessStartInfo.WorkingDirectory does not apply: the process starts in /).</summary>
     ProcessStartInfo Enter(SandboxInfo sandbox, string file, IEnumerable<string> args, string? workingDir);
 }

@@ -8,11 +8,11 @@ using Podway.Node.Network;
 namespace Podway.Node.Sandbox;
 
 /// <summary>
-/// Pod sandboxes of one node (see IPodSandboxes): a network namespace wired by the real CNI plugins run inside the
-/// node's namespace, and a holder process (the pause container's role) in that network namespace with its own UTS,
-/// IPC, PID and mount namespaces: the hostname is set there, and containers join its network, UTS and IPC namespaces
-/// (and its PID namespace with shareProcessNamespace). Its mount namespace has the per-Pod hosts, hostname and
-/// resolv.conf over /etc for Enter; containers get them bound into their own roots by the runtime.
+/// Pod sandboxes of one node (see IPodSandboxes): a network namespace wired by the node's CNI configuration (its
+/// bridge and loopback steps run in the agent, BridgePlugin), and a holder process (the pause container's role) in
+/// that network namespace with its own UTS, IPC and PID namespaces: the hostname is set there, and containers join
+/// its network, UTS and IPC namespaces (and its PID namespace with shareProcessNamespace). Containers get the Pod's
+/// hosts, hostname and resolv.conf bound into their roots by the runtime; Enter binds them over /etc for its process.
 /// State lives under &lt;StateDir&gt;/sandboxes and &lt;StateDir&gt;/pods, so a restarted agent adopts what runs.
 /// </summary>
 public sealed partial class PodSandboxes : IPodSandboxes
@@ -21,23 +21,32 @@ public sealed partial class PodSandboxes : IPodSandboxes
     static readonly TimeSpan HolderStartTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Runs in the holder, PID 1 of the Pod's PID namespace: set the hostname, bind the Pod's files over /etc, report
-    /// its pid as the host sees it (/proc is the host's, so /proc/self/stat read by the shell itself names it), then
-    /// reap orphans forever (as pause does for a shared PID namespace) with no pipe left open to the agent (so the agent
-    /// may restart). $1 hostname, $2 the Pod's etc dir.
+    /// Runs in the holder, PID 1 of the Pod's PID namespace: set the hostname, report its pid as the host sees it
+    /// (/proc is the host's, so /proc/self/stat read by the shell itself names it), then reap orphans forever (as pause
+    /// does for a shared PID namespace) with no pipe left open to the agent (so the agent may restart). $1 hostname.
+    /// No mount namespace: containers have their own, and each mount(8) here was a process per Pod.
     /// </summary>
     const string HolderScript =
         """
         set -e
         echo "$1" > /proc/sys/kernel/hostname
-        mount --bind "$2/hosts" /etc/hosts
-        mount --bind "$2/resolv.conf" /etc/resolv.conf
-        if [ -e /etc/hostname ]; then mount --bind "$2/hostname" /etc/hostname; fi
         read -r pid rest < /proc/self/stat
         echo "$pid"
         exec </dev/null >/dev/null 2>&1
         set +e
         while :; do sleep 2147483647 & wait $!; done
+        """;
+
+    /// <summary>Enter's process: in a mount namespace of its own, the Pod's files over /etc, then $3... in directory $2. $1 the Pod's etc dir.</summary>
+    const string EnterScript =
+        """
+        set -e
+        /usr/bin/mount --bind "$1/hosts" /etc/hosts
+        /usr/bin/mount --bind "$1/resolv.conf" /etc/resolv.conf
+        if [ -e /etc/hostname ]; then /usr/bin/mount --bind "$1/hostname" /etc/hostname; fi
+        dir=$2
+        shift 2
+        exec /usr/bin/env --chdir="$dir" "$@"
         """;
 
     readonly NodeIdentity node;
@@ -99,13 +108,13 @@ public sealed partial class PodSandboxes : IPodSandboxes
         PodEtcFiles.Write(etcDir,
             PodEtcFiles.Hosts(podIp, spec.Hostname, spec.Subdomain, spec.Namespace, node.ClusterDomain, spec.HostAliases),
             spec.Hostname, spec.ResolvConf);
-        var (pid, startTime) = await StartHolderAsync(spec.PodUid, netns, spec.Hostname, etcDir, ct);
+        var (pid, startTime) = await StartHolderAsync(spec.PodUid, netns, spec.Hostname, ct);
         state = state with { Phase = "ready", HolderPid = pid, HolderStartTime = startTime };
         store.Save(state);
         return new SandboxInfo(spec.PodUid, netns, netnsPath, pid, podIp) { EtcDir = etcDir };
     }
 
-    async Task<(int Pid, long StartTime)> StartHolderAsync(string podUid, string netns, string hostname, string etcDir, CancellationToken ct)
+    async Task<(int Pid, long StartTime)> StartHolderAsync(string podUid, string netns, string hostname, CancellationToken ct)
     {
         // setsid: the holder must outlive the agent and not get the agent's terminal signals. nsenter, not `ip netns
         // exec`: that would copy the host's mount table (which grows by every Pod's mounts) once more than the unshare.
@@ -116,8 +125,8 @@ public sealed partial class PodSandboxes : IPodSandboxes
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "nsenter", $"--net={Netns.PathOf(netns)}", "--", "unshare", "--uts", "--ipc", "--pid", "--fork", "--mount", "--propagation", "private", "--",
-                     "sh", "-c", HolderScript, "podway-sandbox", hostname, etcDir })
+        foreach (var a in new[] { "nsenter", $"--net={Netns.PathOf(netns)}", "--", "unshare", "--uts", "--ipc", "--pid", "--fork", "--",
+                     "sh", "-c", HolderScript, "podway-sandbox", hostname })
             psi.ArgumentList.Add(a);
         var p = Process.Start(psi)!;
         p.StandardInput.Close();
@@ -186,19 +195,14 @@ public sealed partial class PodSandboxes : IPodSandboxes
 
     public ProcessStartInfo Enter(SandboxInfo sandbox, string file, IEnumerable<string> args) => Enter(sandbox, file, args, null);
 
-    /// <summary>As Enter, starting in workingDir (entering the mount namespace resets the directory to its root).</summary>
+    /// <summary>As Enter, starting in workingDir.</summary>
     public ProcessStartInfo Enter(SandboxInfo sandbox, string file, IEnumerable<string> args, string? workingDir)
     {
         var psi = new ProcessStartInfo("/usr/bin/nsenter") { UseShellExecute = false };
-        psi.ArgumentList.Add("--target");
-        psi.ArgumentList.Add(sandbox.HolderPid.ToString());
-        psi.ArgumentList.Add("--net");
-        psi.ArgumentList.Add("--uts");
-        psi.ArgumentList.Add("--ipc");
-        psi.ArgumentList.Add("--mount");
-        psi.ArgumentList.Add($"--wd={workingDir ?? "/"}");
-        psi.ArgumentList.Add("--");
-        psi.ArgumentList.Add(file);
+        foreach (var a in new[] { "--target", sandbox.HolderPid.ToString(), "--net", "--uts", "--ipc", "--",
+                     "/usr/bin/unshare", "--mount", "--propagation", "private", "--",
+                     "/bin/sh", "-c", EnterScript, "podway-enter", sandbox.EtcDir ?? EtcDir(sandbox.PodUid), workingDir ?? "/", file })
+            psi.ArgumentList.Add(a);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Clear(); // the caller sets the container's environment
         return psi;
