@@ -49,6 +49,14 @@ internal static class NetnsThread
     }
 
     /// <summary>
+    /// Starts a process in the namespace at <paramref name="netnsPath"/>: fork copies the forking thread's namespaces,
+    /// so this thread visits the namespace for the fork; no nsenter process per start.
+    /// </summary>
+    public static Task<System.Diagnostics.Process> StartInAsync(string netnsPath, System.Diagnostics.ProcessStartInfo start) =>
+        RunAsync(() => Inside(netnsPath, () => System.Diagnostics.Process.Start(start)
+            ?? throw new IOException($"could not start {start.FileName}")));
+
+    /// <summary>
     /// `ip netns add NAME` without the process: a new namespace, kept by a bind mount of it at /run/netns/NAME.
     /// /run/netns must already be the shared mount `ip netns add` makes of it (the node's namespace was made that way).
     /// </summary>

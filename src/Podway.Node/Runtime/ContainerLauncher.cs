@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Podway.Node.Network;
 using Podway.Node.Sandbox;
 
 namespace Podway.Node.Runtime;
@@ -40,7 +41,7 @@ internal static class ContainerLauncher
         psi.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
         psi.Environment["PODWAY_JOIN"] = ContainerRuntime.JoinCgroupThenExec;
         psi.Environment["PODWAY_CGROUP_PROCS"] = string.Join(' ', cgroupProcs);
-        var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {launch.File}");
+        var process = await NetnsThread.StartInAsync(sandbox.NetnsPath, psi);
         Stream? stdin = null;
         if (launch.Stdin) stdin = process.StandardInput.BaseStream;
         else process.StandardInput.Close(); // no stdin: the container reads EOF, as from /dev/null

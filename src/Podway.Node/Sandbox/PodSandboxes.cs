@@ -116,8 +116,8 @@ public sealed partial class PodSandboxes : IPodSandboxes
 
     async Task<(int Pid, long StartTime)> StartHolderAsync(string podUid, string netns, string hostname, CancellationToken ct)
     {
-        // setsid: the holder must outlive the agent and not get the agent's terminal signals. nsenter, not `ip netns
-        // exec`: that would copy the host's mount table (which grows by every Pod's mounts) once more than the unshare.
+        // setsid: the holder must outlive the agent and not get the agent's terminal signals. It starts in the Pod's
+        // network namespace (NetnsThread), so no `ip netns exec` or nsenter process either.
         var psi = new ProcessStartInfo("setsid")
         {
             RedirectStandardInput = true,
@@ -125,10 +125,10 @@ public sealed partial class PodSandboxes : IPodSandboxes
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "nsenter", $"--net={Netns.PathOf(netns)}", "--", "unshare", "--uts", "--ipc", "--pid", "--fork", "--",
+        foreach (var a in new[] { "unshare", "--uts", "--ipc", "--pid", "--fork", "--",
                      "sh", "-c", HolderScript, "podway-sandbox", hostname })
             psi.ArgumentList.Add(a);
-        var p = Process.Start(psi)!;
+        var p = await NetnsThread.StartInAsync(Netns.PathOf(netns), psi);
         p.StandardInput.Close();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(HolderStartTimeout);
