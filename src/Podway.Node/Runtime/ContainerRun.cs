@@ -4,8 +4,8 @@ using System.Globalization;
 namespace Podway.Node.Runtime;
 
 /// <summary>
-/// One run of a container, started by this agent or adopted after a restart. Exit is detected from the shim's
-/// exit file (polled), so started and adopted runs behave the same; the container's init is signalled through the
+/// One run of a container, started by this agent or adopted after a restart. Exit is read from the shim's exit file,
+/// when the shim (this agent's child) exits, or polled for for an adopted run, so both behave the same; the container's init is signalled through the
 /// pid the runtime recorded, and a kill reaches every process in its cgroup. Once it has exited, the runtime removes
 /// what the run left (root overlay, writable layers, cgroup).
 /// </summary>
@@ -99,6 +99,12 @@ internal sealed class ContainerRun
 
     async Task WatchAsync()
     {
+        // Our own child tells us when it ends; only an adopted run (or a shim killed before it wrote the exit file) is polled.
+        if (_shim is { } shim)
+        {
+            try { await shim.WaitForExitAsync(); }
+            catch (InvalidOperationException) { }
+        }
         while (true)
         {
             if (ReadExitCode() is { } code) { Complete(code, null); return; }
@@ -119,6 +125,7 @@ internal sealed class ContainerRun
 
     int? ReadExitCode()
     {
+        if (!File.Exists(Paths.ExitFile)) return null; // not an exception per poll: they are costly in the native build
         try
         {
             return int.TryParse(File.ReadAllText(Paths.ExitFile).Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
