@@ -1,6 +1,5 @@
 using Podway.Images.Agnhost;
 using Podway.Images.Echo;
-using Podway.Images.Pause;
 
 namespace Podway.Images;
 
@@ -12,7 +11,7 @@ public static class BuiltinImages
 {
     /// <summary>Program names the catalog may ask for.</summary>
     public static IReadOnlyList<string> Programs { get; } =
-        ["agnhost", "pause", "http-echo", "echo-basic", "dns", "edge", .. EchoVariant.All.Select(v => v.Program)];
+        ["agnhost", "http-echo", "echo-basic", "dns", "edge", .. EchoVariant.All.Select(v => v.Program)];
 
     public static Task<int> Run(string name, string[] args)
     {
@@ -21,7 +20,6 @@ public static class BuiltinImages
         return name switch
         {
             "agnhost" => AgnhostProgram.RunAsync(args),
-            "pause" => PauseProgram.RunAsync(args),
             "http-echo" => HttpEcho.RunAsync(args),
             "echo-basic" => EchoBasic.RunAsync(args),
             "dns" => Podway.Dns.Addon.DnsProgram.RunAsync(args),

@@ -25,8 +25,6 @@ public sealed class ImageCatalogTests
         { "registry.k8s.io/e2e-test-images/agnhost:2.52", null, null, Podway, ["image", "agnhost", "pause"] },
         { "registry.k8s.io/e2e-test-images/agnhost:2.52", null, ["netexec", "--http-port=8080"], Podway, ["image", "agnhost", "netexec", "--http-port=8080"] },
         { "registry.k8s.io/e2e-test-images/agnhost:2.40", ["/agnhost", "serve-hostname"], null, Podway, ["image", "agnhost", "serve-hostname"] },
-        { "registry.k8s.io/pause:3.10", null, null, Podway, ["image", "pause"] },
-        { "k8s.gcr.io/pause", null, null, Podway, ["image", "pause"] },
         { "ealen/echo-server:0.9.2", null, null, Podway, ["image", "ealen-echo-server"] },
         { "jmalloc/echo-server", null, null, Podway, ["image", "jmalloc-echo-server"] },
         { "mendhak/http-https-echo:31", null, null, Podway, ["image", "mendhak-http-https-echo"] },
@@ -91,7 +89,7 @@ public sealed class ImageCatalogTests
     [Fact]
     public void Resolve_DefaultConstructor_UsesRunningExecutable()
     {
-        var resolved = new ImageCatalog().Resolve("registry.k8s.io/pause", null, null);
+        var resolved = new ImageCatalog().Resolve("registry.k8s.io/e2e-test-images/agnhost:2.53", null, null);
 
         Assert.Equal(Environment.ProcessPath, resolved.File);
     }

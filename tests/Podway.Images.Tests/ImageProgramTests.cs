@@ -10,20 +10,6 @@ public sealed class ImageProgramTests
     static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     [Theory]
-    [InlineData(ImageProcess.SIGTERM)]
-    [InlineData(ImageProcess.SIGINT)]
-    public async Task Pause_TerminationSignal_Exits0(int signal)
-    {
-        await using var p = ImageProcess.Start("pause", []);
-        await Task.Delay(500); // let it install its handlers, as a Pod would be running by the time it is stopped
-
-        p.Signal(signal);
-
-        Assert.Equal(0, await p.ExitCodeAsync());
-        Assert.Contains("Shutting down, got signal", p.Stdout);
-    }
-
-    [Theory]
     [InlineData("podway-echo")]
     [InlineData("ealen-echo-server")]
     [InlineData("jmalloc-echo-server")]

@@ -23,5 +23,8 @@ internal sealed record CatalogImage(
     IReadOnlyDictionary<string, EntrypointWrapper> Wrappers)
 {
     public static readonly IReadOnlyDictionary<string, string> NoPrograms = new Dictionary<string, string>();
+
+    /// <summary>Executables of the image that are shell scripts podway ships: run as `/bin/sh -c SCRIPT PATH ARGS...`.</summary>
+    public IReadOnlyDictionary<string, string> Scripts { get; init; } = new Dictionary<string, string>();
     public static readonly IReadOnlyDictionary<string, EntrypointWrapper> NoWrappers = new Dictionary<string, EntrypointWrapper>();
 }

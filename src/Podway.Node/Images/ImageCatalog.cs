@@ -60,6 +60,8 @@ public sealed class ImageCatalog : IImageCatalog
         }
         if (argv.Count == 0)
             throw new ImageResolveException("CreateContainerError", $"image \"{image}\": no command specified");
+        if (known.Scripts.TryGetValue(argv[0], out var script))
+            return new ResolvedCommand("/bin/sh", ["-c", script, .. argv], ImageEnv, Image: known.DisplayName);
         if (known.BuiltinPrograms.TryGetValue(argv[0], out var program))
             return new ResolvedCommand(podwayExecutable, ["image", program, .. argv.Skip(1)], BuiltinEnv, Image: known.DisplayName);
         return Host(argv) with { Image = known.DisplayName };

@@ -75,7 +75,9 @@ internal sealed class ContainerRuntime
     /// </summary>
     public (IReadOnlyList<string> Command, IReadOnlyList<string> CgroupProcs) Prepare(ContainerHandle handle, SandboxInfo sandbox, ContainerLaunch launch)
     {
-        Cleanup(handle); // a failed earlier try of the same attempt
+        // A failed earlier try of the same attempt left its bundle (or crun's state): clean that first. Checked first, as
+        // Cleanup reads the whole mount table, which grows by every Pod's mounts.
+        if (Directory.Exists(handle.Bundle) || Directory.Exists(Path.Combine(StateRoot, handle.Id))) Cleanup(handle);
         var lower = _layers.LowerDirs(launch.Image);
         var upper = Directory.CreateDirectory(Path.Combine(handle.Bundle, "upper")).FullName;
         var work = Directory.CreateDirectory(Path.Combine(handle.Bundle, "work")).FullName;
