@@ -28,9 +28,12 @@ public sealed class GuideHttpRouteTests(ClusterFixture cluster)
         var api = await EdgeCluster.CurlUntilAsync(r => r.Stdout.StartsWith("api-"), "shop.example.com/api answered by an api Pod",
             "-H", "Host: shop.example.com", $"http://{address}/api/items");
         Assert.Equal(0, api.ExitCode);
-        // Only /api of shop.example.com is routed: other paths and other hosts get the edge's 404.
-        Assert.Equal("404", (await EdgeCluster.CurlAsync("-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: shop.example.com", $"http://{address}/cart")).Stdout);
-        Assert.Equal("404", (await EdgeCluster.CurlAsync("-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: other.example.com", $"http://{address}/api")).Stdout);
+        // Only /api of shop.example.com is routed: other paths and other hosts get the edge's 404. Eventually, as the
+        // upstream suite expects responses: right after Programmed one of the two edge Pods may still refuse the new
+        // Gateway's port (seen in session 11; noted on issue 14).
+        await GatewayConformance.ExpectAllAsync(address,
+            new Case("/cart", null, 404) { Host = "shop.example.com" },
+            new Case("/api", null, 404) { Host = "other.example.com" });
         var listeners = await cluster.KubectlAsync("get", "gateway", "store-gateway", "-n", ns, "-o", "jsonpath={.status.listeners[0].attachedRoutes}");
         Assert.Equal("1", listeners.Stdout.Trim());
     }
