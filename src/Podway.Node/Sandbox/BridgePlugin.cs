@@ -43,7 +43,7 @@ internal static class BridgePlugin
         var ipam = (JsonObject)conf["ipam"]!;
         var range = (JsonObject)ipam["ranges"]![0]![0]!;
         var subnet = IPNetwork.Parse(range["subnet"]!.GetValue<string>());
-        var gateway = range["gateway"]?.GetValue<string>() is { } gw ? IPAddress.Parse(gw) : Offset(subnet.BaseAddress, 1);
+        var gateway = range["gateway"]?.GetValue<string>() is { } gw ? IPAddress.Parse(gw) : HostLocalIpam.FromUInt(HostLocalIpam.ToUInt(subnet.BaseAddress) + 1);
         var store = new HostLocalIpam(ipam["dataDir"]!.GetValue<string>(), conf["name"]?.GetValue<string>() ?? "");
 
         using var node = openNode();
@@ -131,13 +131,5 @@ internal static class BridgePlugin
             }
             catch (NetlinkException e) when (e.Errno == NetlinkException.EExist && attempt < 3 && node.Link(name) is not null) { }
         }
-    }
-
-    static IPAddress Offset(IPAddress a, uint by)
-    {
-        var bytes = a.GetAddressBytes();
-        var value = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes) + by;
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, value);
-        return new IPAddress(bytes);
     }
 }

@@ -99,9 +99,9 @@ internal sealed class HostLocalIpam(string dataDir, string network)
         }
     }
 
-    static uint ToUInt(IPAddress a) => BinaryPrimitives.ReadUInt32BigEndian(a.GetAddressBytes());
+    internal static uint ToUInt(IPAddress a) => BinaryPrimitives.ReadUInt32BigEndian(a.GetAddressBytes());
 
-    static IPAddress FromUInt(uint value)
+    internal static IPAddress FromUInt(uint value)
     {
         var bytes = new byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(bytes, value);

@@ -10,7 +10,7 @@ namespace Podway.Node.Network.Netlink;
 /// </summary>
 internal sealed partial class RouteNetlink : IDisposable
 {
-    const int AfNetlink = 16, SockRaw = 3, SockCloexec = 0x80000, NetlinkRoute = 0, CloneNewNet = 0x40000000;
+    const int AfNetlink = 16, SockRaw = 3, SockCloexec = 0x80000, NetlinkRoute = 0;
     const ushort NlmsgError = 2, NlmsgDone = 3;
 
     readonly int _fd;
@@ -29,35 +29,17 @@ internal sealed partial class RouteNetlink : IDisposable
 
     /// <summary>
     /// A socket of the namespace at <paramref name="netnsPath"/>, opened after <paramref name="inside"/> ran there (a
-    /// sysctl under /proc/sys/net names that namespace's). The process's NetnsThread visits the namespace and comes
-    /// back; any other caller gets a short-lived thread that enters it and ends. The socket stays in that namespace
-    /// for its life.
+    /// sysctl under /proc/sys/net names that namespace's), by the process's NetnsThread, which visits the namespace
+    /// and comes back (a caller on another thread waits for it). The socket stays in that namespace for its life.
     /// </summary>
     public static RouteNetlink OpenIn(string netnsPath, Action? inside = null)
     {
-        if (NetnsThread.IsCurrent)
-            return NetnsThread.Inside(netnsPath, () =>
-            {
-                inside?.Invoke();
-                return Open();
-            });
-        RouteNetlink? opened = null;
-        Exception? error = null;
-        var thread = new Thread(() =>
+        RouteNetlink OpenThere() => NetnsThread.Inside(netnsPath, () =>
         {
-            try
-            {
-                using (var ns = File.OpenHandle(netnsPath))
-                    if (setns((int)ns.DangerousGetHandle(), CloneNewNet) != 0)
-                        throw new IOException($"entering {netnsPath}: {Marshal.GetLastPInvokeErrorMessage()}");
-                inside?.Invoke();
-                opened = Open();
-            }
-            catch (Exception e) { error = e; }
-        }, 256 * 1024) { IsBackground = true, Name = "netns-open" };
-        thread.Start();
-        thread.Join();
-        return opened ?? throw (error is IOException ? error : new IOException($"opening a netlink socket in {netnsPath}: {error?.Message}", error));
+            inside?.Invoke();
+            return Open();
+        });
+        return NetnsThread.IsCurrent ? OpenThere() : NetnsThread.RunAsync(OpenThere).GetAwaiter().GetResult();
     }
 
     /// <summary>Sends a change and waits for its acknowledgement.</summary>
@@ -107,7 +89,6 @@ internal sealed partial class RouteNetlink : IDisposable
     [DllImport("libc", SetLastError = true)] static extern nint send(int fd, byte[] buf, nint len, int flags);
     [DllImport("libc", SetLastError = true)] static extern nint recv(int fd, byte[] buf, nint len, int flags);
     [DllImport("libc", SetLastError = true)] static extern int close(int fd);
-    [DllImport("libc", SetLastError = true)] static extern int setns(int fd, int nstype);
 }
 
 /// <summary>An error the kernel answered a netlink request with.</summary>
