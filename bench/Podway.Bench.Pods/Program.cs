@@ -107,7 +107,7 @@ async Task<double[]> StartupLatencyAsync(int count)
 async Task<(double KiBPerPod, double ProcessesPerPod, int Pods)> MemoryPerPodAsync(string image, string[] command, int count)
 {
     var ns = await NewNamespaceAsync("memory");
-    var commandJson = command.Length == 0 ? "" : $",\"command\":{JsonSerializer.Serialize(command)}";
+    var commandJson = command.Length == 0 ? "" : $",\"command\":{new System.Text.Json.Nodes.JsonArray([.. command.Select(c => (System.Text.Json.Nodes.JsonNode?)c)]).ToJsonString()}";
     await Task.WhenAll(Enumerable.Range(0, 8).Select(async w =>
     {
         for (var i = w; i < count; i += 8)
