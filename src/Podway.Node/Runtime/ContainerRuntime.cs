@@ -22,6 +22,8 @@ internal sealed class ContainerRuntime
     readonly NodeIdentity _node;
     readonly ContainerRuntimeOptions _options;
     readonly LayerStore _layers;
+    /// <summary>The OCI runtime as this node runs it (its sealed copy).</summary>
+    readonly string _oci;
 
     readonly IReadOnlySet<string> _imagesRunningPodway;
 
@@ -34,6 +36,7 @@ internal sealed class ContainerRuntime
         _layers = new LayerStore(Path.Combine(node.StateDir, "layers"), imageLayers);
         Cgroups = new CgroupTree(HostCgroups(options.Log), node.ClusterName, node.NodeName);
         StateRoot = StateRootFor(node.ClusterName, node.NodeName);
+        _oci = SealedExecutable.Link(options.OciRuntime, $"{StateRoot}.bin");
     }
 
     public CgroupTree Cgroups { get; }
@@ -115,7 +118,7 @@ internal sealed class ContainerRuntime
         });
         File.WriteAllText(handle.ConfigFile, spec.ToJsonString());
         var procs = Cgroups.CreateContainer(handle.PodUid, Path.GetFileName(handle.CgroupRelative), launch.Resources);
-        return ([_options.OciRuntime, "--root", StateRoot, "--cgroup-manager=disabled", "run", "--bundle", handle.Bundle, "--pid-file", launch.Paths.PidFile, handle.Id], procs);
+        return ([_oci, "--root", StateRoot, "--cgroup-manager=disabled", "run", "--bundle", handle.Bundle, "--pid-file", launch.Paths.PidFile, handle.Id], procs);
     }
 
     /// <summary>A process in a running container (kubectl exec, exec probes): crun exec with the container's user and capabilities, in its cgroup.</summary>
@@ -128,7 +131,7 @@ internal sealed class ContainerRuntime
         var processFile = Path.Combine(handle.Bundle, $"exec-{Guid.NewGuid():N}.json");
         File.WriteAllText(processFile, config.ToJsonString());
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        foreach (var a in new[] { "-c", JoinCgroupThenExec, "podway-exec", _options.OciRuntime, "--root", StateRoot, "--cgroup-manager=disabled", "exec", "--process", processFile, handle.Id })
+        foreach (var a in new[] { "-c", JoinCgroupThenExec, "podway-exec", _oci, "--root", StateRoot, "--cgroup-manager=disabled", "exec", "--process", processFile, handle.Id })
             psi.ArgumentList.Add(a);
         psi.Environment.Clear();
         psi.Environment["PODWAY_CGROUP_PROCS"] = string.Join(' ', Cgroups.ProcsFiles(handle.CgroupRelative));
@@ -155,7 +158,7 @@ internal sealed class ContainerRuntime
     {
         Cgroups.KillAll(handle.CgroupRelative);
         if (Directory.Exists(Path.Combine(StateRoot, handle.Id)))
-            HostProcess.Run(_options.OciRuntime, "--root", StateRoot, "--cgroup-manager=disabled", "delete", "--force", handle.Id);
+            HostProcess.Run(_oci, "--root", StateRoot, "--cgroup-manager=disabled", "delete", "--force", handle.Id);
         foreach (var mount in Mounts.Under(handle.Bundle)) Mounts.Detach(mount);
         if (Directory.Exists(handle.Bundle)) Directory.Delete(handle.Bundle, recursive: true);
         Cgroups.Remove(handle.CgroupRelative);
