@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using Podway.Api.Errors;
 using Podway.Api.Resources;
 
@@ -13,6 +14,11 @@ namespace Podway.Client;
 public sealed class EventRecorder(ApiClient client, string component, string? host = null, Action<string>? log = null)
 {
     sealed record Seen(string Namespace, string Name, int Count, string FirstTimestamp);
+    sealed record Pending(JsonObject Reference, string Type, string Reason, string Message, DateTime At);
+
+    const int QueueLength = 1000;
+    readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(QueueLength) { SingleReader = true });
+    int _senderStarted;
 
     readonly Lock _gate = new();
     readonly Dictionary<string, Seen> _seen = [];
@@ -21,12 +27,33 @@ public sealed class EventRecorder(ApiClient client, string component, string? ho
     public const string Normal = "Normal";
     public const string Warning = "Warning";
 
-    public async Task RecordAsync(JsonObject involved, string type, string reason, string message, CancellationToken ct = default)
+    /// <summary>Records the event and returns when it is written (or failed, which is logged).</summary>
+    public Task RecordAsync(JsonObject involved, string type, string reason, string message, CancellationToken ct = default) =>
+        SendAsync(new Pending(InvolvedObject(involved), type, reason, message, DateTime.UtcNow), ct);
+
+    /// <summary>
+    /// Records the event without waiting for the API server, as client-go's recorder does (its broadcaster queues up to
+    /// 1,000 events for one sender): the caller's work, such as a Pod's start, never waits for an event's round trip.
+    /// Events are sent one at a time, in the order recorded; one recorded while 1,000 wait is dropped with a log line.
+    /// </summary>
+    public void Record(JsonObject involved, string type, string reason, string message)
     {
-        var reference = InvolvedObject(involved);
+        if (Interlocked.Exchange(ref _senderStarted, 1) == 0) _ = Task.Run(SendQueuedAsync);
+        if (!_queue.Writer.TryWrite(new Pending(InvolvedObject(involved), type, reason, message, DateTime.UtcNow)))
+            log?.Invoke($"event {reason} on {involved["kind"]}/{involved["metadata"]?["name"]} dropped: {QueueLength} events wait to be sent");
+    }
+
+    async Task SendQueuedAsync()
+    {
+        await foreach (var pending in _queue.Reader.ReadAllAsync()) await SendAsync(pending, CancellationToken.None);
+    }
+
+    async Task SendAsync(Pending pending, CancellationToken ct)
+    {
+        var (reference, type, reason, message) = (pending.Reference, pending.Type, pending.Reason, pending.Message);
         var ns = reference["namespace"]?.GetValue<string>() is { Length: > 0 } n ? n : "default";
         var key = string.Join("\u0000", component, host, reference["kind"], ns, reference["name"], reference["uid"], reference["apiVersion"], type, reason, message);
-        var now = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+        var now = pending.At.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
         try
         {
             Seen? previous;
@@ -46,7 +73,7 @@ public sealed class EventRecorder(ApiClient client, string component, string? ho
                     // The Event expired or was deleted: start a new one, as client-go does.
                 }
             }
-            var name = $"{reference["name"]}.{ToUnixNanos(DateTime.UtcNow):x}";
+            var name = $"{reference["name"]}.{ToUnixNanos(pending.At):x}";
             var ev = new JsonObject
             {
                 ["apiVersion"] = "v1",
@@ -71,9 +98,9 @@ public sealed class EventRecorder(ApiClient client, string component, string? ho
                 _seen[key] = new Seen(ns, name, 1, now);
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception x) when (x is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            log?.Invoke($"event {reason} on {reference["kind"]}/{reference["name"]} not recorded: {e.Message}");
+            log?.Invoke($"event {reason} on {reference["kind"]}/{reference["name"]} not recorded: {x.Message}");
         }
     }
 

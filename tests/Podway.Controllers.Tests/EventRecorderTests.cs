@@ -47,4 +47,28 @@ public sealed class EventRecorderTests
         await new EventRecorder(client, "c").RecordAsync(node, EventRecorder.Normal, "Ready", "ok");
         Assert.Equal("/api/v1/namespaces/default/events", Assert.Single(server.Requests).PathAndQuery);
     }
+
+    [Fact]
+    public async Task Record_DoesNotWaitForTheServer_AndSendsInTheOrderRecorded()
+    {
+        using var answer = new ManualResetEventSlim();
+        using var server = new ScriptedApiServer(r =>
+        {
+            answer.Wait(TimeSpan.FromSeconds(10));
+            return new Response(r.Method == "POST" ? 201 : 200, r.Method == "POST" ? r.Body : "{}");
+        });
+        using var client = new ApiClient(server.Address, "t");
+        var recorder = new EventRecorder(client, "kubelet");
+
+        recorder.Record(Pod, EventRecorder.Normal, "Pulled", "present");
+        recorder.Record(Pod, EventRecorder.Normal, "Created", "created");
+        recorder.Record(Pod, EventRecorder.Normal, "Created", "created");
+        recorder.Record(Pod, EventRecorder.Normal, "Started", "started");
+        Assert.True(server.Requests.Count <= 1, "all four were recorded before the server answered the first");
+
+        answer.Set();
+        for (var waited = 0; server.Requests.Count < 4 && waited < 100; waited++) await Task.Delay(50);
+        Assert.Equal(["POST Pulled", "POST Created", "PATCH ", "POST Started"],
+            server.Requests.Select(r => $"{r.Method} {(r.Method == "POST" ? JsonNode.Parse(r.Body)!["reason"] : "")}"));
+    }
 }

@@ -169,8 +169,9 @@ public sealed class ContainerLifecycleTests(ClusterFixture cluster)
         Assert.Equal("Evicted", await cluster.PodJsonPathAsync(ns, "hog", "{.status.reason}"));
         Assert.Equal("Usage of EmptyDir volume \"cache\" exceeds the limit \"1Mi\".", await cluster.PodJsonPathAsync(ns, "hog", "{.status.message}"));
         Assert.Equal("True", await cluster.PodJsonPathAsync(ns, "hog", "{.status.conditions[?(@.type==\"DisruptionTarget\")].status}"));
-        var events = await cluster.KubectlAsync("get", "events", "-n", ns, "--field-selector", "reason=Evicted", "-o", "jsonpath={.items[0].message}");
-        Assert.Contains("exceeds the limit", events.Stdout);
+        // The kubelet sends its events after the status they explain (queued): wait for it.
+        await Eventually.ValueAsync(() => cluster.KubectlAsync("get", "events", "-n", ns, "--field-selector", "reason=Evicted", "-o", "jsonpath={.items[*].message}"),
+            r => r.Stdout.Contains("exceeds the limit"), "the Evicted event");
         Assert.Equal("Running", await cluster.PodJsonPathAsync(ns, "modest", "{.status.phase}"));
     }
 }

@@ -233,7 +233,7 @@ internal sealed class PodWorker
     async Task EvictAsync(JsonObject pod, string message, CancellationToken ct)
     {
         _ctx.Log($"pod {ObjectMeta.Key(pod)}: evicted: {message}");
-        await Event(EventRecorder.Warning, "Evicted", message);
+        Event(EventRecorder.Warning, "Evicted", message);
         _evicted = message;
         _terminal = true;
         await StopAllAsync(TimeSpan.Zero, record: true);
@@ -250,7 +250,7 @@ internal sealed class PodWorker
     async Task KillSandboxAsync(JsonObject pod, string damage, CancellationToken ct)
     {
         _ctx.Log($"pod {ObjectMeta.Key(pod)}: sandbox {damage}; killing its containers and making a new one");
-        await Event(EventRecorder.Normal, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.");
+        Event(EventRecorder.Normal, "SandboxChanged", "Pod sandbox changed, it will be killed and re-created.");
         // The Pod cannot be reached any more, so there is nothing to drain: a short grace instead of the Pod's own.
         var grace = GracePeriod(pod) < SandboxLostGrace ? GracePeriod(pod) : SandboxLostGrace;
         await StopAllAsync(grace, record: true);
@@ -292,7 +292,7 @@ internal sealed class PodWorker
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await Event(EventRecorder.Warning, "FailedCreatePodSandBox", $"Failed to create pod sandbox: {e.Message}");
+            Event(EventRecorder.Warning, "FailedCreatePodSandBox", $"Failed to create pod sandbox: {e.Message}");
             return false;
         }
     }
@@ -308,7 +308,7 @@ internal sealed class PodWorker
         }
         catch (Exception e) when (e is VolumeSetupException or IOException or UnauthorizedAccessException)
         {
-            if (_volumeError != e.Message) await Event(EventRecorder.Warning, "FailedMount", e.Message);
+            if (_volumeError != e.Message) Event(EventRecorder.Warning, "FailedMount", e.Message);
             _volumeError = e.Message;
             // Containers never started wait in ContainerCreating, as while the kubelet waits for a volume.
             lock (_gate)
@@ -362,7 +362,7 @@ internal sealed class PodWorker
             var delay = _ctx.BackOff.Get(key);
             var message = $"back-off {CrashLoopBackOff.Format(delay)} restarting failed container={slot.Name} pod={ObjectMeta.Name(pod)}_{ObjectMeta.Namespace(pod)}({Uid})";
             if (slot.WaitingReason != "CrashLoopBackOff")
-                await Event(EventRecorder.Warning, "BackOff", $"Back-off restarting failed container {slot.Name} in pod {ObjectMeta.Name(pod)}_{ObjectMeta.Namespace(pod)}({Uid})");
+                Event(EventRecorder.Warning, "BackOff", $"Back-off restarting failed container {slot.Name} in pod {ObjectMeta.Name(pod)}_{ObjectMeta.Namespace(pod)}({Uid})");
             SetWaiting(slot, "CrashLoopBackOff", message);
             slot.RetryAt = finished + delay;
             return;
@@ -392,7 +392,7 @@ internal sealed class PodWorker
         }
         catch (ContainerConfigException e)
         {
-            if (slot.WaitingMessage != e.Message) await Event(EventRecorder.Warning, "Failed", $"Error: {e.Message}");
+            if (slot.WaitingMessage != e.Message) Event(EventRecorder.Warning, "Failed", $"Error: {e.Message}");
             SetWaiting(slot, "CreateContainerConfigError", e.Message);
             slot.RetryAt = DateTime.UtcNow + TimeSpan.FromSeconds(2);
             return;
@@ -403,12 +403,12 @@ internal sealed class PodWorker
             if (slot.WaitingReason is "ErrImagePull" or "ImagePullBackOff")
             {
                 SetWaiting(slot, "ImagePullBackOff", $"Back-off pulling image \"{slot.Image}\": {e.Reason}: {e.Message}");
-                await Event(EventRecorder.Normal, "BackOff", $"Back-off pulling image \"{slot.Image}\"");
+                Event(EventRecorder.Normal, "BackOff", $"Back-off pulling image \"{slot.Image}\"");
             }
             else
             {
-                await Event(EventRecorder.Warning, "Failed", $"Failed to pull image \"{slot.Image}\": {e.Message}");
-                await Event(EventRecorder.Warning, "Failed", $"Error: {e.Reason}");
+                Event(EventRecorder.Warning, "Failed", $"Failed to pull image \"{slot.Image}\": {e.Message}");
+                Event(EventRecorder.Warning, "Failed", $"Error: {e.Reason}");
                 SetWaiting(slot, e.Reason, e.Message);
             }
             _ctx.BackOff.Next(pullKey, DateTime.UtcNow);
@@ -416,8 +416,8 @@ internal sealed class PodWorker
             return;
         }
 
-        await Event(EventRecorder.Normal, "Pulled", $"Container image \"{slot.Image}\" already present on machine");
-        foreach (var warning in UnsupportedSettings.Of(pod, spec)) await Event(EventRecorder.Warning, "UnsupportedSetting", warning);
+        Event(EventRecorder.Normal, "Pulled", $"Container image \"{slot.Image}\" already present on machine");
+        foreach (var warning in UnsupportedSettings.Of(pod, spec)) Event(EventRecorder.Warning, "UnsupportedSetting", warning);
         var fullEnv = new Dictionary<string, string>
         {
             ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -442,7 +442,7 @@ internal sealed class PodWorker
         var paths = ContainerPaths.For(_ctx.Node.StateDir, Uid, slot.Name, slot.RestartCount);
         var targetPid = TargetPid(slot);
         if (targetPid is null && slot.TargetContainerName is { } target && pod["spec"]?["shareProcessNamespace"]?.GetValue<bool>() != true)
-            await Event(EventRecorder.Warning, "UnsupportedSetting", UnsupportedSettings.TargetNotRunning(target));
+            Event(EventRecorder.Warning, "UnsupportedSetting", UnsupportedSettings.TargetNotRunning(target));
         var launch = new ContainerLaunch(resolved.File, resolved.Args, fullEnv, workingDir,
             spec["stdin"]?.GetValue<bool>() == true, spec["stdinOnce"]?.GetValue<bool>() == true, spec["tty"]?.GetValue<bool>() == true, paths)
         {
@@ -463,14 +463,14 @@ internal sealed class PodWorker
         {
             var now = DateTime.UtcNow;
             slot.Terminated = new TerminatedInfo(128, "StartError", now, now, e.Message);
-            await Event(EventRecorder.Warning, "Failed", $"Error: {e.Message}");
+            Event(EventRecorder.Warning, "Failed", $"Error: {e.Message}");
             Persist();
             return;
         }
-        await Event(EventRecorder.Normal, "Created", $"Created container: {slot.Name}");
+        Event(EventRecorder.Normal, "Created", $"Created container: {slot.Name}");
         var postStart = spec["lifecycle"]?["postStart"] as JsonObject;
         Attach(slot, run, fullEnv, workingDir, startProbes: postStart is null);
-        await Event(EventRecorder.Normal, "Started", $"Started container {slot.Name}");
+        Event(EventRecorder.Normal, "Started", $"Started container {slot.Name}");
         Persist();
         if (postStart is not null) await RunPostStartAsync(pod, slot, run, postStart, ct);
     }
@@ -488,8 +488,8 @@ internal sealed class PodWorker
             return;
         }
         _ctx.Log($"pod {ObjectMeta.Key(pod)}: container {slot.Name}: {failure}");
-        await Event(EventRecorder.Warning, "FailedPostStartHook", failure);
-        await Event(EventRecorder.Normal, "Killing", $"FailedPostStartHook");
+        Event(EventRecorder.Warning, "FailedPostStartHook", failure);
+        Event(EventRecorder.Normal, "Killing", $"FailedPostStartHook");
         await StopContainerAsync(slot, run, GracePeriod(pod));
     }
 
@@ -516,7 +516,7 @@ internal sealed class PodWorker
         {
             var started = DateTime.UtcNow;
             var failure = await LifecycleHooks.RunAsync(preStop, _ctx.Runtime, slot, run, _podIp ?? "", PodDescription(_pod), grace, CancellationToken.None);
-            if (failure is not null) await Event(EventRecorder.Warning, "FailedPreStopHook", failure);
+            if (failure is not null) Event(EventRecorder.Warning, "FailedPreStopHook", failure);
             var left = grace - (DateTime.UtcNow - started);
             grace = left > MinimumGracePeriod ? left : MinimumGracePeriod;
         }
@@ -553,7 +553,7 @@ internal sealed class PodWorker
             if (slot.Spec[field] is not JsonObject probe) continue;
             var gate = kind == ProbeKind.Startup || startupWorker is null ? (Func<bool>)(() => true) : () => startupWorker.Result;
             var worker = new ProbeWorker(kind, probe, target, gate,
-                (k, outcome) => _ = Event(EventRecorder.Warning, "Unhealthy", $"{k} probe failed: {outcome.Message}".TrimEnd()),
+                (k, outcome) => Event(EventRecorder.Warning, "Unhealthy", $"{k} probe failed: {outcome.Message}".TrimEnd()),
                 (k, ok) => OnProbeChange(slot, run, k, ok));
             if (kind == ProbeKind.Startup) startupWorker = worker;
             slot.Probes.Add(worker);
@@ -566,7 +566,7 @@ internal sealed class PodWorker
         Wake();
         if (ok || kind == ProbeKind.Readiness || run.HasExited) return;
         var what = kind == ProbeKind.Liveness ? "liveness" : "startup";
-        _ = Event(EventRecorder.Normal, "Killing", $"Container {slot.Name} failed {what} probe, will be restarted");
+        Event(EventRecorder.Normal, "Killing", $"Container {slot.Name} failed {what} probe, will be restarted");
         var probeGrace = slot.Spec[kind == ProbeKind.Liveness ? "livenessProbe" : "startupProbe"]?["terminationGracePeriodSeconds"]?.GetValue<long>();
         _ = StopContainerAsync(slot, run, probeGrace is { } g ? TimeSpan.FromSeconds(g) : GracePeriod(_pod));
     }
@@ -616,7 +616,7 @@ internal sealed class PodWorker
         var stops = new List<Task>();
         foreach (var slot in running)
         {
-            if (record) await Event(EventRecorder.Normal, "Killing", $"Stopping container {slot.Name}");
+            if (record) Event(EventRecorder.Normal, "Killing", $"Stopping container {slot.Name}");
             slot.StopProbes();
             stops.Add(StopContainerAsync(slot, slot.Run!, grace));
         }
@@ -702,7 +702,8 @@ internal sealed class PodWorker
         catch (ApiException e) when (e.Code is 404 or 409) { }
     }
 
-    Task Event(string type, string reason, string message)
+    /// <summary>Queued, not awaited (the kubelet's recorder does not block a Pod's sync either): see EventRecorder.Record.</summary>
+    void Event(string type, string reason, string message)
     {
         var pod = _pod;
         var reference = new JsonObject
@@ -711,6 +712,6 @@ internal sealed class PodWorker
             ["kind"] = "Pod",
             ["metadata"] = new JsonObject { ["name"] = ObjectMeta.Name(pod), ["namespace"] = ObjectMeta.Namespace(pod), ["uid"] = Uid },
         };
-        return _ctx.Events.RecordAsync(reference, type, reason, message, CancellationToken.None);
+        _ctx.Events.Record(reference, type, reason, message);
     }
 }

@@ -94,6 +94,14 @@ internal sealed class AgentHarness : IAsyncDisposable
         return pod!;
     }
 
+    /// <summary>The Pod's events once one of them matches: the agent sends events after the work they report (queued, as the kubelet's recorder does).</summary>
+    public async Task<IReadOnlyList<JsonObject>> EventsOnceAsync(string podName, Func<JsonObject, bool> match, string what, int seconds = 20)
+    {
+        IReadOnlyList<JsonObject> events = [];
+        await Eventually.TrueAsync(async () => (events = await EventsAsync(podName)).Any(match), $"{podName}: event {what}", seconds);
+        return events;
+    }
+
     public async Task<IReadOnlyList<JsonObject>> EventsAsync(string podName)
     {
         var list = await Client.ListAsync(BuiltinResources.CoreEvent, Namespace, new ListOptions { FieldSelector = $"involvedObject.name={podName}" });

@@ -38,7 +38,7 @@ public sealed class PodLifecycleTests(RealApiServer api)
         Assert.Contains(lines, l => Regex.IsMatch(l, @"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z stdout F hello$"));
         Assert.Contains(lines, l => Regex.IsMatch(l, @"^\S+Z stderr F oops$"));
 
-        var reasons = (await h.EventsAsync("web")).Select(e => (e["reason"]!.GetValue<string>(), e["message"]!.GetValue<string>())).ToList();
+        var reasons = (await h.EventsOnceAsync("web", e => e["reason"]!.GetValue<string>() == "Started", "Started")).Select(e => (e["reason"]!.GetValue<string>(), e["message"]!.GetValue<string>())).ToList();
         Assert.Contains(("Pulled", "Container image \"busybox\" already present on machine"), reasons);
         Assert.Contains(("Created", "Created container: web"), reasons);
         Assert.Contains(("Started", "Started container web"), reasons);
@@ -166,7 +166,7 @@ public sealed class PodLifecycleTests(RealApiServer api)
         Assert.True(File.Exists(h.LogPath(pod, "c", 0)), "previous run's log kept");
         Assert.Contains("stdout F run", File.ReadAllText(h.LogPath(pod, "c", 1)));
         Assert.Equal(h.LogPath(pod, "c", 0), h.Agent!.Streams.LogPath(h.Namespace, "crash", "c", previous: true));
-        Assert.Contains(await h.EventsAsync("crash"), e => e["reason"]!.GetValue<string>() == "BackOff"
+        Assert.Contains(await h.EventsOnceAsync("crash", e => e["reason"]!.GetValue<string>() == "BackOff", "BackOff"), e => e["reason"]!.GetValue<string>() == "BackOff"
             && e["message"]!.GetValue<string>() == $"Back-off restarting failed container c in pod crash_{h.Namespace}({ObjectMeta.Uid(pod)})");
     }
 
@@ -205,7 +205,7 @@ public sealed class PodLifecycleTests(RealApiServer api)
         Assert.Equal("TERM", File.ReadAllText(marker).Trim());
         Assert.Contains(ObjectMeta.Uid(pod), h.Sandboxes.Removed);
         await Eventually.TrueAsync(() => Task.FromResult(!Directory.Exists(Path.Combine(h.Node.StateDir, "pods", ObjectMeta.Uid(pod)))), "pod state removed", 5);
-        Assert.Contains(await h.EventsAsync("graceful"), e => e["reason"]!.GetValue<string>() == "Killing" && e["message"]!.GetValue<string>() == "Stopping container c");
+        Assert.Contains(await h.EventsOnceAsync("graceful", e => e["reason"]!.GetValue<string>() == "Killing", "Killing"), e => e["reason"]!.GetValue<string>() == "Killing" && e["message"]!.GetValue<string>() == "Stopping container c");
     }
 
     [Fact]

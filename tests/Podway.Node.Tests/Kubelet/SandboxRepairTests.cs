@@ -22,7 +22,7 @@ public sealed class SandboxRepairTests(RealApiServer api)
         Assert.Contains(uid, h.Sandboxes.Removed);
         Assert.True(h.Sandboxes.Exists(uid), "a new sandbox was made");
         Assert.NotNull(AgentHarness.ContainerStatus(pod)["lastState"]?["terminated"]);
-        var events = (await h.EventsAsync("web")).Select(e => (e["reason"]!.GetValue<string>(), e["message"]!.GetValue<string>()));
+        var events = (await h.EventsOnceAsync("web", e => e["reason"]!.GetValue<string>() == "SandboxChanged", "SandboxChanged")).Select(e => (e["reason"]!.GetValue<string>(), e["message"]!.GetValue<string>()));
         Assert.Contains(("SandboxChanged", "Pod sandbox changed, it will be killed and re-created."), events);
     }
 

@@ -34,7 +34,7 @@ public sealed class ProbeTests(RealApiServer api)
         pod = await h.WaitPodAsync("ready", p => AgentHarness.ConditionStatus(p, "Ready") == "False", "not Ready", 10);
         Assert.Equal("containers with unready status: [web]", AgentHarness.Condition(pod, "ContainersReady")!["message"]!.GetValue<string>());
         Assert.Equal("Running", pod["status"]!["phase"]!.GetValue<string>());
-        Assert.Contains(await h.EventsAsync("ready"), e => e["reason"]!.GetValue<string>() == "Unhealthy"
+        Assert.Contains(await h.EventsOnceAsync("ready", e => e["reason"]!.GetValue<string>() == "Unhealthy", "Unhealthy"), e => e["reason"]!.GetValue<string>() == "Unhealthy"
             && e["message"]!.GetValue<string>() == "Readiness probe failed: HTTP probe failed with statuscode: 404");
     }
 
@@ -53,7 +53,7 @@ public sealed class ProbeTests(RealApiServer api)
         File.Delete(healthy);
         var pod = await h.WaitPodAsync("alive", p => p["status"]?["containerStatuses"]?[0]?["restartCount"]?.GetValue<int>() >= 1, "restarted", 15);
         Assert.Equal(143, AgentHarness.ContainerStatus(pod)["lastState"]!["terminated"]!["exitCode"]!.GetValue<int>());
-        var events = await h.EventsAsync("alive");
+        var events = await h.EventsOnceAsync("alive", e => e["reason"]!.GetValue<string>() == "Killing", "Killing"); // recorded after Unhealthy
         Assert.Contains(events, e => e["reason"]!.GetValue<string>() == "Killing" && e["message"]!.GetValue<string>() == "Container c failed liveness probe, will be restarted");
         Assert.Contains(events, e => e["reason"]!.GetValue<string>() == "Unhealthy" && e["message"]!.GetValue<string>().StartsWith("Liveness probe failed", StringComparison.Ordinal));
     }
