@@ -101,8 +101,9 @@ public sealed partial class PodSandboxes : IPodSandboxes
         var result = await cni.AddListAsync(LoadConflist(), spec.PodUid, netnsPath, IfName,
             new JsonObject { ["portMappings"] = portMappings.DeepClone() }, ct);
         var podIp = CniRuntime.PodIp(result, IfName);
+        // Not saved until the holder runs (each save is a new file): a crash before that leaves a "creating" record,
+        // which is removed with a DEL that needs no prevResult.
         state = state with { CniResult = result, PodIp = podIp.ToString() };
-        store.Save(state);
 
         var etcDir = EtcDir(spec.PodUid);
         PodEtcFiles.Write(etcDir,
