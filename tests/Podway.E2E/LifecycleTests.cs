@@ -48,7 +48,7 @@ public sealed class LifecycleTests(ClusterFixture cluster)
         var status = await cluster.PodwayAsync("status", "--name", cluster.Name);
         Assert.Equal(3, status.ExitCode);
         await AssertNothingLeftAsync();
-        Assert.All(clusterPids, pid => Assert.False(IsRunning(pid), $"process {pid} of the cluster outlived down"));
+        Assert.All(clusterPids, pid => Assert.False(IsRunning(pid), $"process {pid} of the cluster outlived down: {Describe(pid)}"));
 
         var up = await cluster.UpAsync();
         Assert.True(up.ExitCode == 0, up.ToString());
@@ -66,6 +66,17 @@ public sealed class LifecycleTests(ClusterFixture cluster)
             return stat[(stat.LastIndexOf(')') + 2)] is not ('Z' or 'X');
         }
         catch (IOException) { return false; }
+    }
+
+    /// <summary>What a process is: its command line, state and parent, for a failure message.</summary>
+    static string Describe(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return $"{File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim()} [stat: {stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0]}, parent {stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]}, net {new FileInfo($"/proc/{pid}/ns/net").LinkTarget}]";
+        }
+        catch (IOException e) { return e.Message; }
     }
 
     /// <summary>Every process inside the cluster's network namespaces (agents, sandboxes, containers).</summary>

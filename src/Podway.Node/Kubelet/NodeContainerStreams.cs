@@ -18,13 +18,18 @@ internal sealed class NodeContainerStreams(NodeAgent agent) : IContainerStreams
         return Task.FromResult<IProcessSession>(new ExecSession(exec, tty));
     }
 
-    public Task<IProcessSession> AttachAsync(string ns, string pod, string? container, bool tty, CancellationToken ct)
+    public async Task<IProcessSession> AttachAsync(string ns, string pod, string? container, bool tty, CancellationToken ct)
     {
         var (_, slot) = Find(ns, pod, container);
-        if (slot.Run is not { HasExited: false } run) throw new StreamingException(400, $"container {slot.Name} is not running");
+        if (slot.Run is not { HasExited: false } run)
+        {
+            // kubectl run -i falls back to the logs when the container is gone: refuse only once they hold its output.
+            await Task.WhenAny(slot.LogCopied, Task.Delay(TimeSpan.FromSeconds(2), ct));
+            throw new StreamingException(400, $"container {slot.Name} is not running");
+        }
         bool first;
         lock (run) { first = !run.Attached; run.Attached = true; }
-        return Task.FromResult<IProcessSession>(new AttachSession(run, fromStart: first));
+        return new AttachSession(run, fromStart: first);
     }
 
     public string? LogPath(string ns, string pod, string? container, bool previous)

@@ -580,10 +580,10 @@ internal sealed class PodWorker
         var results = new List<TerminatedInfo>();
         foreach (var (slot, run) in exited)
         {
-            var result = run.Exited.Result;
-            if (TerminationMessage.NeedsLog(slot.Spec, result, run.Paths))
-                await Task.WhenAny(slot.LogCopied, Task.Delay(TimeSpan.FromSeconds(2)));
-            results.Add(TerminationMessage.Apply(slot.Spec, result, run.Paths));
+            // As containerd reports a task's exit only once its output is copied: a status that says terminated
+            // means `kubectl logs` has every line (and the termination message may come from the log's tail).
+            await Task.WhenAny(slot.LogCopied, Task.Delay(TimeSpan.FromSeconds(2)));
+            results.Add(TerminationMessage.Apply(slot.Spec, run.Exited.Result, run.Paths));
         }
         lock (_gate)
             foreach (var ((slot, run), result) in exited.Zip(results))
