@@ -34,9 +34,12 @@ public static class ControlPlane
         {
             // Containers first (processes, root overlays, runtime state), as `down` does: a node's state directory
             // holds its Pods' mounted roots, which the network teardown cannot delete while they are mounted.
-            foreach (var removed in Podway.Node.Runtime.ClusterRuntimeCleanup.Remove(api.ClusterName, api.DataDir))
-                Console.Error.WriteLine($"podway: removed {removed}");
-            network.TearDown();
+            try
+            {
+                foreach (var removed in Podway.Node.Runtime.ClusterRuntimeCleanup.Remove(api.ClusterName, api.DataDir))
+                    Console.Error.WriteLine($"podway: removed {removed}");
+            }
+            finally { network.TearDown(); }
         }
     }
 

@@ -19,6 +19,9 @@ public static class ClusterRuntimeCleanup
             if (Mounts.Detach(mount) == 0) removed.Add($"mount {mount}");
         if (cgroups.Exists(relative) && cgroups.Remove(relative)) removed.Add($"cgroup {relative}");
         var state = Path.GetDirectoryName(ContainerRuntime.StateRootFor(clusterName, "node"))!;
+        // Anything mounted there (by hand, or a tmpfs for it) would make the delete fail with EBUSY.
+        foreach (var mount in Mounts.Under(state))
+            if (Mounts.Detach(mount) == 0) removed.Add($"mount {mount}");
         try
         {
             if (Directory.Exists(state)) { Directory.Delete(state, recursive: true); removed.Add($"runtime state {state}"); }

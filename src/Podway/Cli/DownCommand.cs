@@ -38,11 +38,18 @@ internal static class DownCommand
         try
         {
             // Containers first (every process in the cluster's cgroups, their root overlays, the OCI runtime's state),
-            // then the network they used.
-            foreach (var removed in Podway.Node.Runtime.ClusterRuntimeCleanup.Remove(paths.Name, paths.DataDir))
-                ctx.Out.WriteLine($"  removed {removed}");
+            // then the network they used: that too when some runtime state could not go, so that no Pod's process or
+            // namespace outlives down.
+            IOException? runtimeFailure = null;
+            try
+            {
+                foreach (var removed in Podway.Node.Runtime.ClusterRuntimeCleanup.Remove(paths.Name, paths.DataDir))
+                    ctx.Out.WriteLine($"  removed {removed}");
+            }
+            catch (IOException e) { runtimeFailure = e; }
             foreach (var removed in ClusterKernelObjects.RemoveAll(paths.Name))
                 ctx.Out.WriteLine($"  removed {removed}");
+            if (runtimeFailure is not null) throw runtimeFailure;
         }
         catch (IOException e) { throw new CliException(e.Message); }
 
