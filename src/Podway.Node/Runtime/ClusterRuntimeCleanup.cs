@@ -7,7 +7,8 @@ public static class ClusterRuntimeCleanup
 {
     /// <summary>
     /// Removes what the runtime leaves of a cluster, running or crashed: processes in its cgroups, mounts under its data
-    /// directory, its cgroups and the runtime's state. Only this cluster's: every name carries it.
+    /// directory, its cgroups and the runtime's state (and whatever is mounted there, which would make its delete fail
+    /// with EBUSY). Only this cluster's: every name carries it.
     /// </summary>
     public static IReadOnlyList<string> Remove(string clusterName, string dataDir)
     {
@@ -15,19 +16,22 @@ public static class ClusterRuntimeCleanup
         var cgroups = new CgroupTree(CgroupHost.Detect(), clusterName, "");
         var relative = CgroupTree.ClusterRelative(clusterName);
         cgroups.KillAll(relative);
-        foreach (var mount in Mounts.Under(Path.GetFullPath(dataDir)))
-            if (Mounts.Detach(mount) == 0) removed.Add($"mount {mount}");
+        DetachAllUnder(Path.GetFullPath(dataDir));
         if (cgroups.Exists(relative) && cgroups.Remove(relative)) removed.Add($"cgroup {relative}");
         var state = Path.GetDirectoryName(ContainerRuntime.StateRootFor(clusterName, "node"))!;
-        // Anything mounted there (by hand, or a tmpfs for it) would make the delete fail with EBUSY.
-        foreach (var mount in Mounts.Under(state))
-            if (Mounts.Detach(mount) == 0) removed.Add($"mount {mount}");
+        DetachAllUnder(state);
         try
         {
             if (Directory.Exists(state)) { Directory.Delete(state, recursive: true); removed.Add($"runtime state {state}"); }
         }
         catch (DirectoryNotFoundException) { } // crun removed the last of it meanwhile
         return removed;
+
+        void DetachAllUnder(string dir)
+        {
+            foreach (var mount in Mounts.Under(dir))
+                if (Mounts.Detach(mount) == 0) removed.Add($"mount {mount}");
+        }
     }
 
 }
