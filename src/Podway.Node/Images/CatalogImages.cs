@@ -3,11 +3,11 @@ namespace Podway.Node.Images;
 /// <summary>The built-in images, with the ENTRYPOINT/CMD of the real images so command/args behave the same.</summary>
 internal static class CatalogImages
 {
-    static IReadOnlyDictionary<string, string> Programs(string program, params string[] paths) =>
-        paths.ToDictionary(p => p, _ => program, StringComparer.Ordinal);
+    /// <summary>The same program (or script, or wrapper) at each of the paths an image has it under.</summary>
+    static IReadOnlyDictionary<string, T> AtPaths<T>(T what, params string[] paths) =>
+        paths.ToDictionary(p => p, _ => what, StringComparer.Ordinal);
 
-    static IReadOnlyDictionary<string, string> Scripts(string script, params string[] paths) =>
-        paths.ToDictionary(p => p, _ => script, StringComparer.Ordinal);
+    static IReadOnlyDictionary<string, string> Programs(string program, params string[] paths) => AtPaths(program, paths);
 
     /// <summary>
     /// pause.c in sh: `-v` prints a version, other arguments are refused; it sleeps until SIGTERM or SIGINT, says which,
@@ -26,8 +26,7 @@ internal static class CatalogImages
         while :; do sleep 2147483647 & wait $!; done
         """;
 
-    static IReadOnlyDictionary<string, EntrypointWrapper> Wrapper(EntrypointWrapper kind, params string[] paths) =>
-        paths.ToDictionary(p => p, _ => kind, StringComparer.Ordinal);
+    static IReadOnlyDictionary<string, EntrypointWrapper> Wrapper(EntrypointWrapper kind, params string[] paths) => AtPaths(kind, paths);
 
     public static readonly IReadOnlyList<CatalogImage> All =
     [
@@ -40,7 +39,7 @@ internal static class CatalogImages
             ["/agnhost"], ["pause"], Programs("agnhost", "/agnhost", "agnhost"), CatalogImage.NoWrappers),
         new("registry.k8s.io/pause",
             ["registry.k8s.io/pause", "k8s.gcr.io/pause", "gcr.io/google-containers/pause", "gcr.io/google_containers/pause"],
-            ["/pause"], [], CatalogImage.NoPrograms, CatalogImage.NoWrappers) { Scripts = Scripts(PauseScript, "/pause", "pause") },
+            ["/pause"], [], CatalogImage.NoPrograms, CatalogImage.NoWrappers) { Scripts = AtPaths(PauseScript, "/pause", "pause") },
         new("ealen/echo-server", ["docker.io/ealen/echo-server"],
             ["/echo-server"], [], Programs("ealen-echo-server", "/echo-server", "echo-server"), CatalogImage.NoWrappers),
         new("jmalloc/echo-server", ["docker.io/jmalloc/echo-server"],

@@ -35,6 +35,12 @@ internal sealed class ContainerSlot(JsonObject spec, bool isInit)
     /// <summary>Completes when the latest run's output is all in its CRI log.</summary>
     public Task LogCopied { get; set; } = Task.CompletedTask;
 
+    /// <summary>
+    /// LogCopied, waited for at most 2 s: what an exit is reported after (containerd reports a task's exit once its
+    /// output is copied), so `kubectl logs` then has every line.
+    /// </summary>
+    public Task LogCopiedAsync(CancellationToken ct = default) => Task.WhenAny(LogCopied, Task.Delay(TimeSpan.FromSeconds(2), ct));
+
     public CancellationTokenSource? ProbeCts { get; set; }
     public List<ProbeWorker> Probes { get; } = [];
 

@@ -24,7 +24,7 @@ internal sealed class NodeContainerStreams(NodeAgent agent) : IContainerStreams
         if (slot.Run is not { HasExited: false } run)
         {
             // kubectl run -i falls back to the logs when the container is gone: refuse only once they hold its output.
-            await Task.WhenAny(slot.LogCopied, Task.Delay(TimeSpan.FromSeconds(2), ct));
+            await slot.LogCopiedAsync(ct);
             throw new StreamingException(400, $"container {slot.Name} is not running");
         }
         bool first;

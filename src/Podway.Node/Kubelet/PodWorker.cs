@@ -580,9 +580,8 @@ internal sealed class PodWorker
         var results = new List<TerminatedInfo>();
         foreach (var (slot, run) in exited)
         {
-            // As containerd reports a task's exit only once its output is copied: a status that says terminated
-            // means `kubectl logs` has every line (and the termination message may come from the log's tail).
-            await Task.WhenAny(slot.LogCopied, Task.Delay(TimeSpan.FromSeconds(2)));
+            // A status that says terminated means `kubectl logs` has every line (and the message may come from its tail).
+            await slot.LogCopiedAsync();
             results.Add(TerminationMessage.Apply(slot.Spec, run.Exited.Result, run.Paths));
         }
         lock (_gate)

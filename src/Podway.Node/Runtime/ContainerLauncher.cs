@@ -16,11 +16,10 @@ namespace Podway.Node.Runtime;
 /// </summary>
 internal static class ContainerLauncher
 {
-    // $0 is the path prefix of the run's files. Writing 0 to cgroup.procs moves the writer: the subshell, before it
-    // execs. The exit file is written in one write(2); a reader that finds it empty reads it again later.
-    const string ShimScript = """
+    // $0 is the path prefix of the run's files. The subshell joins the container's cgroups before it execs. The exit file is written in one write(2); a reader that finds it empty reads it again later.
+    const string ShimScript = $$"""
         exec 3<&0
-        (for f in $PODWAY_CGROUP_PROCS; do echo 0 > "$f" || exit 125; done; exec env --default-signal=INT,QUIT "$@") <&3 3<&- >>"$0.stdout" 2>>"$0.stderr" &
+        ({{ContainerRuntime.JoinCgroup}}; exec env --default-signal=INT,QUIT "$@") <&3 3<&- >>"$0.stdout" 2>>"$0.stderr" &
         pid=$!
         exec 3<&- </dev/null >/dev/null 2>&1
         wait "$pid"

@@ -146,7 +146,10 @@ internal sealed class ContainerRuntime
     }
 
     /// <summary>sh: move this process into the container's cgroups, then become the given command.</summary>
-    public const string JoinCgroupThenExec = """for f in $PODWAY_CGROUP_PROCS; do echo $$ > "$f" || exit 125; done; exec "$@" """;
+    public const string JoinCgroupThenExec = JoinCgroup + """; exec "$@" """;
+
+    /// <summary>sh: move this (sub)shell into the cgroups listed in $PODWAY_CGROUP_PROCS (writing 0 moves the writer).</summary>
+    public const string JoinCgroup = """for f in $PODWAY_CGROUP_PROCS; do echo 0 > "$f" || exit 125; done""";
 
     public bool OomKilled(ContainerHandle handle) => Cgroups.OomKilled(handle.PodUid, Path.GetFileName(handle.CgroupRelative));
 
